@@ -1,0 +1,71 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { type Clock } from './common/clock.js';
+import { renderError } from './common/errors/all-exceptions.filter.js';
+import { requestIdFor } from './common/logging/logging.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { type AppConfig } from './config/app-config.js';
+import { MetricsService } from './health/metrics.service.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateAppOptions {
+  clock?: Clock;
+  /** Buffer logs until the pino logger is ready (off in tests that want silence). */
+  silent?: boolean;
+}
+
+/** Builds the configured application (not yet listening). Shared by main.ts, tests and benchmarks. */
+export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const errorLogger = new NestLogger('Errors');
+  // Errors raised by Fastify before Nest sees the request (body size, JSON syntax, content type).
+  fastify.setErrorHandler((err, request, reply) => {
+    const r = renderError(err, errorLogger, request.id);
+    void reply.status(r.status).headers(r.headers).send(r.body);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('X-Request-Id', request.id);
+    return payload;
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const doc = new DocumentBuilder()
+    .setTitle('smart-limits')
+    .setDescription(
+      'Pre-action guard, cooldowns and workspace API limits that keep LinkedIn identities safe. Errors use one envelope: {"error": {"code", "status", "error_label", "message", "details"}}.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Workspace API key (X-API-Key also accepted)' }, 'workspace')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator ADMIN_API_KEY' }, 'admin')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  await app.init();
+  return app;
+}

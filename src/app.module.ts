@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { type Clock } from './common/clock.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { loggerParams } from './common/logging/logging.js';
+import { type AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentitiesModule } from './identities/identities.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { SmartLimitsModule } from './smart-limits/smart-limits.module.js';
+import { WorkspacesModule } from './workspaces/workspaces.module.js';
+
+/** Composition root only. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        LoggerModule.forRoot(loggerParams(config)),
+        ...(config.jobsEnabled ? [ScheduleModule.forRoot()] : []),
+        RedisModule,
+        DatabaseModule,
+        HealthModule,
+        CatalogModule,
+        WorkspacesModule,
+        IdentitiesModule,
+        SmartLimitsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { ApiKeysService } from '../../workspaces/api-keys.service.js';
+import { ApiError } from '../errors/api-error.js';
+import { type AuthedRequest } from './auth-context.js';
+import { extractApiKey } from './key-hash.js';
+
+@Injectable()
+export class WorkspaceAuthGuard implements CanActivate {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (req.auth) return true;
+    const key = extractApiKey(req.headers);
+    if (!key) throw ApiError.unauthorized('Missing API key: send Authorization: Bearer <key> or X-API-Key');
+    const auth = await this.keys.authenticate(key);
+    if (!auth) throw ApiError.unauthorized('Invalid or revoked API key');
+    req.auth = auth;
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://');
+
+const clusterNodes = z
+  .string()
+  .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each node must be host:port'))
+      .min(1, 'at least one host:port'),
+  );
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must start with postgres:// or postgresql://');
+
+/** Every setting the service reads. Nothing else in the code reads process.env. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    REDIS_URL: redisUrl.optional(),
+    REDIS_CLUSTER_NODES: clusterNodes.optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/i, 'letters, digits, _ or -, at most 32')
+      .default('sl'),
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(10000).default(500),
+    REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(1000),
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(5000),
+    ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+    GUARD_FAIL_MODE: z.enum(['closed', 'open']).default('closed'),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+    CATALOG_FILE: z.string().min(1).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+    JOBS_ENABLED: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.REDIS_URL && c.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'set REDIS_URL or REDIS_CLUSTER_NODES, not both',
+      });
+    }
+    if (c.NODE_ENV === 'production') {
+      if (!c.REDIS_URL && !c.REDIS_CLUSTER_NODES) {
+        ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required in production (or REDIS_CLUSTER_NODES)' });
+      }
+      if (!c.DATABASE_URL) {
+        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production' });
+      }
+      if (!c.ADMIN_API_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['ADMIN_API_KEY'], message: 'required in production' });
+      }
+    }
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;

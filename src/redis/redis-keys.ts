@@ -1,0 +1,56 @@
+/**
+ * Key layout. Every key of a workspace — its identities' windows, cooldown mirrors, idempotency
+ * records and the workspace's API-limit buckets — carries the workspace id as its hash tag, so one
+ * Lua call can check the workspace API limit and an identity's windows on one Cluster slot (the
+ * guard's single round trip). A workspace's load is capped by its tier (at most a few dozen
+ * actions per second), so one slot per workspace is far from a hot spot.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  tag(workspaceId: string): string {
+    return `${this.prefix}:{${workspaceId}}`;
+  }
+
+  identity(workspaceId: string, identityId: string): string {
+    return `${this.tag(workspaceId)}:i:${identityId}`;
+  }
+
+  /** Sorted set: member = compact action id (+cost), score = ms timestamp. */
+  window(workspaceId: string, identityId: string, limitSlug: string): string {
+    return `${this.identity(workspaceId, identityId)}:w:${limitSlug}`;
+  }
+
+  /** Cooldown mirror for the whole identity (string with TTL, value = JSON summary). */
+  identityCooldown(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:cd`;
+  }
+
+  /** Cooldown mirror scoped to one limit. */
+  limitCooldown(workspaceId: string, identityId: string, limitSlug: string): string {
+    return `${this.identity(workspaceId, identityId)}:cd:${limitSlug}`;
+  }
+
+  /** Hash action_id → first decision, for idempotent retries. */
+  decisions(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:d`;
+  }
+
+  /** Workspace API-limit counters for an endpoint group (per-second + per-minute + daily). */
+  apiLimit(workspaceId: string, group: string): string {
+    return `${this.tag(workspaceId)}:api:${group}`;
+  }
+
+  apiDaily(workspaceId: string): string {
+    return `${this.tag(workspaceId)}:api:daily`;
+  }
+
+  runLeases(workspaceId: string): string {
+    return `${this.tag(workspaceId)}:runs`;
+  }
+
+  /** Per-IP limit before authentication; the IP is its own hash tag. */
+  ip(ip: string): string {
+    return `${this.prefix}:{ip:${ip}}:rl`;
+  }
+}
