@@ -1,0 +1,216 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
+import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
+import { activeCatalog } from '../common/validation/catalog-registry.js';
+import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
+import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.entity.js';
+
+function IsLimitOverrides(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isLimitOverrides',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(v: unknown) {
+          if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+          const known = new Set(activeCatalog().limits.map((l) => l.slug));
+          return Object.entries(v as Record<string, unknown>).every(
+            ([k, n]) => known.has(k) && Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000,
+          );
+        },
+        defaultMessage(args: ValidationArguments) {
+          const v = args.value;
+          if (v === null || typeof v !== 'object' || Array.isArray(v)) return `${propertyName} must be an object of LIMIT_SLUG: integer`;
+          const known = new Set(activeCatalog().limits.map((l) => l.slug));
+          const bad = Object.entries(v as Record<string, unknown>).map(([k, n]) =>
+            !known.has(k)
+              ? `unknown limit slug ${k}`
+              : !(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000)
+                ? `${k} must be an integer from 0 to 1000000`
+                : null,
+          );
+          return bad.filter(Boolean).join('; ');
+        },
+      },
+    });
+}
+
+const EXTERNAL_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]*$/;
+
+export class CreateIdentityDto {
+  @ApiProperty({ description: "The caller's own id for this LinkedIn account, unique in the workspace", example: 'li-account-42' })
+  @IsString()
+  @Length(1, 200)
+  @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
+  external_id!: string;
+
+  @ApiPropertyOptional({ example: 'Alice (SDR)', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(0, 200)
+  label?: string | null;
+
+  @ApiPropertyOptional({ enum: IDENTITY_MODES, default: 'standard' })
+  @IsOptional()
+  @IsIn(IDENTITY_MODES)
+  mode?: (typeof IDENTITY_MODES)[number];
+
+  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, default: 'free' })
+  @IsOptional()
+  @IsIn(ACCOUNT_TYPES)
+  account_type?: (typeof ACCOUNT_TYPES)[number];
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ enum: WARMUP_MODES, default: 'standard' })
+  @IsOptional()
+  @IsIn(WARMUP_MODES)
+  warmup?: (typeof WARMUP_MODES)[number];
+
+  @ApiPropertyOptional({ description: 'Start of the warm-up ramp (default: now)', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  warmup_started_at?: string;
+
+  @ApiPropertyOptional({ enum: LEVELS, default: 'standard' })
+  @IsOptional()
+  @IsIn(LEVELS)
+  level?: (typeof LEVELS)[number];
+
+  @ApiPropertyOptional({
+    description: 'Exact thresholds per limit slug (no level or warm-up factor applied)',
+    example: { LK_INVITATIONS_SENT: 10 },
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 0 },
+  })
+  @IsOptional()
+  @IsLimitOverrides()
+  limit_overrides?: Record<string, number>;
+
+  @ApiPropertyOptional({ enum: IDENTITY_STATUSES, default: 'active', description: 'paused identities are skipped by auto mode' })
+  @IsOptional()
+  @IsIn(IDENTITY_STATUSES)
+  status?: (typeof IDENTITY_STATUSES)[number];
+}
+
+export class UpdateIdentityDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
+  external_id?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(0, 200)
+  label?: string | null;
+
+  @ApiPropertyOptional({ enum: IDENTITY_MODES })
+  @IsOptional()
+  @IsIn(IDENTITY_MODES)
+  mode?: (typeof IDENTITY_MODES)[number];
+
+  @ApiPropertyOptional({ enum: ACCOUNT_TYPES })
+  @IsOptional()
+  @IsIn(ACCOUNT_TYPES)
+  account_type?: (typeof ACCOUNT_TYPES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ enum: WARMUP_MODES })
+  @IsOptional()
+  @IsIn(WARMUP_MODES)
+  warmup?: (typeof WARMUP_MODES)[number];
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  warmup_started_at?: string;
+
+  @ApiPropertyOptional({ enum: LEVELS })
+  @IsOptional()
+  @IsIn(LEVELS)
+  level?: (typeof LEVELS)[number];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } })
+  @IsOptional()
+  @IsLimitOverrides()
+  limit_overrides?: Record<string, number>;
+
+  @ApiPropertyOptional({ enum: IDENTITY_STATUSES })
+  @IsOptional()
+  @IsIn(IDENTITY_STATUSES)
+  status?: (typeof IDENTITY_STATUSES)[number];
+}
+
+export class ListIdentitiesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: IDENTITY_MODES })
+  @IsOptional()
+  @IsIn(IDENTITY_MODES)
+  mode?: (typeof IDENTITY_MODES)[number];
+
+  @ApiPropertyOptional({ enum: IDENTITY_STATUSES })
+  @IsOptional()
+  @IsIn(IDENTITY_STATUSES)
+  status?: (typeof IDENTITY_STATUSES)[number];
+}
+
+export class IdentityResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty({ nullable: true, type: String }) label!: string | null;
+  @ApiProperty({ enum: IDENTITY_MODES }) mode!: string;
+  @ApiProperty({ enum: ACCOUNT_TYPES }) account_type!: string;
+  @ApiProperty() timezone!: string;
+  @ApiProperty({ enum: WARMUP_MODES }) warmup!: string;
+  @ApiProperty({ format: 'date-time' }) warmup_started_at!: string;
+  @ApiProperty({ enum: LEVELS }) level!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) limit_overrides!: Record<string, number>;
+  @ApiProperty({ enum: IDENTITY_STATUSES }) status!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class IdentityPage {
+  @ApiProperty({ type: [IdentityResponse] }) data!: IdentityResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' })
+  next_cursor!: string | null;
+}

@@ -1,0 +1,210 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
+import { PgEventsService } from '../database/pg-events.service.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { type CreateIdentityDto, type IdentityPage, type IdentityResponse, type UpdateIdentityDto } from './identities.dto.js';
+import { IdentitiesRepository } from './identities.repository.js';
+import { type IdentityEntity, type IdentityMode, type IdentityStatus } from './identity.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CACHE_MS = 5_000;
+
+export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
+  return {
+    id: i.id,
+    external_id: i.externalId,
+    label: i.label,
+    mode: i.mode,
+    account_type: i.accountType,
+    timezone: i.timezone,
+    warmup: i.warmup,
+    warmup_started_at: i.warmupStartedAt.toISOString(),
+    level: i.level,
+    limit_overrides: i.limitOverrides ?? {},
+    status: i.status,
+    created_at: i.createdAt.toISOString(),
+    updated_at: i.updatedAt.toISOString(),
+  };
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(`i:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  const id = raw.startsWith('i:') ? raw.slice(2) : '';
+  if (!UUID.test(id)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
+  return id;
+}
+
+/** Listeners for changes that other features track (engagement counts, caches). */
+export type IdentityChange = { workspaceId: string; identityId: string; kind: 'created' | 'updated' | 'deleted' };
+
+@Injectable()
+export class IdentitiesService implements OnModuleInit {
+  private readonly cache = new Map<string, { identity: IdentityEntity | null; at: number }>();
+  private readonly listeners: ((c: IdentityChange) => void | Promise<void>)[] = [];
+
+  constructor(
+    private readonly repo: IdentitiesRepository,
+    private readonly catalog: CatalogService,
+    private readonly events: PgEventsService,
+    private readonly keys: RedisKeys,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe('identity.changed', (payload) => {
+      const [workspaceId, identityId, kind] = payload.split(':');
+      this.cache.delete(`${workspaceId}:${identityId}`);
+      for (const l of this.listeners) void l({ workspaceId, identityId, kind: kind as IdentityChange['kind'] });
+    });
+    this.events.subscribe('reconnect', () => this.cache.clear());
+  }
+
+  onChange(listener: (c: IdentityChange) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  private async changed(workspaceId: string, identityId: string, kind: IdentityChange['kind']): Promise<void> {
+    this.cache.delete(`${workspaceId}:${identityId}`);
+    for (const l of this.listeners) await l({ workspaceId, identityId, kind });
+    await this.events.publish('identity.changed', `${workspaceId}:${identityId}:${kind}`);
+  }
+
+  async create(workspaceId: string, dto: CreateIdentityDto): Promise<IdentityEntity> {
+    try {
+      const identity = await this.repo.create({
+        workspaceId,
+        externalId: dto.external_id,
+        label: dto.label ?? null,
+        mode: dto.mode ?? 'standard',
+        accountType: dto.account_type ?? 'free',
+        timezone: dto.timezone ?? 'UTC',
+        warmup: dto.warmup ?? 'standard',
+        warmupStartedAt: dto.warmup_started_at ? new Date(dto.warmup_started_at) : new Date(),
+        level: dto.level ?? 'standard',
+        limitOverrides: dto.limit_overrides ?? {},
+        status: dto.status ?? 'active',
+      });
+      await this.changed(workspaceId, identity.id, 'created');
+      return identity;
+    } catch (e) {
+      throw this.mapUniqueViolation(e, dto.external_id);
+    }
+  }
+
+  private mapUniqueViolation(e: unknown, externalId?: string): unknown {
+    const err = e as { code?: string; driverError?: { code?: string } };
+    if (err.code === '23505' || err.driverError?.code === '23505') {
+      return ApiError.conflict(`An identity with external_id "${externalId}" already exists in this workspace`, {
+        external_id: ['already used in this workspace'],
+      });
+    }
+    return e;
+  }
+
+  /** 404 for unknown ids and for other workspaces' identities alike. */
+  async get(workspaceId: string, id: string): Promise<IdentityEntity> {
+    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    const identity = await this.repo.findInWorkspace(workspaceId, id);
+    if (!identity) throw ApiError.notFound('Identity');
+    return identity;
+  }
+
+  /**
+   * Hot-path read for the guard: cached a few seconds, invalidated on change (here and, through
+   * NOTIFY, on other instances); serves the cached copy when PostgreSQL is down.
+   */
+  async getCached(workspaceId: string, id: string): Promise<IdentityEntity> {
+    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    const k = `${workspaceId}:${id}`;
+    const hit = this.cache.get(k);
+    if (hit && Date.now() - hit.at < CACHE_MS) {
+      if (!hit.identity) throw ApiError.notFound('Identity');
+      return hit.identity;
+    }
+    let identity: IdentityEntity | null;
+    try {
+      identity = await this.repo.findInWorkspace(workspaceId, id);
+    } catch (e) {
+      if (hit && storeOfError(e) === 'postgres') {
+        if (!hit.identity) throw ApiError.notFound('Identity');
+        return hit.identity;
+      }
+      throw e;
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(k, { identity, at: Date.now() });
+    if (!identity) throw ApiError.notFound('Identity');
+    return identity;
+  }
+
+  async list(
+    workspaceId: string,
+    q: { limit?: number; cursor?: string; mode?: IdentityMode; status?: IdentityStatus },
+  ): Promise<IdentityPage> {
+    const limit = q.limit ?? 50;
+    const afterId = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await this.repo.page(workspaceId, { mode: q.mode, status: q.status, afterId, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(toIdentityResponse),
+      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+    };
+  }
+
+  async update(workspaceId: string, id: string, dto: UpdateIdentityDto): Promise<IdentityEntity> {
+    await this.get(workspaceId, id);
+    const patch: Partial<IdentityEntity> = {};
+    if (dto.external_id !== undefined) patch.externalId = dto.external_id;
+    if (dto.label !== undefined) patch.label = dto.label;
+    if (dto.mode !== undefined) patch.mode = dto.mode;
+    if (dto.account_type !== undefined) patch.accountType = dto.account_type;
+    if (dto.timezone !== undefined) patch.timezone = dto.timezone;
+    if (dto.warmup !== undefined) patch.warmup = dto.warmup;
+    if (dto.warmup_started_at !== undefined) patch.warmupStartedAt = new Date(dto.warmup_started_at);
+    if (dto.level !== undefined) patch.level = dto.level;
+    if (dto.limit_overrides !== undefined) patch.limitOverrides = dto.limit_overrides;
+    if (dto.status !== undefined) patch.status = dto.status;
+    let updated: IdentityEntity | null;
+    try {
+      updated = await this.repo.update(workspaceId, id, patch);
+    } catch (e) {
+      throw this.mapUniqueViolation(e, dto.external_id);
+    }
+    if (!updated) throw ApiError.notFound('Identity');
+    await this.changed(workspaceId, id, 'updated');
+    return updated;
+  }
+
+  /** Deletes the row and every Redis key of the identity (one slot: one DEL). */
+  async delete(workspaceId: string, id: string): Promise<void> {
+    await this.get(workspaceId, id);
+    await this.repo.delete(workspaceId, id);
+    await this.redis.del(...this.redisKeysOf(workspaceId, id));
+    await this.changed(workspaceId, id, 'deleted');
+  }
+
+  redisKeysOf(workspaceId: string, id: string): string[] {
+    const limits = this.catalog.get().limits.map((l) => l.slug);
+    return [
+      ...limits.map((l) => this.keys.window(workspaceId, id, l)),
+      ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
+      this.keys.identityCooldown(workspaceId, id),
+      this.keys.decisions(workspaceId, id),
+    ];
+  }
+
+  countEngagement(workspaceId: string): Promise<number> {
+    return this.repo.countEngagement(workspaceId);
+  }
+
+  activeIdentities(workspaceId: string, limit = 10_000): Promise<IdentityEntity[]> {
+    return this.repo.activeIds(workspaceId, limit);
+  }
+}

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminAuthGuard } from '../common/auth/admin-auth.guard.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { WorkspaceEntity } from './workspace.entity.js';
+import { WorkspacesAdminController } from './workspaces-admin.controller.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+import { WorkspacesService } from './workspaces.service.js';
+
+/** Global so every feature's controllers can use WorkspaceAuthGuard without importing this module. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity])],
+  controllers: [WorkspacesAdminController],
+  providers: [WorkspacesRepository, WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
+  exports: [WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
+})
+export class WorkspacesModule {}
