@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { canPerform } from '../catalog/thresholds.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { actionMember } from './action-member.js';
+import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
+import { GuardService } from './guard.service.js';
+import { limitsOf } from './limit-plan.js';
+import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
+import { WindowReader } from './window-reader.service.js';
+
+const MAX_POOL = 1000;
+
+/**
+ * Auto mode. Headroom of the whole pool is read in one pipelined round trip (every identity of a
+ * workspace shares its slot); then the best candidate is guarded atomically like any other call.
+ * If another request took its last slot in between, the guard refuses and the next one is tried.
+ */
+@Injectable()
+export class AutoGuardService {
+  constructor(
+    private readonly identities: IdentitiesService,
+    private readonly catalog: CatalogService,
+    private readonly guard: GuardService,
+    private readonly reader: WindowReader,
+  ) {}
+
+  async pick(ws: string, actionSlug: string, dto: AutoGuardDto): Promise<{ response: GuardResponse; tightest: GuardLimitState | null }> {
+    const action = this.guard.resolveAction(actionSlug);
+    const cost = dto.cost ?? 1;
+    let pool: IdentityEntity[];
+    if (dto.identity_ids?.length) {
+      pool = [];
+      for (const id of [...new Set(dto.identity_ids)]) pool.push(await this.identities.getCached(ws, id));
+    } else {
+      pool = await this.identities.activeIdentities(ws, MAX_POOL);
+    }
+    pool = pool.filter((i) => i.status === 'active' && canPerform(action, i.accountType, this.catalog.get()));
+    if (!pool.length) {
+      throw new ApiError(403, SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED, `No active identity of this workspace can perform ${actionSlug}`, {
+        action: actionSlug,
+        account_types: action.account_types,
+      });
+    }
+    const limits = limitsOf(this.catalog.get(), action);
+    const member = actionMember(dto.action_id);
+    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member })));
+
+    // A retry of an action already recorded on one of them answers as a duplicate on that one.
+    const holder = windows.findIndex((w) => w.holdsMember);
+    const order: { identity: IdentityEntity; headroom: number; ratio: number }[] = [];
+    let earliest: number | null = null;
+    windows.forEach((w, i) => {
+      const cooling = w.identityCooldown ?? w.limits.find((l) => l.cooldown)?.cooldown ?? null;
+      if (cooling) {
+        if (cooling.pttl > 0) earliest = Math.min(earliest ?? Infinity, w.nowMs + cooling.pttl);
+        return;
+      }
+      const headroom = Math.min(...w.limits.map((l) => l.remaining));
+      const ratio = Math.min(...w.limits.map((l) => (l.limit.max > 0 ? l.remaining / l.limit.max : 0)));
+      if (headroom >= cost) order.push({ identity: pool[i], headroom, ratio });
+      else {
+        for (const l of w.limits) {
+          if (l.remaining < cost && l.availableAtMs !== null) earliest = Math.min(earliest ?? Infinity, l.availableAtMs);
+        }
+      }
+    });
+    order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));
+    if (holder >= 0) order.unshift({ identity: pool[holder], headroom: Infinity, ratio: 1 });
+
+    for (const c of order) {
+      const outcome = await this.guard.guardIdentity(
+        { workspaceId: ws, identityId: c.identity.id, actionSlug, actionId: dto.action_id, cost, dryRun: dto.dry_run ?? false },
+        c.identity,
+        action,
+      );
+      if (outcome.kind === 'allowed') return { response: outcome.response, tightest: outcome.tightest };
+      if (outcome.kind === 'limit_reached' && outcome.availableAt) {
+        earliest = Math.min(earliest ?? Infinity, outcome.availableAt.getTime());
+      }
+    }
+    const nowMs = windows[0]?.nowMs ?? Date.now();
+    const headers: Record<string, string> = {};
+    if (earliest !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((earliest - nowMs) / 1000)));
+    throw new ApiError(
+      429,
+      SmartLimitsErrorLabel.LIMIT_REACHED,
+      `No identity of the pool has room for ${actionSlug} now`,
+      {
+        action: actionSlug,
+        identity_ids: pool.map((p) => p.id),
+        available_at: earliest === null ? null : new Date(earliest).toISOString(),
+        ...headers,
+      },
+      headers,
+    );
+  }
+}

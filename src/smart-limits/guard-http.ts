@@ -1,0 +1,74 @@
+import { ApiError } from '../common/errors/api-error.js';
+import { type GuardLimitState } from './guard.dto.js';
+import { type GuardOutcome } from './guard.service.js';
+import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
+
+const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
+
+/** Headers describing the tightest Smart Limit of an allowed decision. */
+export function limitHeaders(tightest: GuardLimitState | null): Record<string, string> {
+  if (!tightest) return {};
+  return {
+    'X-RateLimit-Limit': String(tightest.max_limit),
+    'X-RateLimit-Remaining': String(tightest.remaining),
+    'X-RateLimit-Reset': unix(tightest.remaining > 0 ? tightest.reset_at : tightest.available_at, Date.now()),
+    'X-RateLimit-Type': `smart-limits/${tightest.slug}`,
+  };
+}
+
+/** Turns a refusal into the 429 of SPEC §4 (Retry-After in whole seconds, rounded up, never 0). */
+export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>, identityId: string, action: string): ApiError {
+  if (outcome.kind === 'limit_reached') {
+    const l = outcome.limit;
+    const availableMs = outcome.availableAt?.getTime() ?? null;
+    // Never fits (threshold below the cost, or 0): wait at least the window before asking again.
+    const retryAfter = availableMs === null ? l.windowSeconds : Math.max(1, Math.ceil((availableMs - outcome.nowMs) / 1000));
+    const headers: Record<string, string> = {
+      'Retry-After': String(retryAfter),
+      'X-RateLimit-Limit': String(l.max),
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(Math.ceil((availableMs ?? outcome.nowMs + l.windowMs) / 1000)),
+      'X-RateLimit-Type': `smart-limits/${l.slug}`,
+    };
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.LIMIT_REACHED,
+      `${l.slug} is at its threshold for this identity (${l.max} per ${l.windowSeconds / 3600} h)`,
+      {
+        identity_id: identityId,
+        action,
+        limit: l.slug,
+        max_limit: l.max,
+        window_seconds: l.windowSeconds,
+        available_at: availableMs === null ? null : new Date(availableMs).toISOString(),
+        limits: outcome.states,
+        ...headers,
+      },
+      headers,
+    );
+  }
+  const c = outcome.cooldown;
+  const endsAt = outcome.endsAt ? outcome.endsAt.toISOString() : (c.ends_at ?? null);
+  const headers: Record<string, string> = {};
+  if (outcome.endsAt) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.endsAt.getTime() - outcome.nowMs) / 1000)));
+  return new ApiError(
+    429,
+    SmartLimitsErrorLabel.COOLDOWN,
+    endsAt
+      ? `Identity is cooling down (${c.reason ?? 'cooldown'}) until ${endsAt}`
+      : `Identity is cooling down (${c.reason ?? 'cooldown'}) until a person clears it`,
+    {
+      identity_id: identityId,
+      action,
+      cooldown_id: c.id ?? null,
+      reason: c.reason ?? null,
+      level: c.level ?? null,
+      scope: outcome.limit ? 'limits' : (c.scope ?? 'identity'),
+      limit: outcome.limit,
+      started_at: c.started_at ?? null,
+      ends_at: endsAt,
+      ...headers,
+    },
+    headers,
+  );
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { type Result } from 'ioredis';
+import { type RedisClient } from '../redis/redis.tokens.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    slGuard(numKeys: number, ...args: (string | number)[]): Result<GuardReply, Context>;
+    slRelease(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+    slReadWindows(numKeys: number, ...args: (string | number)[]): Result<ReadReply, Context>;
+  }
+}
+
+export type GuardReply = (number | string | null)[];
+export type ReadReply = (number | string | null)[];
+
+const lua = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+
+/**
+ * Registers the scripts with defineCommand: EVALSHA, falling back to EVAL after NOSCRIPT (a Redis
+ * restart or failover, PITFALLS 5). Idempotent per client.
+ */
+export function defineGuardCommands(client: RedisClient): void {
+  if ((client as unknown as Record<string, unknown>).slGuard) return;
+  client.defineCommand('slGuard', { lua: lua('guard.lua') });
+  client.defineCommand('slRelease', { lua: lua('release.lua') });
+  client.defineCommand('slReadWindows', { lua: lua('read-windows.lua') });
+}

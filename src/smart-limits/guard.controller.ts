@@ -1,0 +1,103 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type FastifyReply } from 'fastify';
+import { WorkspaceId } from '../common/auth/auth-context.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { ApiErrors, ERROR_ENVELOPE_SCHEMA } from '../common/http/api-errors.decorator.js';
+import { AutoGuardService } from './auto-guard.service.js';
+import { limitHeaders, refusalError } from './guard-http.js';
+import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
+import { GuardService } from './guard.service.js';
+import { LimitsReadService } from './limits-read.service.js';
+
+const REFUSALS = {
+  status: 429,
+  description: 'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it)',
+  schema: ERROR_ENVELOPE_SCHEMA,
+};
+
+@ApiTags('smart-limits')
+@ApiBearerAuth('workspace')
+@UseGuards(WorkspaceAuthGuard)
+@Controller('v1')
+export class GuardController {
+  constructor(
+    private readonly guard: GuardService,
+    private readonly auto: AutoGuardService,
+    private readonly reads: LimitsReadService,
+  ) {}
+
+  @Post('identities/:identityId/actions/:actionSlug/guard')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
+  @ApiOkResponse({ type: GuardResponse })
+  @ApiResponse(REFUSALS)
+  @ApiErrors(400, 401, 403, 404, 413, 503)
+  async check(
+    @WorkspaceId() ws: string,
+    @Param('identityId') identityId: string,
+    @Param('actionSlug') actionSlug: string,
+    @Body() dto: GuardDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GuardResponse> {
+    const outcome = await this.guard.guard({
+      workspaceId: ws,
+      identityId,
+      actionSlug,
+      actionId: dto.action_id,
+      cost: dto.cost ?? 1,
+      dryRun: dto.dry_run ?? false,
+      occurredAt: dto.occurred_at ? new Date(dto.occurred_at) : undefined,
+    });
+    if (outcome.kind !== 'allowed') throw refusalError(outcome, identityId, actionSlug);
+    void reply.headers(limitHeaders(outcome.tightest));
+    return outcome.response;
+  }
+
+  @Post('identities/:identityId/actions/:actionSlug/release')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Release a recorded action that was not performed; its slots free at once' })
+  @ApiOkResponse({ type: ReleaseResponse })
+  @ApiErrors(400, 401, 404, 503)
+  async release(
+    @WorkspaceId() ws: string,
+    @Param('identityId') identityId: string,
+    @Param('actionSlug') actionSlug: string,
+    @Body() dto: ReleaseDto,
+  ): Promise<ReleaseResponse> {
+    return { released: await this.guard.release(ws, identityId, actionSlug, dto.action_id) };
+  }
+
+  @Post('actions/:actionSlug/guard')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Auto mode: pick the identity with most headroom that is not cooling down, and record on it' })
+  @ApiOkResponse({ type: GuardResponse })
+  @ApiResponse(REFUSALS)
+  @ApiErrors(400, 401, 404, 503)
+  async autoGuard(
+    @WorkspaceId() ws: string,
+    @Param('actionSlug') actionSlug: string,
+    @Body() dto: AutoGuardDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GuardResponse> {
+    const r = await this.auto.pick(ws, actionSlug, dto);
+    void reply.headers(limitHeaders(r.tightest));
+    return r.response;
+  }
+
+  @Get('identities/:identityId/actions/:actionSlug/limits')
+  @ApiOperation({ summary: "An action's limits for an identity (Edges shape)" })
+  @ApiOkResponse({ type: EdgesLimitsResponse })
+  @ApiErrors(401, 403, 404, 503)
+  actionLimits(@WorkspaceId() ws: string, @Param('identityId') identityId: string, @Param('actionSlug') actionSlug: string): Promise<EdgesLimitsResponse> {
+    return this.reads.forAction(ws, identityId, actionSlug);
+  }
+
+  @Get('identities/:identityId/limits')
+  @ApiOperation({ summary: 'Every limit of an identity (Edges shape)' })
+  @ApiOkResponse({ type: EdgesLimitsResponse })
+  @ApiErrors(401, 404, 503)
+  identityLimits(@WorkspaceId() ws: string, @Param('identityId') identityId: string): Promise<EdgesLimitsResponse> {
+    return this.reads.forIdentity(ws, identityId);
+  }
+}

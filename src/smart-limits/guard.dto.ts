@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+
+export class GuardDto {
+  @ApiProperty({ description: "The caller's id of this action (1–128 chars); retries with the same id are idempotent", example: 'job-81723-step-2' })
+  @IsString()
+  @Length(1, 128)
+  action_id!: string;
+
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Units consumed (e.g. profiles returned by a search)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  cost?: number;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Backfill of an action already done (not in the future, not older than the longest window)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurred_at?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Decide without recording' })
+  @IsOptional()
+  @IsBoolean()
+  dry_run?: boolean;
+}
+
+export class ReleaseDto {
+  @ApiProperty({ example: 'job-81723-step-2' })
+  @IsString()
+  @Length(1, 128)
+  action_id!: string;
+}
+
+export class AutoGuardDto {
+  @ApiProperty({ example: 'job-81723-step-2' })
+  @IsString()
+  @Length(1, 128)
+  action_id!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Candidate identities (default: every active identity of the workspace)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  identity_ids?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  cost?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  dry_run?: boolean;
+}
+
+export class GuardLimitState {
+  @ApiProperty({ example: 'LK_INVITATIONS_SENT' }) slug!: string;
+  @ApiProperty({ example: 86400 }) window_seconds!: number;
+  @ApiProperty({ example: 25 }) max_limit!: number;
+  @ApiProperty({ example: 3 }) consumed!: number;
+  @ApiProperty({ example: 22 }) remaining!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'When there is room for one more action (now when there is room)' })
+  available_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'When the window is empty again' })
+  reset_at!: string | null;
+}
+
+export class GuardResponse {
+  @ApiProperty() allowed!: boolean;
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiProperty({ example: 'linkedin-connect-profile' }) action!: string;
+  @ApiProperty() action_id!: string;
+  @ApiProperty({ description: 'Whether this call recorded the action' }) recorded!: boolean;
+  @ApiProperty({ description: 'A retry of an action already recorded' }) duplicate!: boolean;
+  @ApiPropertyOptional() dry_run?: boolean;
+  @ApiPropertyOptional({ description: 'Present when Redis was unreachable and GUARD_FAIL_MODE=open allowed the action unrecorded' })
+  fail_open?: boolean;
+  @ApiProperty({ type: [GuardLimitState] }) limits!: GuardLimitState[];
+}
+
+export class ReleaseResponse {
+  @ApiProperty() released!: boolean;
+}
+
+export class EdgesLimit {
+  @ApiProperty() slug!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() max_limit!: number;
+  @ApiProperty() consumed!: number;
+  @ApiProperty() remaining!: number;
+  @ApiProperty() has_reached_limit!: boolean;
+  @ApiProperty({ format: 'date-time', description: 'Start of the sliding window (now − window)' }) started_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'End of the sliding window (now)' }) ended_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) first_consumption_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) last_consumption_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) available_at!: string | null;
+  @ApiProperty() window_seconds!: number;
+}
+
+export class EdgesLimitsResponse {
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiPropertyOptional() action_slug?: string;
+  @ApiProperty({ example: 'standard' }) level!: string;
+  @ApiProperty({ example: 1 }) standard_level!: number;
+  @ApiProperty({ type: [EdgesLimit] }) limits!: EdgesLimit[];
+}

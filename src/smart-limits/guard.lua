@@ -1,0 +1,119 @@
+--[[
+Pre-action guard: the whole decision in one atomic call (one round trip, one Cluster slot).
+
+KEYS[1]            identity cooldown mirror
+KEYS[2 + 2(i-1)]   window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
+KEYS[3 + 2(i-1)]   cooldown mirror of limit i
+
+ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
+ARGV[2]  action member (compact action id)
+ARGV[3]  cost (integer >= 1)
+ARGV[4]  mode: "check" (record when allowed), "dry" (dry run), "backfill" (record, never refused by a limit)
+ARGV[5]  occurred_at in ms for a backfill, else ""
+ARGV[6]  number of limits n
+ARGV[7 + 2(i-1)]  max of limit i
+ARGV[8 + 2(i-1)]  window of limit i in ms
+
+Reply: { status, now, refused_index, available_at, cooldown_value, cooldown_pttl,
+         consumed_before_1, consumed_after_1, oldest_1, newest_1, ..., for every limit }
+status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run)
+Records only what is admitted (PITFALLS 3): a refused call changes nothing.
+]]
+local now
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local member = ARGV[2]
+local cost = tonumber(ARGV[3])
+local mode = ARGV[4]
+local ts = now
+if ARGV[5] ~= '' then ts = tonumber(ARGV[5]) end
+local n = tonumber(ARGV[6])
+
+local function unit(k)
+  if k == 1 then return member end
+  return member .. '#' .. k
+end
+
+-- Trim every window first: what has left the window no longer counts, and idle members go.
+local consumed = {}
+for i = 1, n do
+  local key = KEYS[2 * i]
+  local win = tonumber(ARGV[8 + 2 * (i - 1)])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
+  consumed[i] = redis.call('ZCARD', key)
+end
+
+local function state(status, refused, available_at, cd_value, cd_pttl)
+  local out = { status, now, refused, available_at, cd_value, cd_pttl }
+  for i = 1, n do
+    local key = KEYS[2 * i]
+    local after = redis.call('ZCARD', key)
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    out[#out + 1] = consumed[i]
+    out[#out + 1] = after
+    out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
+    out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
+  end
+  return out
+end
+
+-- Idempotency: the action's member is already in its windows (any limit that still holds it).
+for i = 1, n do
+  if redis.call('ZSCORE', KEYS[2 * i], member) then
+    return state(1, 0, -1, false, -1)
+  end
+end
+
+if mode ~= 'backfill' then
+  -- Cooldowns: the whole identity, then each limit the action consumes.
+  local cd = redis.call('GET', KEYS[1])
+  if cd then return state(3, 0, -1, cd, redis.call('PTTL', KEYS[1])) end
+  for i = 1, n do
+    cd = redis.call('GET', KEYS[2 * i + 1])
+    if cd then return state(3, i, -1, cd, redis.call('PTTL', KEYS[2 * i + 1])) end
+  end
+
+  -- Every limit must have room for the whole cost; report the one that frees last.
+  local refused, latest = 0, -1
+  for i = 1, n do
+    local max = tonumber(ARGV[7 + 2 * (i - 1)])
+    local win = tonumber(ARGV[8 + 2 * (i - 1)])
+    if consumed[i] + cost > max then
+      local at
+      local must_leave = consumed[i] + cost - max
+      if cost > max then
+        at = -2 -- can never fit (threshold below the cost, e.g. an override of 0)
+      else
+        -- The must_leave-th oldest entry leaving the window makes room.
+        local e = redis.call('ZRANGE', KEYS[2 * i], must_leave - 1, must_leave - 1, 'WITHSCORES')
+        at = tonumber(e[2]) + win
+      end
+      if refused == 0 or at == -2 or (latest ~= -2 and at > latest) then
+        refused, latest = i, at
+      end
+    end
+  end
+  if refused > 0 then return state(2, refused, latest, false, -1) end
+  if mode == 'dry' then return state(4, 0, -1, false, -1) end
+end
+
+-- Record in every window, or (above) in none.
+for i = 1, n do
+  local key = KEYS[2 * i]
+  local win = tonumber(ARGV[8 + 2 * (i - 1)])
+  if ts > now - win then
+    for k = 1, cost do
+      redis.call('ZADD', key, ts, unit(k))
+    end
+    -- Idle keys expire once their newest entry has left the window: dormant identities cost nothing.
+    local ttl = redis.call('PTTL', key)
+    local want = ts + win - now + 1000
+    if ttl < want then redis.call('PEXPIRE', key, want) end
+  end
+end
+return state(0, 0, -1, false, -1)

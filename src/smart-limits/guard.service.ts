@@ -1,0 +1,262 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { canPerform } from '../catalog/thresholds.js';
+import { type ActionDefinition } from '../catalog/catalog.types.js';
+import { Clock } from '../common/clock.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../health/metrics.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { actionMember } from './action-member.js';
+import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
+import { defineGuardCommands, type GuardReply } from './guard-scripts.js';
+import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
+import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
+
+export interface GuardRequest {
+  workspaceId: string;
+  identityId: string;
+  actionSlug: string;
+  actionId: string;
+  cost: number;
+  dryRun: boolean;
+  occurredAt?: Date;
+}
+
+export interface CooldownMirror {
+  id?: string;
+  reason?: string;
+  level?: number;
+  scope?: string;
+  limits?: string[];
+  ends_at?: string | null;
+  started_at?: string;
+}
+
+/** What the guard decided, before it becomes an HTTP answer. */
+export type GuardOutcome =
+  | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
+  | { kind: 'limit_reached'; limit: PlannedLimit; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
+  | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+@Injectable()
+export class GuardService implements OnModuleInit {
+  private readonly logger = new Logger('Guard');
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly catalog: CatalogService,
+    private readonly identities: IdentitiesService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly events: GuardEvents,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    defineGuardCommands(this.redis);
+  }
+
+  /** The action, or 404; 403 when the identity's account type cannot perform it. */
+  resolveAction(slug: string, identity?: IdentityEntity): ActionDefinition {
+    const action = this.catalog.action(slug);
+    if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
+    if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
+      throw new ApiError(
+        403,
+        SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED,
+        `A ${identity.accountType} account cannot perform ${slug}`,
+        { identity_id: identity.id, action: slug, account_type: identity.accountType, account_types: action.account_types },
+      );
+    }
+    return action;
+  }
+
+  plan(identity: IdentityEntity, action: ActionDefinition): PlannedLimit[] {
+    return planLimits(identity, limitsOf(this.catalog.get(), action), this.catalog.get(), this.clock.now());
+  }
+
+  private longestWindowMs(): number {
+    return Math.max(...this.catalog.get().limits.map((l) => l.window_seconds)) * 1000;
+  }
+
+  async guard(req: GuardRequest): Promise<GuardOutcome> {
+    const identity = await this.identities.getCached(req.workspaceId, req.identityId);
+    const action = this.resolveAction(req.actionSlug, identity);
+    return this.guardIdentity(req, identity, action);
+  }
+
+  async guardIdentity(req: GuardRequest, identity: IdentityEntity, action: ActionDefinition): Promise<GuardOutcome> {
+    const plan = this.plan(identity, action);
+    let mode = req.dryRun ? 'dry' : 'check';
+    let occurredMs = '';
+    if (req.occurredAt) {
+      const nowMs = this.clock.now().getTime();
+      const t = req.occurredAt.getTime();
+      // A little tolerance for clocks ahead of ours; anything later is a mistake.
+      if (t > nowMs + 5_000) throw ApiError.badRequest('occurred_at is in the future', { occurred_at: ['must not be in the future'] });
+      if (t < nowMs - this.longestWindowMs()) {
+        throw ApiError.badRequest('occurred_at is older than the longest window', {
+          occurred_at: [`must be within the last ${this.longestWindowMs() / 86_400_000} days`],
+        });
+      }
+      if (!req.dryRun) mode = 'backfill';
+      occurredMs = String(Math.min(t, nowMs));
+    }
+    const ws = req.workspaceId;
+    const id = identity.id;
+    const keys = [this.keys.identityCooldown(ws, id)];
+    const args: (string | number)[] = [
+      this.clock.scriptNowMs() ?? '',
+      actionMember(req.actionId),
+      req.cost,
+      mode,
+      occurredMs,
+      plan.length,
+    ];
+    for (const l of plan) {
+      keys.push(this.keys.window(ws, id, l.slug), this.keys.limitCooldown(ws, id, l.slug));
+      args.push(l.max, l.windowMs);
+    }
+    let reply: GuardReply;
+    try {
+      reply = await this.redis.slGuard(keys.length, ...keys, ...args);
+    } catch (e) {
+      return this.onStoreFailure(e, req, plan);
+    }
+    return this.interpret(reply, req, plan);
+  }
+
+  private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+    if (storeOfError(e) !== 'redis' && !(e instanceof Error && /timed out|closed|writeable|offline|ready/i.test(e.message))) throw e;
+    this.metrics.storeErrors.inc({ store: 'redis' });
+    if (this.config.guardFailMode === 'open') {
+      this.metrics.guardDecisions.inc({ outcome: 'fail_open' });
+      this.logger.warn(
+        { workspaceId: req.workspaceId, identityId: req.identityId, action: req.actionSlug, actionId: req.actionId },
+        `Redis unreachable; GUARD_FAIL_MODE=open allows ${req.actionSlug} unrecorded`,
+      );
+      return {
+        kind: 'allowed',
+        tightest: null,
+        crossings: [],
+        response: {
+          allowed: true,
+          identity_id: req.identityId,
+          action: req.actionSlug,
+          action_id: req.actionId,
+          recorded: false,
+          duplicate: false,
+          fail_open: true,
+          limits: plan.map((l) => ({
+            slug: l.slug,
+            window_seconds: l.windowSeconds,
+            max_limit: l.max,
+            consumed: 0,
+            remaining: l.max,
+            available_at: null,
+            reset_at: null,
+          })),
+        },
+      };
+    }
+    throw ApiError.storeUnavailable('redis');
+  }
+
+  private interpret(reply: GuardReply, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+    const status = Number(reply[0]);
+    const nowMs = Number(reply[1]);
+    const refused = Number(reply[2]);
+    const availableAt = Number(reply[3]);
+    const states: GuardLimitState[] = [];
+    const crossings: LimitCrossing[] = [];
+    plan.forEach((l, i) => {
+      const base = 6 + i * 4;
+      const before = Number(reply[base]);
+      const after = Number(reply[base + 1]);
+      const oldest = Number(reply[base + 2]);
+      const newest = Number(reply[base + 3]);
+      const remaining = Math.max(0, l.max - after);
+      states.push({
+        slug: l.slug,
+        window_seconds: l.windowSeconds,
+        max_limit: l.max,
+        consumed: after,
+        remaining,
+        available_at: remaining > 0 ? iso(nowMs) : oldest >= 0 && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        reset_at: newest >= 0 ? iso(newest + l.windowMs) : iso(nowMs),
+      });
+      if (status === 0) {
+        for (const threshold of crossingsOf(before, after, l.max)) {
+          crossings.push({
+            workspaceId: req.workspaceId,
+            identityId: req.identityId,
+            action: req.actionSlug,
+            limit: l.slug,
+            threshold,
+            consumed: after,
+            max: l.max,
+            at: new Date(nowMs),
+          });
+        }
+      }
+    });
+    if (status === 2) {
+      this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
+      return { kind: 'limit_reached', limit: plan[refused - 1], availableAt: availableAt >= 0 ? new Date(availableAt) : null, states, nowMs };
+    }
+    if (status === 3) {
+      this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
+      const raw = String(reply[4]);
+      const pttl = Number(reply[5]);
+      let cooldown: CooldownMirror = {};
+      try {
+        cooldown = JSON.parse(raw) as CooldownMirror;
+      } catch {
+        cooldown = { reason: raw };
+      }
+      return {
+        kind: 'cooldown',
+        cooldown,
+        limit: refused > 0 ? plan[refused - 1].slug : null,
+        endsAt: pttl > 0 ? new Date(nowMs + pttl) : null,
+        nowMs,
+      };
+    }
+    this.metrics.guardDecisions.inc({ outcome: status === 1 ? 'duplicate' : status === 4 ? 'dry_run' : 'allowed' });
+    this.events.emit(crossings);
+    const tightest = [...states].sort((a, b) => a.remaining - b.remaining || a.max_limit - b.max_limit)[0] ?? null;
+    const response: GuardResponse = {
+      allowed: true,
+      identity_id: req.identityId,
+      action: req.actionSlug,
+      action_id: req.actionId,
+      recorded: status === 0,
+      duplicate: status === 1,
+      limits: states,
+    };
+    if (req.dryRun) response.dry_run = true;
+    return { kind: 'allowed', response, tightest, crossings };
+  }
+
+  async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
+    const identity = await this.identities.getCached(workspaceId, identityId);
+    const action = this.resolveAction(actionSlug);
+    const keys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
+    try {
+      const removed = await this.redis.slRelease(keys.length, ...keys, actionMember(actionId));
+      return Number(removed) > 0;
+    } catch (e) {
+      if (storeOfError(e) === 'redis') throw ApiError.storeUnavailable('redis');
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { type ActionDefinition, type Catalog, type LimitDefinition } from '../catalog/catalog.types.js';
+import { effectiveThreshold, warmupFactor } from '../catalog/thresholds.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+
+export interface PlannedLimit {
+  slug: string;
+  name: string;
+  windowSeconds: number;
+  windowMs: number;
+  max: number;
+  warmupFactor: number;
+  override: boolean;
+}
+
+/** The effective thresholds of an identity for a set of limits at `now` (pure). */
+export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], catalog: Catalog, now: Date): PlannedLimit[] {
+  return limits.map((limit) => {
+    const override = identity.limitOverrides?.[limit.slug];
+    const w = warmupFactor(
+      {
+        mode: identity.warmup,
+        startedAt: identity.warmupStartedAt,
+        now,
+        windowSeconds: limit.window_seconds,
+        frozenFrom: identity.warmupFrozenFrom,
+        frozenUntil: identity.warmupFrozenUntil,
+        restartFactor: identity.warmupRestartFactor,
+      },
+      catalog.warmup,
+    );
+    const max = effectiveThreshold(
+      { limit, accountType: identity.accountType, level: identity.level, warmup: { factor: w.factor }, override: typeof override === 'number' ? override : undefined },
+      catalog,
+    );
+    return {
+      slug: limit.slug,
+      name: limit.name,
+      windowSeconds: limit.window_seconds,
+      windowMs: limit.window_seconds * 1000,
+      max,
+      warmupFactor: typeof override === 'number' ? 1 : w.factor,
+      override: typeof override === 'number',
+    };
+  });
+}
+
+export function limitsOf(catalog: Catalog, action: ActionDefinition): LimitDefinition[] {
+  return action.limits.map((slug) => {
+    const l = catalog.limits.find((x) => x.slug === slug);
+    if (!l) throw new Error(`catalog: action ${action.slug} names unknown limit ${slug}`);
+    return l;
+  });
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type EdgesLimit, type EdgesLimitsResponse } from './guard.dto.js';
+import { GuardService } from './guard.service.js';
+import { limitsOf } from './limit-plan.js';
+import { type IdentityWindows, WindowReader } from './window-reader.service.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+@Injectable()
+export class LimitsReadService {
+  constructor(
+    private readonly identities: IdentitiesService,
+    private readonly catalog: CatalogService,
+    private readonly guard: GuardService,
+    private readonly reader: WindowReader,
+  ) {}
+
+  async forAction(ws: string, identityId: string, actionSlug: string): Promise<EdgesLimitsResponse> {
+    const identity = await this.identities.getCached(ws, identityId);
+    const action = this.guard.resolveAction(actionSlug);
+    const windows = await this.reader.read(identity, limitsOf(this.catalog.get(), action));
+    return { ...this.shape(identity, windows), action_slug: actionSlug };
+  }
+
+  async forIdentity(ws: string, identityId: string): Promise<EdgesLimitsResponse> {
+    const identity = await this.identities.getCached(ws, identityId);
+    return this.shape(identity, await this.reader.read(identity));
+  }
+
+  private shape(identity: IdentityEntity, w: IdentityWindows): EdgesLimitsResponse {
+    const limits: EdgesLimit[] = w.limits.map((s) => ({
+      slug: s.limit.slug,
+      name: s.limit.name,
+      max_limit: s.limit.max,
+      consumed: s.consumed,
+      remaining: s.remaining,
+      has_reached_limit: s.consumed >= s.limit.max,
+      started_at: new Date(w.nowMs - s.limit.windowMs).toISOString(),
+      ended_at: new Date(w.nowMs).toISOString(),
+      first_consumption_at: iso(s.oldestMs),
+      last_consumption_at: iso(s.newestMs),
+      available_at: iso(s.availableAtMs),
+      window_seconds: s.limit.windowSeconds,
+    }));
+    return {
+      identity_id: identity.id,
+      level: identity.level,
+      standard_level: this.catalog.get().levels[identity.level],
+      limits,
+    };
+  }
+}

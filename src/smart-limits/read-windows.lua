@@ -1,0 +1,54 @@
+--[[
+Read-only view of windows (limit reads, health, auto-mode headroom): counts what is inside each
+window at `now` without trimming, plus the entries needed to say when room frees.
+KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i.
+ARGV[1] now ms or ""; ARGV[2] n; ARGV[3 + 2(i-1)] window ms of limit i; ARGV[4 + 2(i-1)] max of limit i.
+ARGV[3 + 2n] optional action member: the reply ends with 1 when any window holds it (auto mode's idempotency).
+Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
+         per limit: consumed, oldest_in_window, newest, available_at (room for one more), limit_cooldown|false, pttl,
+         holds_member }
+]]
+local now
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local n = tonumber(ARGV[2])
+local cd = redis.call('GET', KEYS[1])
+local out = { now, cd or false, cd and redis.call('PTTL', KEYS[1]) or -1 }
+for i = 1, n do
+  local key = KEYS[2 * i]
+  local win = tonumber(ARGV[3 + 2 * (i - 1)])
+  local max = tonumber(ARGV[4 + 2 * (i - 1)])
+  local from = '(' .. (now - win)
+  local count = redis.call('ZCOUNT', key, from, '+inf')
+  local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', from, 'WITHSCORES', 'LIMIT', 0, 1)
+  local available = now
+  if count >= max then
+    if max <= 0 then
+      available = -2
+    else
+      local e = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', count - max, 1)
+      available = tonumber(e[2]) + win
+    end
+  end
+  local lcd = redis.call('GET', KEYS[2 * i + 1])
+  out[#out + 1] = count
+  out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
+  out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
+  out[#out + 1] = available
+  out[#out + 1] = lcd or false
+  out[#out + 1] = lcd and redis.call('PTTL', KEYS[2 * i + 1]) or -1
+end
+local member = ARGV[3 + 2 * n]
+local holds = 0
+if member and member ~= '' then
+  for i = 1, n do
+    if redis.call('ZSCORE', KEYS[2 * i], member) then holds = 1 end
+  end
+end
+out[#out + 1] = holds
+return out

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { IdentitiesModule } from '../identities/identities.module.js';
+import { AutoGuardService } from './auto-guard.service.js';
+import { GuardEvents } from './guard-events.js';
+import { GuardController } from './guard.controller.js';
+import { GuardService } from './guard.service.js';
+import { LimitsReadService } from './limits-read.service.js';
+import { WindowReader } from './window-reader.service.js';
+
+@Module({
+  imports: [CatalogModule, IdentitiesModule],
+  controllers: [GuardController],
+  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents],
+  exports: [GuardService, WindowReader, GuardEvents],
+})
+export class SmartLimitsModule {}
