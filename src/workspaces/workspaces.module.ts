@@ -5,6 +5,7 @@ import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { WorkspaceEntity } from './workspace.entity.js';
+import { WhoamiController } from './whoami.controller.js';
 import { WorkspacesAdminController } from './workspaces-admin.controller.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 import { WorkspacesService } from './workspaces.service.js';
@@ -13,7 +14,7 @@ import { WorkspacesService } from './workspaces.service.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity])],
-  controllers: [WorkspacesAdminController],
+  controllers: [WorkspacesAdminController, WhoamiController],
   providers: [WorkspacesRepository, WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
   exports: [WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
 })
