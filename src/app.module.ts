@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiLimitsModule } from './api-limits/api-limits.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { type Clock } from './common/clock.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -32,6 +33,7 @@ export class AppModule {
         WorkspacesModule,
         IdentitiesModule,
         SmartLimitsModule,
+        ApiLimitsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

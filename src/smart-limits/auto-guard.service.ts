@@ -6,7 +6,8 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
-import { GuardService } from './guard.service.js';
+import { type GuardOutcome, GuardService } from './guard.service.js';
+import { refusalError } from './guard-http.js';
 import { limitsOf } from './limit-plan.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 import { WindowReader } from './window-reader.service.js';
@@ -27,7 +28,7 @@ export class AutoGuardService {
     private readonly reader: WindowReader,
   ) {}
 
-  async pick(ws: string, actionSlug: string, dto: AutoGuardDto): Promise<{ response: GuardResponse; tightest: GuardLimitState | null }> {
+  async pick(ws: string, actionSlug: string, dto: AutoGuardDto): Promise<{ response: GuardResponse; tightest: GuardLimitState | null; outcome?: GuardOutcome }> {
     const action = this.guard.resolveAction(actionSlug);
     const cost = dto.cost ?? 1;
     let pool: IdentityEntity[];
@@ -76,7 +77,8 @@ export class AutoGuardService {
         c.identity,
         action,
       );
-      if (outcome.kind === 'allowed') return { response: outcome.response, tightest: outcome.tightest };
+      if (outcome.kind === 'allowed') return { response: outcome.response, tightest: outcome.tightest, outcome };
+      if (outcome.kind === 'api_limited') throw refusalError(outcome, c.identity.id, actionSlug);
       if (outcome.kind === 'limit_reached' && outcome.availableAt) {
         earliest = Math.min(earliest ?? Infinity, outcome.availableAt.getTime());
       }

@@ -1,9 +1,30 @@
+import { apiLimitHeaders, apiLimitRefusal } from '../api-limits/rate-limit-http.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome } from './guard.service.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
+
+/**
+ * The IETF RateLimit fields list every policy that applied (the /v1/actions API limit and the
+ * tightest Smart Limit); the X-RateLimit trio describes the limit that decided (SPEC §6).
+ */
+export function guardHeaders(outcome: GuardOutcome, tightest: GuardLimitState | null): Record<string, string> {
+  const smart = limitHeaders(tightest);
+  if (!outcome.api) return smart;
+  const { take, limits, nowMs } = outcome.api;
+  const extra = tightest
+    ? [
+        {
+          policy: `"smart-limits/${tightest.slug}";q=${tightest.max_limit};w=${tightest.window_seconds}`,
+          remaining: `"smart-limits/${tightest.slug}";r=${tightest.remaining};t=${Math.max(0, Number(smart['X-RateLimit-Reset']) - Math.ceil(nowMs / 1000))}`,
+        },
+      ]
+    : [];
+  const api = apiLimitHeaders('/v1/actions', limits, take, nowMs, extra);
+  return { ...api, ...smart };
+}
 
 /** Headers describing the tightest Smart Limit of an allowed decision. */
 export function limitHeaders(tightest: GuardLimitState | null): Record<string, string> {
@@ -18,6 +39,10 @@ export function limitHeaders(tightest: GuardLimitState | null): Record<string, s
 
 /** Turns a refusal into the 429 of SPEC §4 (Retry-After in whole seconds, rounded up, never 0). */
 export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>, identityId: string, action: string): ApiError {
+  if (outcome.kind === 'api_limited') {
+    const a = outcome.api!;
+    return apiLimitRefusal('/v1/actions', a.limits, a.take, a.nowMs);
+  }
   if (outcome.kind === 'limit_reached') {
     const l = outcome.limit;
     const availableMs = outcome.availableAt?.getTime() ?? null;

@@ -1,14 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
+import { ApiLimitInScript } from '../api-limits/api-limit.interceptor.js';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors, ERROR_ENVELOPE_SCHEMA } from '../common/http/api-errors.decorator.js';
 import { AutoGuardService } from './auto-guard.service.js';
-import { limitHeaders, refusalError } from './guard-http.js';
+import { guardHeaders, limitHeaders, refusalError } from './guard-http.js';
 import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
 import { LimitsReadService } from './limits-read.service.js';
+
+/** On a Smart Limit refusal the X-RateLimit trio names that limit; the IETF fields still list the API policy. */
+function apiHeadersOnly(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('RateLimit')));
+}
 
 const REFUSALS = {
   status: 429,
@@ -29,6 +35,7 @@ export class GuardController {
 
   @Post('identities/:identityId/actions/:actionSlug/guard')
   @HttpCode(200)
+  @ApiLimitInScript()
   @ApiOperation({ summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
@@ -49,8 +56,14 @@ export class GuardController {
       dryRun: dto.dry_run ?? false,
       occurredAt: dto.occurred_at ? new Date(dto.occurred_at) : undefined,
     });
-    if (outcome.kind !== 'allowed') throw refusalError(outcome, identityId, actionSlug);
-    void reply.headers(limitHeaders(outcome.tightest));
+    if (outcome.kind !== 'allowed') {
+      const err = refusalError(outcome, identityId, actionSlug);
+      if (outcome.api && outcome.kind !== 'api_limited') {
+        void reply.headers({ ...apiHeadersOnly(guardHeaders(outcome, null)) });
+      }
+      throw err;
+    }
+    void reply.headers(guardHeaders(outcome, outcome.tightest));
     return outcome.response;
   }
 
@@ -70,6 +83,7 @@ export class GuardController {
 
   @Post('actions/:actionSlug/guard')
   @HttpCode(200)
+  @ApiLimitInScript()
   @ApiOperation({ summary: 'Auto mode: pick the identity with most headroom that is not cooling down, and record on it' })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
@@ -81,7 +95,7 @@ export class GuardController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GuardResponse> {
     const r = await this.auto.pick(ws, actionSlug, dto);
-    void reply.headers(limitHeaders(r.tightest));
+    void reply.headers(r.outcome ? guardHeaders(r.outcome, r.tightest) : limitHeaders(r.tightest));
     return r.response;
   }
 

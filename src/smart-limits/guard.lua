@@ -4,6 +4,7 @@ Pre-action guard: the whole decision in one atomic call (one round trip, one Clu
 KEYS[1]            identity cooldown mirror
 KEYS[2 + 2(i-1)]   window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
 KEYS[3 + 2(i-1)]   cooldown mirror of limit i
+KEYS[2n + 2]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 3] its daily counter (api-limit.include.lua)
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id)
@@ -13,10 +14,12 @@ ARGV[5]  occurred_at in ms for a backfill, else ""
 ARGV[6]  number of limits n
 ARGV[7 + 2(i-1)]  max of limit i
 ARGV[8 + 2(i-1)]  window of limit i in ms
+ARGV[7 + 2n], ARGV[8 + 2n], ARGV[9 + 2n]  the API limit: per second, per minute, daily (0 = none); cost 1
 
 Reply: { status, now, refused_index, available_at, cooldown_value, cooldown_pttl,
+         api_take's 7 values (api_ok, retry_after_ms, minute_remaining, minute_reset_ms, refused_by, daily_remaining, second_remaining),
          consumed_before_1, consumed_after_1, oldest_1, newest_1, ..., for every limit }
-status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run)
+status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run), 5 API limit (nothing else checked)
 Records only what is admitted (PITFALLS 3): a refused call changes nothing.
 ]]
 local now
@@ -32,6 +35,13 @@ local mode = ARGV[4]
 local ts = now
 if ARGV[5] ~= '' then ts = tonumber(ARGV[5]) end
 local n = tonumber(ARGV[6])
+
+-- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
+local api = { 1, 0, -1, 0, '', -1, -1 }
+local aps, apm, aday = tonumber(ARGV[7 + 2 * n]), tonumber(ARGV[8 + 2 * n]), tonumber(ARGV[9 + 2 * n])
+if aps > 0 or apm > 0 or aday > 0 then
+  api = api_take(KEYS[2 * n + 2], KEYS[2 * n + 3], now, aps, apm, aday, 1)
+end
 
 local function unit(k)
   if k == 1 then return member end
@@ -49,6 +59,7 @@ end
 
 local function state(status, refused, available_at, cd_value, cd_pttl)
   local out = { status, now, refused, available_at, cd_value, cd_pttl }
+  for k = 1, 7 do out[#out + 1] = api[k] end
   for i = 1, n do
     local key = KEYS[2 * i]
     local after = redis.call('ZCARD', key)
@@ -61,6 +72,8 @@ local function state(status, refused, available_at, cd_value, cd_pttl)
   end
   return out
 end
+
+if api[1] == 0 then return state(5, 0, -1, false, -1) end
 
 -- Idempotency: the action's member is already in its windows (any limit that still holds it).
 for i = 1, n do

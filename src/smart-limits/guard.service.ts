@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { canPerform } from '../catalog/thresholds.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
+import { type ApiTake, ApiLimitsService, parseApiTake } from '../api-limits/api-limits.service.js';
+import { type WorkspaceApiLimits } from '../api-limits/workspace-api-limits.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
@@ -39,10 +41,18 @@ export interface CooldownMirror {
 }
 
 /** What the guard decided, before it becomes an HTTP answer. */
-export type GuardOutcome =
+export interface ApiLimitState {
+  take: ApiTake;
+  limits: WorkspaceApiLimits;
+  nowMs: number;
+}
+
+export type GuardOutcome = (
   | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
+  | { kind: 'api_limited' }
   | { kind: 'limit_reached'; limit: PlannedLimit; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
-  | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number };
+  | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number }
+) & { api?: ApiLimitState };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -59,6 +69,7 @@ export class GuardService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly events: GuardEvents,
     private readonly metrics: MetricsService,
+    private readonly apiLimits: ApiLimitsService,
   ) {}
 
   onModuleInit(): void {
@@ -126,13 +137,20 @@ export class GuardService implements OnModuleInit {
       keys.push(this.keys.window(ws, id, l.slug), this.keys.limitCooldown(ws, id, l.slug));
       args.push(l.max, l.windowMs);
     }
+    // The workspace's /v1/actions API limit is checked in the same call (one round trip).
+    const apiLimits = await this.apiLimits.limitsFor(ws);
+    const api = this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits);
+    keys.push(...api.keys);
+    args.push(...api.args);
     let reply: GuardReply;
     try {
       reply = await this.redis.slGuard(keys.length, ...keys, ...args);
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
     }
-    return this.interpret(reply, req, plan);
+    const outcome = this.interpret(reply, req, plan);
+    outcome.api = { take: parseApiTake(reply, 6), limits: apiLimits, nowMs: Number(reply[1]) };
+    return outcome;
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
@@ -176,10 +194,14 @@ export class GuardService implements OnModuleInit {
     const nowMs = Number(reply[1]);
     const refused = Number(reply[2]);
     const availableAt = Number(reply[3]);
+    if (status === 5) {
+      this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
+      return { kind: 'api_limited' };
+    }
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const base = 6 + i * 4;
+      const base = 13 + i * 4;
       const before = Number(reply[base]);
       const after = Number(reply[base + 1]);
       const oldest = Number(reply[base + 2]);

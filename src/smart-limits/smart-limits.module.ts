@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
@@ -9,7 +10,7 @@ import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule],
   controllers: [GuardController],
   providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents],
   exports: [GuardService, WindowReader, GuardEvents],

@@ -83,9 +83,23 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
 }
 
-export async function createWorkspace(t: TestApp, values: { name?: string; monthly_credits?: number } = {}) {
+/** Generous negotiated limits, so tests about other things are not slowed by the tier's API limits. */
+export const ROOMY_LIMITS = {
+  '/v1/actions': { per_second: 100_000, per_minute: 1_000_000 },
+  '/v1/identities': { per_second: 100_000, per_minute: 1_000_000 },
+  '/v1/workspaces': { per_second: 100_000, per_minute: 1_000_000 },
+  '/v1/runs/outputs': { per_second: 100_000, per_minute: 1_000_000 },
+  daily_api_limit: 1_000_000_000,
+};
+
+/** A workspace with roomy API limits, unless `tierLimits` asks for the tier tables' own. */
+export async function createWorkspace(t: TestApp, values: { name?: string; monthly_credits?: number; tierLimits?: boolean } = {}) {
   const r = await t.admin('POST', '/v1/workspaces', { name: values.name ?? 'Test workspace', monthly_credits: values.monthly_credits ?? 1000 });
   if (r.status !== 201) throw new Error(`createWorkspace: ${r.status} ${r.text}`);
+  if (!values.tierLimits) {
+    const p = await t.admin('PATCH', `/v1/workspaces/${r.body.id}`, { custom_limits: ROOMY_LIMITS });
+    if (p.status !== 200) throw new Error(`createWorkspace limits: ${p.status} ${p.text}`);
+  }
   return r.body as { id: string; name: string; monthly_credits: number; plan_tier: string; api_key: string };
 }
 

@@ -20,7 +20,7 @@ const LABEL_BY_STATUS: Record<number, string> = {
 
 export interface RenderedError {
   status: number;
-  body: ErrorEnvelope;
+  body: ErrorEnvelope | unknown;
   headers: Record<string, string>;
 }
 
@@ -32,7 +32,7 @@ export function renderError(exception: unknown, logger: Logger, requestId?: stri
   if (exception instanceof ApiError) {
     return {
       status: exception.status,
-      body: errorEnvelope(exception.status, exception.errorLabel, exception.message, exception.details),
+      body: exception.rawBody ?? errorEnvelope(exception.status, exception.errorLabel, exception.message, exception.details),
       headers: exception.headers ?? {},
     };
   }

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: Record<string, unknown> | unknown[],
     readonly headers?: Record<string, string>,
+    /** A body in another documented shape (the seed's rate-limit 429), sent instead of the envelope. */
+    readonly rawBody?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';

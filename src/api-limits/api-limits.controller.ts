@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type FastifyReply } from 'fastify';
+import { WorkspaceId } from '../common/auth/auth-context.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { effectiveLimits } from '../tiers/effective-limits.js';
+import { ENGAGEMENT_TIERS, PLAN_TIERS } from '../tiers/tier-tables.js';
+import { WorkspacesService } from '../workspaces/workspaces.service.js';
+import { ApiLimitsService } from './api-limits.service.js';
+import { RateLimitCheckDto } from './api-limits.dto.js';
+import { ApiLimitInScript } from './api-limit.interceptor.js';
+import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
+
+const SEED_429 = {
+  status: 429,
+  description: 'Over a workspace API limit: the seed\'s body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}})',
+};
+
+@ApiTags('workspace')
+@ApiBearerAuth('workspace')
+@UseGuards(WorkspaceAuthGuard)
+@Controller('v1')
+export class ApiLimitsController {
+  constructor(
+    private readonly limits: ApiLimitsService,
+    private readonly workspaces: WorkspacesService,
+  ) {}
+
+  @Get('workspace')
+  @ApiOperation({ summary: 'The workspace, its tiers, effective limits with their sources, and today\'s usage' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiResponse(SEED_429)
+  @ApiErrors(401)
+  async workspace(@WorkspaceId() ws: string) {
+    const [w, limits, usage] = await Promise.all([this.workspaces.get(ws), this.limits.limitsFor(ws), this.limits.usageToday(ws)]);
+    const shown = effectiveLimits(w.monthlyCredits, limits.engagement_identities, w.customLimits as never);
+    return {
+      workspace: { id: w.id, name: w.name, monthly_credits: w.monthlyCredits, custom_limits: w.customLimits },
+      plan_tier: shown.plan_tier,
+      engagement_identities: limits.engagement_identities,
+      engagement_tier: shown.engagement_tier,
+      limits: {
+        ...shown.groups,
+        concurrent_runs: shown.concurrent_runs,
+        batches_per_run: shown.batches_per_run,
+        daily_api_limit: shown.daily_api_limit,
+      },
+      usage: {
+        requests_today: usage.requests_today,
+        daily_api_limit: shown.daily_api_limit.value,
+        daily_used_estimate: usage.daily_estimate,
+        daily_remaining: Math.max(0, shown.daily_api_limit.value - usage.daily_estimate),
+        daily_window: 'sliding 24 h (today + the part of yesterday still inside it)',
+      },
+    };
+  }
+
+  @Get('tiers')
+  @ApiOperation({ summary: 'Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities)' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiResponse(SEED_429)
+  @ApiErrors(401)
+  tiers() {
+    return { plan_tiers: PLAN_TIERS, engagement_tiers: ENGAGEMENT_TIERS };
+  }
+
+  @Post('ratelimit/check')
+  @HttpCode(200)
+  @ApiLimitInScript()
+  @ApiOperation({ summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
+  @ApiOkResponse({ schema: { example: { allowed: true, endpoint: '/v1/runs/outputs', limit: 150, remaining: 149, reset: 1754402101 } } })
+  @ApiResponse(SEED_429)
+  @ApiErrors(400, 401)
+  async check(@WorkspaceId() ws: string, @Body() dto: RateLimitCheckDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { take, limits, nowMs } = await this.limits.take(ws, dto.endpoint, dto.cost ?? 1);
+    if (!take.ok) throw apiLimitRefusal(dto.endpoint, limits, take, nowMs);
+    const headers = apiLimitHeaders(dto.endpoint, limits, take, nowMs);
+    void reply.headers(headers);
+    return {
+      allowed: true,
+      endpoint: dto.endpoint,
+      limit: limits.groups[dto.endpoint].per_minute,
+      remaining: Math.max(0, take.minuteRemaining),
+      reset: Number(headers['X-RateLimit-Reset']),
+      daily_remaining: take.dailyRemaining >= 0 ? take.dailyRemaining : null,
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { IdentitiesModule } from '../identities/identities.module.js';
+import { ApiLimitInterceptor } from './api-limit.interceptor.js';
+import { ApiLimitsController } from './api-limits.controller.js';
+import { ApiLimitsService } from './api-limits.service.js';
+
+@Module({
+  imports: [IdentitiesModule],
+  controllers: [ApiLimitsController],
+  providers: [ApiLimitsService, { provide: APP_INTERCEPTOR, useClass: ApiLimitInterceptor }],
+  exports: [ApiLimitsService],
+})
+export class ApiLimitsModule {}

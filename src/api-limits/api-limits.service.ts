@@ -1,0 +1,119 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
+import { PgEventsService } from '../database/pg-events.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { defineGuardCommands } from '../smart-limits/guard-scripts.js';
+import { WorkspacesService } from '../workspaces/workspaces.service.js';
+import { type EndpointGroup } from './endpoint-group.js';
+import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
+
+/** api_take's reply (see api-limit.include.lua). */
+export interface ApiTake {
+  ok: boolean;
+  retryAfterMs: number;
+  minuteRemaining: number;
+  minuteResetMs: number;
+  refusedBy: '' | 'second' | 'minute' | 'daily';
+  dailyRemaining: number;
+  secondRemaining: number;
+}
+
+export function parseApiTake(r: (number | string | null)[], offset: number): ApiTake {
+  return {
+    ok: Number(r[offset]) === 1,
+    retryAfterMs: Number(r[offset + 1]),
+    minuteRemaining: Number(r[offset + 2]),
+    minuteResetMs: Number(r[offset + 3]),
+    refusedBy: String(r[offset + 4] ?? '') as ApiTake['refusedBy'],
+    dailyRemaining: Number(r[offset + 5]),
+    secondRemaining: Number(r[offset + 6]),
+  };
+}
+
+const CACHE_MS = 5_000;
+
+/**
+ * The workspace API limits of SPEC §6: effective limits per workspace (tier tables, engagement
+ * count, custom limits) cached briefly and dropped at once when the workspace or its identities
+ * change (here and, through NOTIFY, on every instance).
+ */
+@Injectable()
+export class ApiLimitsService implements OnModuleInit {
+  private readonly cache = new Map<string, { limits: Promise<WorkspaceApiLimits>; at: number }>();
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly workspaces: WorkspacesService,
+    private readonly identities: IdentitiesService,
+    private readonly events: PgEventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    defineGuardCommands(this.redis);
+    this.identities.onChange((c) => {
+      this.cache.delete(c.workspaceId);
+    });
+    this.events.subscribe('workspace.changed', (ws) => this.cache.delete(ws));
+    this.events.subscribe('reconnect', () => this.cache.clear());
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+
+  async limitsFor(workspaceId: string): Promise<WorkspaceApiLimits> {
+    const hit = this.cache.get(workspaceId);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.limits;
+    const limits = (async () => {
+      const [ws, engagement] = await Promise.all([this.workspaces.get(workspaceId), this.identities.countEngagement(workspaceId)]);
+      return toWorkspaceApiLimits(ws.monthlyCredits, engagement, ws.customLimits);
+    })();
+    this.cache.set(workspaceId, { limits, at: Date.now() });
+    try {
+      return await limits;
+    } catch (e) {
+      this.cache.delete(workspaceId);
+      // PostgreSQL down: keep enforcing what we knew.
+      if (hit && storeOfError(e) === 'postgres') return hit.limits;
+      throw e;
+    }
+  }
+
+  /** Keys and arguments for api_take, for scripts that embed it (the guard). */
+  scriptArgs(workspaceId: string, group: EndpointGroup, limits: WorkspaceApiLimits): { keys: string[]; args: number[] } {
+    const g = limits.groups[group];
+    return {
+      keys: [this.keys.apiLimit(workspaceId, group), this.keys.apiDaily(workspaceId)],
+      args: [g.per_second, g.per_minute, limits.daily_api_limit.value ?? 0],
+    };
+  }
+
+  async take(workspaceId: string, group: EndpointGroup, cost = 1): Promise<{ take: ApiTake; limits: WorkspaceApiLimits; nowMs: number }> {
+    const limits = await this.limitsFor(workspaceId);
+    const { keys, args } = this.scriptArgs(workspaceId, group, limits);
+    let r: (number | string)[];
+    try {
+      r = await this.redis.slApiLimit(keys.length, ...keys, this.clock.scriptNowMs() ?? '', ...args, cost);
+    } catch (e) {
+      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
+      throw e;
+    }
+    return { take: parseApiTake(r, 1), limits, nowMs: Number(r[0]) };
+  }
+
+  /** Read-only view of today's usage (for GET /v1/workspace). */
+  async usageToday(workspaceId: string): Promise<{ requests_today: number; daily_estimate: number }> {
+    const nowMs = this.clock.scriptNowMs() ?? Date.now();
+    const day = Math.floor(nowMs / 86_400_000);
+    const into = (nowMs % 86_400_000) / 86_400_000;
+    const [cur, prev] = await this.redis.hmget(this.keys.apiDaily(workspaceId), String(day), String(day - 1));
+    const c = Number(cur ?? 0);
+    return { requests_today: c, daily_estimate: Math.round(Number(prev ?? 0) * (1 - into) + c) };
+  }
+}
