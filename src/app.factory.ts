@@ -4,7 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { IpLimiter } from './api-limits/ip-limiter.js';
 import { type Clock } from './common/clock.js';
+import { errorEnvelope } from './common/errors/error-envelope.js';
 import { renderError } from './common/errors/all-exceptions.filter.js';
 import { requestIdFor } from './common/logging/logging.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -42,6 +44,25 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   fastify.setErrorHandler((err, request, reply) => {
     const r = renderError(err, errorLogger, request.id);
     void reply.status(r.status).headers(r.headers).send(r.body);
+  });
+  // Per client IP, before authentication (in memory per instance: see ip-limiter.ts).
+  const ipLimiter = new IpLimiter(config.ipRateLimitPerMinute);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/health/') || request.url === '/metrics') return;
+    const wait = ipLimiter.hit(request.ip, Date.now());
+    if (wait > 0) {
+      await reply
+        .status(429)
+        .headers({ 'Retry-After': String(wait), 'X-RateLimit-Type': 'ip' })
+        .send(
+          errorEnvelope(429, 'ip_rate_limited', `More than ${config.ipRateLimitPerMinute} requests a minute from this IP`, {
+            'Retry-After': String(wait),
+            'X-RateLimit-Limit': String(config.ipRateLimitPerMinute),
+            'X-RateLimit-Type': 'ip',
+          }),
+        );
+      return reply;
+    }
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply, payload) => {

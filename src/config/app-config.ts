@@ -29,6 +29,7 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly trustProxy!: boolean;
   readonly jobsEnabled!: boolean;
+  readonly ipRateLimitPerMinute!: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -82,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY,
     jobsEnabled: c.JOBS_ENABLED,
+    ipRateLimitPerMinute: c.IP_RATE_LIMIT_PER_MINUTE,
   } as AppConfig);
 }
 

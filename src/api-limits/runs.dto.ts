@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export class TakeRunDto {
+  @ApiProperty({ example: 'run_2026_11_22_001' })
+  @IsString()
+  @Length(1, 128)
+  @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'run_id may contain letters, digits and . _ : -' })
+  run_id!: string;
+
+  @ApiProperty({ minimum: 1, example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  batches!: number;
+
+  @ApiPropertyOptional({ minimum: 10, maximum: 3600, default: 60, description: 'Lease length; renew with heartbeats before it ends' })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  lease_seconds?: number;
+}
+
+export class HeartbeatDto {
+  @ApiPropertyOptional({ minimum: 10, maximum: 3600, default: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  lease_seconds?: number;
+}
+
+export class RunLeaseResponse {
+  @ApiProperty() run_id!: string;
+  @ApiPropertyOptional() batches?: number;
+  @ApiProperty({ format: 'date-time' }) expires_at!: string;
+  @ApiProperty() active_runs!: number;
+  @ApiProperty() concurrent_runs!: number;
+}
