@@ -2,6 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { IpLimiter } from './api-limits/ip-limiter.js';
@@ -30,10 +31,16 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Malformed URLs and similar router errors, which never reach a handler.
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(400).send(errorEnvelope(400, 'VALIDATION_FAILED', `Bad request: ${error.message}`));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Fastify's own JSON parser only: no form bodies (the API speaks JSON; others get 415).
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
