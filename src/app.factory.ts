@@ -20,6 +20,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Buffer logs until the pino logger is ready (off in tests that want silence). */
   silent?: boolean;
+  /** Where the JSON logs go (default stdout); tests read them. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /** Builds the configured application (not yet listening). Shared by main.ts, tests and benchmarks. */
@@ -36,7 +38,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       void reply.status(400).send(errorEnvelope(400, 'VALIDATION_FAILED', `Bad request: ${error.message}`));
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock, opts.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
     // Fastify's own JSON parser only: no form bodies (the API speaks JSON; others get 415).
@@ -76,7 +78,19 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     void reply.header('X-Request-Id', request.id);
     return payload;
   });
+  // One structured line per request (pino-http's middleware does not run on Fastify here).
+  const httpLogger = app.get(Logger);
   fastify.addHook('onResponse', async (request, reply) => {
+    if (!/^\/(health|metrics)/.test(request.url)) {
+      const entry = {
+        req: { id: request.id, method: request.method, url: request.url, route: request.routeOptions?.url },
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 100) / 100,
+        workspaceId: (request as { auth?: { workspaceId: string } }).auth?.workspaceId,
+      };
+      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed');
+      else httpLogger.log(entry, 'request completed');
+    }
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,

@@ -19,12 +19,12 @@ import { WorkspacesModule } from './workspaces/workspaces.module.js';
 /** Composition root only. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock, logDestination?: NodeJS.WritableStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, clock),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
         ...(config.jobsEnabled ? [ScheduleModule.forRoot()] : []),
         RedisModule,
         DatabaseModule,

@@ -29,6 +29,7 @@ export interface TestAppOptions {
   clock?: Clock;
   redisUrl?: string;
   databaseUrl?: string;
+  logDestination?: NodeJS.WritableStream;
   /** Same prefix = same Redis state; two instances of one test share it. */
   keyPrefix?: string;
 }
@@ -51,7 +52,7 @@ export function testConfig(opts: TestAppOptions = {}): AppConfig {
 /** Starts the real application on a real socket (Fastify's inject cannot load the ESM deps under Jest). */
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(opts);
-  const app = await createApp(config, { clock: opts.clock });
+  const app = await createApp(config, { clock: opts.clock, logDestination: opts.logDestination });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -13,11 +13,10 @@ export function requestIdFor(raw: IncomingMessage): string {
   return id;
 }
 
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
+export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
+  const options = {
       level: config.logLevel,
-      genReqId: (req) => (req.headers['x-request-id'] as string) ?? randomUUID(),
+      genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) ?? randomUUID(),
       // Secrets never reach the log: keys, admin key, webhook secrets, cookies.
       redact: {
         paths: [
@@ -34,8 +33,8 @@ export function loggerParams(config: AppConfig): Params {
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       },
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    },
-  };
+      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+      customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  } as NonNullable<Params['pinoHttp']>;
+  return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
 }
