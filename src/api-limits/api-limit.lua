@@ -5,13 +5,7 @@ KEYS[1] bucket of the endpoint group, KEYS[2] daily counter (both under the work
 ARGV: now ms or "", per_second, per_minute, daily, cost
 Reply: now followed by api_take's reply.
 ]]
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = script_now(ARGV[1])
 local r = api_take(KEYS[1], KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
 table.insert(r, 1, now)
 return r

@@ -7,13 +7,7 @@ ARGV[5] concurrent runs allowed
 Reply: { code, active, earliest_expiry_ms, this_expiry_ms }
 code: 1 taken (new), 2 renewed/already held, 0 refused (full), -1 unknown run (renew/free), 3 freed
 ]]
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = script_now(ARGV[1])
 local key, op, run, lease, max = KEYS[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
 local held = redis.call('ZSCORE', key, run)

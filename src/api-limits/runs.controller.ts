@@ -9,6 +9,7 @@ import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { RedisKeys } from '../redis/redis-keys.js';
+import { NOW_INCLUDE } from '../smart-limits/guard-scripts.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { HeartbeatDto, RunLeaseResponse, TakeRunDto } from './runs.dto.js';
@@ -34,7 +35,8 @@ export class RunsController {
     private readonly clock: Clock,
   ) {
     if (!(redis as unknown as Record<string, unknown>).slRunLease) {
-      redis.defineCommand('slRunLease', { numberOfKeys: 1, lua: readFileSync(new URL('./run-lease.lua', import.meta.url), 'utf8') });
+      const lua = NOW_INCLUDE() + '\n' + readFileSync(new URL('./run-lease.lua', import.meta.url), 'utf8');
+      redis.defineCommand('slRunLease', { numberOfKeys: 1, lua });
     }
   }
 

@@ -14,9 +14,11 @@ declare module 'ioredis' {
 export type GuardReply = (number | string | null)[];
 export type ReadReply = (number | string | null)[];
 
-const lua = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 /** Shared Lua pieces are prepended (BullMQ-style includes), so each script stays one file. */
-const apiLimitInclude = () => readFileSync(new URL('../api-limits/api-limit.include.lua', import.meta.url), 'utf8');
+export const NOW_INCLUDE = () => read('../redis/now.include.lua');
+const lua = (name: string) => NOW_INCLUDE() + '\n' + read(`./${name}`);
+const apiLimitInclude = () => NOW_INCLUDE() + '\n' + read('../api-limits/api-limit.include.lua');
 
 /**
  * Registers the scripts with defineCommand: EVALSHA, falling back to EVAL after NOSCRIPT (a Redis
@@ -24,10 +26,8 @@ const apiLimitInclude = () => readFileSync(new URL('../api-limits/api-limit.incl
  */
 export function defineGuardCommands(client: RedisClient): void {
   if ((client as unknown as Record<string, unknown>).slGuard) return;
-  client.defineCommand('slGuard', { lua: apiLimitInclude() + '\n' + lua('guard.lua') });
-  client.defineCommand('slApiLimit', {
-    lua: apiLimitInclude() + '\n' + readFileSync(new URL('../api-limits/api-limit.lua', import.meta.url), 'utf8'),
-  });
+  client.defineCommand('slGuard', { lua: apiLimitInclude() + '\n' + read('./guard.lua') });
+  client.defineCommand('slApiLimit', { lua: apiLimitInclude() + '\n' + read('../api-limits/api-limit.lua') });
   client.defineCommand('slRelease', { lua: lua('release.lua') });
   client.defineCommand('slReadWindows', { lua: lua('read-windows.lua') });
 }

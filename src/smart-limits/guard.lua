@@ -22,13 +22,7 @@ Reply: { status, now, refused_index, available_at, cooldown_value, cooldown_pttl
 status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run), 5 API limit (nothing else checked)
 Records only what is admitted (PITFALLS 3): a refused call changes nothing.
 ]]
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = script_now(ARGV[1])
 local member = ARGV[2]
 local cost = tonumber(ARGV[3])
 local mode = ARGV[4]

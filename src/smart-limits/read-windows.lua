@@ -8,13 +8,7 @@ Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
          per limit: consumed, oldest_in_window, newest, available_at (room for one more), limit_cooldown|false, pttl,
          holds_member }
 ]]
-local now
-if ARGV[1] ~= '' then
-  now = tonumber(ARGV[1])
-else
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = script_now(ARGV[1])
 local n = tonumber(ARGV[2])
 local cd = redis.call('GET', KEYS[1])
 local out = { now, cd or false, cd and redis.call('PTTL', KEYS[1]) or -1 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, redisPing, startPrivatePostgres } from '../../src/bootstrap/local-servers.js';
+import { freePort, redisPing } from '../../src/bootstrap/local-servers.js';
 
 export interface TestRedis {
   url: string;
@@ -82,53 +82,6 @@ export async function startTestRedisCluster(): Promise<{ nodes: string; stop(): 
     async stop() {
       for (const c of children) c.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function pgAnswers(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-/**
- * A fresh database for this run on the local PostgreSQL (or on a private cluster when none
- * answers). Dropped at the end; other databases are never touched.
- */
-export async function createTestDatabase(): Promise<{ url: string; adminUrl: string; drop(): Promise<void> }> {
-  let adminUrl = LOCAL_PG;
-  let stopPrivate: (() => Promise<void>) | null = null;
-  if (!(await pgAnswers(LOCAL_PG))) {
-    const dir = mkdtempSync(join(tmpdir(), 'sl-pg-'));
-    const s = await startPrivatePostgres(join(dir, 'pg'));
-    adminUrl = s.url;
-    stopPrivate = s.stop;
-  }
-  const name = `sl_test_${process.pid}_${Date.now().toString(36)}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    adminUrl,
-    async drop() {
-      const d = new pg.Client({ connectionString: adminUrl });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-      if (stopPrivate) await stopPrivate();
     },
   };
 }
