@@ -71,6 +71,27 @@ describe('the pre-action guard', () => {
     expect(longAgain.body.limits[0].consumed).toBe(2);
   });
 
+  it('keeps members compact and lets idle windows expire', async () => {
+    clock.set(T0);
+    const i = await createIdentity(t, key);
+    await guard(i.id, 'linkedin-connect-profile', { action_id: 'short-id' });
+    await guard(i.id, 'linkedin-connect-profile', { action_id: 'a-rather-long-action-id-from-some-worker-queue-123456789' });
+    const keys = new RedisKeys(t.config.redis.keyPrefix);
+    const daily = keys.window(ws.id, i.id, 'LK_INVITATIONS_SENT');
+    const weekly = keys.window(ws.id, i.id, 'LK_INVITATIONS_WEEKLY');
+    const members = await redis.zrange(daily, 0, -1);
+    expect(members).toContain('short-id');
+    expect(members.every((m) => m.length <= 23)).toBe(true);
+    // Every key of the identity shares the workspace's hash tag (one Cluster slot per call).
+    expect(daily).toContain(`{${ws.id}}`);
+    expect(await redis.object('ENCODING', daily)).toBe('listpack');
+    // The key lives as long as its newest entry counts, and not much longer.
+    const ttl = await redis.pttl(daily);
+    expect(ttl).toBeGreaterThan(DAY - 5_000);
+    expect(ttl).toBeLessThanOrEqual(DAY + 1_000);
+    expect(await redis.pttl(weekly)).toBeGreaterThan(6 * DAY);
+  });
+
   it('dry_run decides without recording', async () => {
     const i = await createIdentity(t, key);
     const r = await guard(i.id, 'linkedin-visit-profile', { action_id: 'dry', dry_run: true });
