@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsClient, StoreUnavailableError } from '../../src/client/index.js';
+import { RedisKeys } from '../../src/redis/redis-keys.js';
+import { Redis } from 'ioredis';
+import { startTestRedis, type TestRedis } from '../support/servers.js';
+import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('worker client against the real service', () => {
+  let t: TestApp;
+  let ws: { id: string; api_key: string };
+  const sleeps: number[] = [];
+  const client = (o: Partial<ConstructorParameters<typeof SmartLimitsClient>[0]> = {}) =>
+    new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: ws.api_key, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, ...o });
+  beforeAll(async () => {
+    t = await startTestApp();
+    ws = await createWorkspace(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('guards and releases', async () => {
+    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const c = client();
+    const g = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'x1' });
+    expect(g).toMatchObject({ allowed: true, recorded: true });
+    expect(await c.release(i.id, 'linkedin-visit-profile', 'x1')).toBe(true);
+    expect(await c.release(i.id, 'linkedin-visit-profile', 'x1')).toBe(false);
+  });
+
+  it('throws LimitReachedError with availableAt and never retries it', async () => {
+    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const c = client();
+    await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'a' });
+    sleeps.length = 0;
+    const err = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'b' }).catch((e) => e);
+    expect(err).toBeInstanceOf(LimitReachedError);
+    expect(err.availableAt).toBeInstanceOf(Date);
+    expect(err.limit).toBe('LK_PROFILE_VISITS');
+    expect(err.retryAfterSeconds).toBeGreaterThan(0);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('throws CooldownError without retrying', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const redis = new Redis(t.config.redis.url!);
+    await redis.set(new RedisKeys(t.config.redis.keyPrefix).identityCooldown(ws.id, i.id), JSON.stringify({ reason: 'BLOCKED_ANTIBOT', level: 1, ends_at: null }), 'PX', 60_000);
+    await redis.quit();
+    sleeps.length = 0;
+    const err = await client().guard(i.id, 'linkedin-visit-profile', { actionId: 'c' }).catch((e) => e);
+    expect(err).toBeInstanceOf(CooldownError);
+    expect(err.reason).toBe('BLOCKED_ANTIBOT');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('honours Retry-After with jitter on internal 429s, a bounded number of times', async () => {
+    const tight = await createWorkspace(t);
+    await t.admin('PATCH', `/v1/workspaces/${tight.id}`, { custom_limits: { '/v1/actions': { per_second: 1, per_minute: 1 }, '/v1/identities': { per_second: 100, per_minute: 1000 } } });
+    const i = await createIdentity(t, tight.api_key);
+    const c = new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: tight.api_key, maxAttempts: 3, maxRetryWaitMs: 600_000, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+    await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'r1' });
+    sleeps.length = 0;
+    const err = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'r2' }).catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect(sleeps).toHaveLength(2);
+    // Retry-After (seconds) × 1.1 with random 0.5.
+    expect(sleeps[0]).toBe(err.retryAfterSeconds * 1000 * 1.1);
+  });
+
+  it('run() releases the slot when the action fails before reaching LinkedIn', async () => {
+    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const c = client();
+    await expect(c.run(i.id, 'linkedin-visit-profile', async () => Promise.reject(new Error('browser crashed')), { actionId: 'v1' })).rejects.toThrow('browser crashed');
+    const l = await t.request('GET', `/v1/identities/${i.id}/limits`, { key: ws.api_key });
+    expect(l.body.limits.find((x: { slug: string }) => x.slug === 'LK_PROFILE_VISITS').consumed).toBe(0);
+  });
+
+  it('paces calls at a steady rate', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const c = client({ pacePerMinute: 600 });
+    sleeps.length = 0;
+    for (let k = 0; k < 3; k++) await c.guard(i.id, 'linkedin-visit-profile', { actionId: `p${k}` });
+    // The 2nd and 3rd calls wait for their slot (≈100 ms apart); the first does not.
+    expect(sleeps.length).toBe(2);
+    for (const s of sleeps) expect(s).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('worker client when Redis is down', () => {
+  let redis: TestRedis;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await startTestApp({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('retries 503 a bounded number of times, then throws StoreUnavailableError', async () => {
+    const ws = await createWorkspace(t);
+    const i = await createIdentity(t, ws.api_key);
+    await redis.stop();
+    const sleeps: number[] = [];
+    const c = new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: ws.api_key, maxAttempts: 2, sleep: async (ms) => void sleeps.push(ms), random: () => 0 });
+    const err = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'd1' }).catch((e) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(sleeps).toEqual([1000]);
+  });
+});
