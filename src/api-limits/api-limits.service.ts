@@ -78,9 +78,12 @@ export class ApiLimitsService implements OnModuleInit {
     try {
       return await limits;
     } catch (e) {
+      // PostgreSQL down: keep enforcing what we knew, and look again in a second.
+      if (hit && storeOfError(e) === 'postgres') {
+        this.cache.set(workspaceId, { limits: hit.limits, at: Date.now() - CACHE_MS + 1_000 });
+        return hit.limits;
+      }
       this.cache.delete(workspaceId);
-      // PostgreSQL down: keep enforcing what we knew.
-      if (hit && storeOfError(e) === 'postgres') return hit.limits;
       throw e;
     }
   }
