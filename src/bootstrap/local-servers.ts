@@ -49,8 +49,8 @@ export function redisPing(host: string, port: number, timeoutMs = 500): Promise<
   });
 }
 
-export function findBinary(name: string, extraDirs: string[] = []): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(':'), ...extraDirs].filter(Boolean);
+export function findBinary(name: string, searchPath: string, extraDirs: string[] = []): string | null {
+  const dirs = [...searchPath.split(':'), '/usr/local/bin', '/usr/bin', '/bin', ...extraDirs].filter(Boolean);
   for (const d of dirs) {
     const p = join(d, name);
     if (existsSync(p)) return p;
@@ -81,8 +81,8 @@ export interface LocalServer {
 }
 
 /** Starts a private redis-server child on a free loopback port with AOF under `dir`. */
-export async function startPrivateRedis(dir: string, opts: { appendOnly?: boolean } = {}): Promise<LocalServer> {
-  const bin = findBinary('redis-server');
+export async function startPrivateRedis(dir: string, opts: { appendOnly?: boolean; searchPath?: string } = {}): Promise<LocalServer> {
+  const bin = findBinary('redis-server', opts.searchPath ?? '');
   if (!bin) throw new Error('redis-server is not installed');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -115,10 +115,10 @@ export async function startPrivateRedis(dir: string, opts: { appendOnly?: boolea
  * loopback port. initdb refuses to run as root, so as root the cluster belongs to the `postgres`
  * system user when there is one.
  */
-export async function startPrivatePostgres(dir: string): Promise<LocalServer> {
+export async function startPrivatePostgres(dir: string, searchPath = ''): Promise<LocalServer> {
   const extra = postgresBinDirs();
-  const initdb = findBinary('initdb', extra);
-  const pgCtl = findBinary('pg_ctl', extra);
+  const initdb = findBinary('initdb', searchPath, extra);
+  const pgCtl = findBinary('pg_ctl', searchPath, extra);
   if (!initdb || !pgCtl) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) are not installed');
   const data = resolve(dir);
   const sockDir = resolve(dir, '..', 'pg-socket');

@@ -83,7 +83,7 @@ export async function resolveStores(
         notes.push(`Redis: using the server at 127.0.0.1:${localPort}`);
       } else {
         try {
-          const s = await startPrivateRedis(join(config.dataDir, 'redis'));
+          const s = await startPrivateRedis(join(config.dataDir, 'redis'), { searchPath: config.binPath });
           started.push(s);
           redis = { ...redis, url: s.url };
           notes.push(`Redis: started a private redis-server at ${s.url} (data in ${join(config.dataDir, 'redis')})`);
@@ -105,7 +105,7 @@ export async function resolveStores(
         notes.push(`PostgreSQL: using 127.0.0.1:5432, database ${DEFAULT_DB}`);
       } else {
         try {
-          const s = await startPrivatePostgres(join(config.dataDir, 'pg'));
+          const s = await startPrivatePostgres(join(config.dataDir, 'pg'), config.binPath);
           started.push(s);
           await ensureDatabase(s.url, DEFAULT_DB);
           database = { ...database, url: withDatabase(s.url, DEFAULT_DB) };

@@ -30,6 +30,8 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   readonly jobsEnabled!: boolean;
   readonly ipRateLimitPerMinute!: number;
+  /** The PATH used to find redis-server / initdb / pg_ctl for the zero-config start. */
+  readonly binPath!: string;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -84,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: c.TRUST_PROXY,
     jobsEnabled: c.JOBS_ENABLED,
     ipRateLimitPerMinute: c.IP_RATE_LIMIT_PER_MINUTE,
+    binPath: c.PATH,
   } as AppConfig);
 }
 

@@ -50,6 +50,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
     JOBS_ENABLED: bool.default(true),
+    // Where the zero-config start looks for redis-server, initdb and pg_ctl.
+    PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
     IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
   })
   .superRefine((c, ctx) => {
