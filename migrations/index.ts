@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly (no glob) so the app, the CLI and the tests load
 // exactly the same set whether they run from TypeScript sources or the build.
 import { CreateFoundation1795300000000 } from './1795300000000-CreateFoundation.js';
+import { CreateCooldownsAndOutbox1795310000000 } from './1795310000000-CreateCooldownsAndOutbox.js';
 
-export const MIGRATIONS = [CreateFoundation1795300000000];
+export const MIGRATIONS = [CreateFoundation1795300000000, CreateCooldownsAndOutbox1795310000000];
