@@ -2,5 +2,6 @@
 // exactly the same set whether they run from TypeScript sources or the build.
 import { CreateFoundation1795300000000 } from './1795300000000-CreateFoundation.js';
 import { CreateCooldownsAndOutbox1795310000000 } from './1795310000000-CreateCooldownsAndOutbox.js';
+import { CreateWebhooks1795320000000 } from './1795320000000-CreateWebhooks.js';
 
-export const MIGRATIONS = [CreateFoundation1795300000000, CreateCooldownsAndOutbox1795310000000];
+export const MIGRATIONS = [CreateFoundation1795300000000, CreateCooldownsAndOutbox1795310000000, CreateWebhooks1795320000000];

@@ -12,6 +12,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { SmartLimitsModule } from './smart-limits/smart-limits.module.js';
 import { WorkspacesModule } from './workspaces/workspaces.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         IdentitiesModule,
         SmartLimitsModule,
         ApiLimitsModule,
+        NotificationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,0 +1,99 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCallbacks,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { WorkspaceId } from '../common/auth/auth-context.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER } from './signature.js';
+import {
+  CreatedWebhookResponse,
+  CreateWebhookDto,
+  DeliveryPage,
+  ListDeliveriesQuery,
+  TestEventResponse,
+  WebhookEventPayload,
+  WebhookList,
+  WebhookResponse,
+} from './webhooks.dto.js';
+import { WebhooksService } from './webhooks.service.js';
+
+const DELIVERY_DOC =
+  `Each event is POSTed as JSON (schema ${'`WebhookEventPayload`'}: {id, type, created_at, workspace_id, data}) with ` +
+  `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)> and ${EVENT_ID_HEADER}: <event id>. ` +
+  'Any 2xx acknowledges; anything else (including redirects and no answer within 10 s) is retried with exponential backoff and jitter ' +
+  'for 24 hours, then the delivery is failed. Delivery is at least once: de-duplicate on the event id. Per identity, events arrive in order.';
+
+@ApiTags('webhooks')
+@ApiBearerAuth('workspace')
+@ApiExtraModels(WebhookEventPayload)
+@UseGuards(WorkspaceAuthGuard)
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Subscribe a URL to events; the signing secret is shown only in this response', description: DELIVERY_DOC })
+  @ApiCreatedResponse({ type: CreatedWebhookResponse })
+  @ApiCallbacks({
+    name: 'event',
+    callbackUrl: '{$request.body#/url}',
+    method: 'post',
+    requestBody: { type: WebhookEventPayload },
+    expectedResponse: { status: 200, description: 'Any 2xx acknowledges the event; anything else is retried' },
+  })
+  @ApiErrors(400, 401, 409, 413, 429)
+  create(@WorkspaceId() ws: string, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
+    return this.webhooks.create(ws, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The workspace's webhooks (never their secrets)" })
+  @ApiOkResponse({ type: WebhookList })
+  @ApiErrors(401, 429)
+  async list(@WorkspaceId() ws: string): Promise<WebhookList> {
+    return { data: await this.webhooks.list(ws) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read a webhook (never its secret)' })
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiErrors(401, 404, 429)
+  get(@WorkspaceId() ws: string, @Param('id') id: string): Promise<WebhookResponse> {
+    return this.webhooks.get(ws, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook; its pending deliveries are dropped' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 404, 429)
+  async delete(@WorkspaceId() ws: string, @Param('id') id: string): Promise<void> {
+    await this.webhooks.delete(ws, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queue a webhook.test event to this webhook only (delivered like any event)' })
+  @ApiAcceptedResponse({ type: TestEventResponse })
+  @ApiErrors(401, 404, 429)
+  sendTest(@WorkspaceId() ws: string, @Param('id') id: string): Promise<TestEventResponse> {
+    return this.webhooks.sendTest(ws, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: "A webhook's deliveries, newest first, each with every attempt (time, HTTP status, latency, error)" })
+  @ApiOkResponse({ type: DeliveryPage })
+  @ApiErrors(400, 401, 404, 429)
+  deliveries(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ListDeliveriesQuery): Promise<DeliveryPage> {
+    return this.webhooks.deliveriesOf(ws, id, q);
+  }
+}

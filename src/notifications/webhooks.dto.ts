@@ -1,0 +1,107 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
+
+export class CreateWebhookDto {
+  @ApiProperty({
+    description: 'http(s) URL receiving a POST per event. Loopback, private, link-local, unique-local and multicast targets (also after DNS resolution) are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true.',
+    example: 'https://hooks.example.com/smart-limits',
+    maxLength: 2048,
+  })
+  @IsString()
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['cooldown.started', 'cooldown.ended'] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `each value in events must be one of: ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  events!: string[];
+}
+
+export class WebhookResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events!: string[];
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+}
+
+export class CreatedWebhookResponse extends WebhookResponse {
+  @ApiProperty({
+    description: 'Signing secret, shown only in this response: store it now. Verify SmartLimits-Signature with it (verifySignature of src/notifications/signature.ts, dependency-free).',
+    example: 'whsec_3q2-7wAbCdEf…',
+  })
+  secret!: string;
+}
+
+export class WebhookList {
+  @ApiProperty({ type: [WebhookResponse] }) data!: WebhookResponse[];
+}
+
+export class TestEventResponse {
+  @ApiProperty({ format: 'uuid', description: 'Id of the webhook.test event (also sent as SmartLimits-Event-Id)' }) event_id!: string;
+  @ApiProperty({ format: 'uuid' }) delivery_id!: string;
+}
+
+export class ListDeliveriesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  cursor?: string;
+}
+
+export class DeliveryAttemptResponse {
+  @ApiProperty({ description: '1 for the first attempt' }) attempt!: number;
+  @ApiProperty({ format: 'date-time' }) attempted_at!: string;
+  @ApiProperty({ nullable: true, type: Number, description: "The receiver's HTTP status; null when no answer (refused target, timeout, connection error)" })
+  status_code!: number | null;
+  @ApiProperty({ description: 'Milliseconds from sending to the answer (or the failure)' }) latency_ms!: number;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+}
+
+export class DeliveryResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) event_id!: string;
+  @ApiProperty({ example: 'cooldown.started' }) event_type!: string;
+  @ApiProperty({ enum: ['pending', 'delivered', 'failed'], description: 'failed: not delivered within 24 hours of the first attempt' })
+  status!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When it is (re)tried; null once delivered or failed' })
+  next_attempt_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) delivered_at!: string | null;
+  @ApiProperty({ type: [DeliveryAttemptResponse] }) attempts!: DeliveryAttemptResponse[];
+}
+
+export class DeliveryPage {
+  @ApiProperty({ type: [DeliveryResponse], description: 'Newest first' }) data!: DeliveryResponse[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+/** The body POSTed to a webhook (documented for receivers; `data` depends on `type`). */
+export class WebhookEventPayload {
+  @ApiProperty({ format: 'uuid', description: 'Event id, the same on every retry (also the SmartLimits-Event-Id header): de-duplicate on it' })
+  id!: string;
+  @ApiProperty({ enum: [...WEBHOOK_EVENT_TYPES, 'webhook.test'] }) type!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the event happened' }) created_at!: string;
+  @ApiProperty({ format: 'uuid' }) workspace_id!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Event details. Identity events carry identity_id. cooldown.*: the cooldown (id, scope, limits, reason, started_at, ends_at). limit.warning / limit.reached: action, limit, consumed, max, at. quota.warning: the API limit and its usage.',
+    example: { identity_id: '5d1f…', action: 'linkedin.invite', limit: 'LK_INVITATIONS_SENT', consumed: 16, max: 20, at: '2026-11-23T10:00:00.000Z' },
+  })
+  data!: Record<string, unknown>;
+}

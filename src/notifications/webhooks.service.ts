@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error.js';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { DeliveriesRepository, type DeliveryView } from './deliveries.repository.js';
+import { DISPATCH_OPTIONS, type DispatchOptions } from './webhook-dispatcher.js';
+import { TEST_EVENT_TYPE } from './webhook-events.js';
+import { checkWebhookTarget } from './webhook-target.js';
+import { type CreatedWebhookResponse, type CreateWebhookDto, type DeliveryPage, type DeliveryResponse, type TestEventResponse, type WebhookResponse } from './webhooks.dto.js';
+import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
+
+/** Enough for every integration a workspace runs; bounds the fan-out work of one event. */
+export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
+
+export enum WebhookErrorLabel {
+  WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  WEBHOOK_LIMIT = 'WEBHOOK_LIMIT',
+}
+
+function toResponse(s: WebhookSubscription): WebhookResponse {
+  return { id: s.id, url: s.url, events: s.events, created_at: s.createdAt.toISOString() };
+}
+
+function toDelivery(d: DeliveryView): DeliveryResponse {
+  return {
+    id: d.id,
+    event_id: d.eventId,
+    event_type: d.eventType,
+    status: d.status,
+    next_attempt_at: d.nextAttemptAt ? d.nextAttemptAt.toISOString() : null,
+    created_at: d.createdAt.toISOString(),
+    delivered_at: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+    attempts: d.attempts,
+  };
+}
+
+const encodeCursor = (seq: string) => Buffer.from(`d:${seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  if (!/^d:\d{1,18}$/.test(raw)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
+  return raw.slice(2);
+}
+
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @Inject(DISPATCH_OPTIONS) private readonly options: DispatchOptions,
+  ) {}
+
+  async create(workspaceId: string, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
+    const target = await checkWebhookTarget(dto.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve });
+    if (!target.ok) {
+      throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${target.message}`, { url: [target.message] });
+    }
+    if ((await this.webhooks.countInWorkspace(workspaceId)) >= MAX_WEBHOOKS_PER_WORKSPACE) {
+      throw new ApiError(409, WebhookErrorLabel.WEBHOOK_LIMIT, `A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks; delete one first`);
+    }
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const created = await this.webhooks.create(workspaceId, target.url.toString(), dto.events, secret);
+    return { ...toResponse(created), secret };
+  }
+
+  async list(workspaceId: string): Promise<WebhookResponse[]> {
+    return (await this.webhooks.listInWorkspace(workspaceId)).map(toResponse);
+  }
+
+  async get(workspaceId: string, id: string): Promise<WebhookResponse> {
+    return toResponse(await this.mustFind(workspaceId, id));
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.webhooks.delete(workspaceId, id))) throw ApiError.notFound('Webhook');
+  }
+
+  async sendTest(workspaceId: string, id: string): Promise<TestEventResponse> {
+    const hook = await this.mustFind(workspaceId, id);
+    const r = await this.deliveries.enqueueTestEvent(
+      workspaceId,
+      hook.id,
+      { webhook_id: hook.id, message: 'Test event from smart-limits', requested_at: this.clock.now().toISOString() },
+      TEST_EVENT_TYPE,
+      this.clock.now(),
+    );
+    return { event_id: r.eventId, delivery_id: r.deliveryId };
+  }
+
+  async deliveriesOf(workspaceId: string, id: string, q: { limit?: number; cursor?: string }): Promise<DeliveryPage> {
+    const hook = await this.mustFind(workspaceId, id);
+    const limit = q.limit ?? 20;
+    const rows = await this.deliveries.pageForSubscription(hook.id, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
+    const page = rows.slice(0, limit);
+    return { data: page.map(toDelivery), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+  }
+
+  private async mustFind(workspaceId: string, id: string): Promise<WebhookSubscription> {
+    const hook = await this.webhooks.findInWorkspace(workspaceId, id);
+    if (!hook) throw ApiError.notFound('Webhook');
+    return hook;
+  }
+}
