@@ -100,7 +100,7 @@ export class WebhookEventPayload {
     type: 'object',
     additionalProperties: true,
     description:
-      'Event details. Identity events carry identity_id. cooldown.*: the cooldown (id, scope, limits, reason, started_at, ends_at). limit.warning / limit.reached: action, limit, consumed, max, at. quota.warning: the API limit and its usage.',
+      'Event details; identity events carry identity_id. cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.',
     example: { identity_id: '5d1f…', action: 'linkedin.invite', limit: 'LK_INVITATIONS_SENT', consumed: 16, max: 20, at: '2026-11-23T10:00:00.000Z' },
   })
   data!: Record<string, unknown>;
