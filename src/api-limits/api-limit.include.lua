@@ -29,7 +29,8 @@ local function api_take(bkey, dkey, now, ps, pm, daily, cost)
   local s_cap, s_rate, s = 0, 0, 0
   if ps > 0 then
     s_cap = math.max(1, math.ceil(ps))
-    s_rate = ps / 1000
+    -- Refill at least at the per-minute pace, so 0.4/s beside 25/min still reaches 25 a minute.
+    s_rate = math.max(ps, pm / 60) / 1000
     s = api_bucket(tonumber(vals[1]), ts, s_cap, s_rate, now)
   end
   local m_cap, m_rate, m = 0, 0, 0

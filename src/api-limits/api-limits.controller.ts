@@ -4,8 +4,7 @@ import { type FastifyReply } from 'fastify';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { effectiveLimits } from '../tiers/effective-limits.js';
-import { ENGAGEMENT_TIERS, PLAN_TIERS } from '../tiers/tier-tables.js';
+import { effectiveLimits, tiersTable } from '../tiers/effective-limits.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
@@ -62,7 +61,7 @@ export class ApiLimitsController {
   @ApiResponse(SEED_429)
   @ApiErrors(401)
   tiers() {
-    return { plan_tiers: PLAN_TIERS, engagement_tiers: ENGAGEMENT_TIERS };
+    return tiersTable();
   }
 
   @Post('ratelimit/check')
