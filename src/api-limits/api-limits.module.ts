@@ -4,12 +4,13 @@ import { IdentitiesModule } from '../identities/identities.module.js';
 import { ApiLimitInterceptor } from './api-limit.interceptor.js';
 import { ApiLimitsController } from './api-limits.controller.js';
 import { ApiLimitsService } from './api-limits.service.js';
+import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { RunsController } from './runs.controller.js';
 
 @Module({
   imports: [IdentitiesModule],
   controllers: [ApiLimitsController, RunsController],
-  providers: [ApiLimitsService, { provide: APP_INTERCEPTOR, useClass: ApiLimitInterceptor }],
+  providers: [ApiLimitsService, QuotaWarningsRepository, { provide: APP_INTERCEPTOR, useClass: ApiLimitInterceptor }],
   exports: [ApiLimitsService],
 })
 export class ApiLimitsModule {}

@@ -9,6 +9,7 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { defineGuardCommands } from '../smart-limits/guard-scripts.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type EndpointGroup } from './endpoint-group.js';
+import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
 
 /** api_take's reply (see api-limit.include.lua). */
@@ -52,6 +53,7 @@ export class ApiLimitsService implements OnModuleInit {
     private readonly identities: IdentitiesService,
     private readonly events: PgEventsService,
     private readonly clock: Clock,
+    private readonly quotaWarnings: QuotaWarningsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -107,7 +109,25 @@ export class ApiLimitsService implements OnModuleInit {
       if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
       throw e;
     }
-    return { take: parseApiTake(r, 1), limits, nowMs: Number(r[0]) };
+    const take = parseApiTake(r, 1);
+    this.noteDailyUsage(workspaceId, limits, take, cost, Number(r[0]));
+    return { take, limits, nowMs: Number(r[0]) };
+  }
+
+  /**
+   * quota.warning when this request took the workspace past 80 % of its daily limit. Computed from
+   * the take's own reply and recorded off the request path (no extra round trip for the caller).
+   */
+  noteDailyUsage(workspaceId: string, limits: WorkspaceApiLimits, take: ApiTake, cost: number, nowMs: number): void {
+    const daily = limits.daily_api_limit.value;
+    if (!take.ok || !daily || take.dailyRemaining < 0) return;
+    const threshold = daily * 0.8;
+    const after = daily - take.dailyRemaining;
+    const before = after - cost;
+    if (!(before < threshold && after >= threshold)) return;
+    void this.quotaWarnings
+      .recordOncePerDay(workspaceId, { daily_api_limit: daily, used_estimate: after, percent: 80, source: limits.daily_api_limit.source }, new Date(nowMs))
+      .catch(() => undefined);
   }
 
   /** Read-only view of today's usage (for GET /v1/workspace). */

@@ -150,6 +150,7 @@ export class GuardService implements OnModuleInit {
     }
     const outcome = this.interpret(reply, req, plan);
     outcome.api = { take: parseApiTake(reply, 6), limits: apiLimits, nowMs: Number(reply[1]) };
+    this.apiLimits.noteDailyUsage(ws, apiLimits, outcome.api.take, 1, outcome.api.nowMs);
     return outcome;
   }
 

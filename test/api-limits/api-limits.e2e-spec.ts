@@ -141,6 +141,26 @@ describe('workspace API limits', () => {
     expect((await t.request('POST', '/v1/ratelimit/check', { key: ws.api_key, body: { endpoint: '/v1/nope' } })).status).toBe(400);
   });
 
+  it('records quota.warning once a day when a workspace passes 80 % of its daily limit', async () => {
+    clock.set(T0 + 3 * 86_400_000);
+    const ws = await createWorkspace(t, { monthly_credits: 1000 });
+    await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { daily_api_limit: 10, '/v1/workspaces': { per_minute: 1000, per_second: 1000 } } });
+    const ds = t.app.get((await import('typeorm')).DataSource);
+    const events = async () =>
+      (await ds.query(`select type, payload from outbox_events where workspace_id = $1 and type = 'quota.warning'`, [ws.id])) as { payload: Record<string, unknown> }[];
+    for (let n = 0; n < 7; n++) await t.request('GET', '/v1/tiers', { key: ws.api_key });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await events()).toHaveLength(0);
+    await t.request('GET', '/v1/tiers', { key: ws.api_key }); // the 8th of 10: 80 %
+    await new Promise((r) => setTimeout(r, 100));
+    const first = await events();
+    expect(first).toHaveLength(1);
+    expect(first[0].payload).toMatchObject({ daily_api_limit: 10, used_estimate: 8, percent: 80 });
+    await t.request('GET', '/v1/tiers', { key: ws.api_key });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await events()).toHaveLength(1);
+  });
+
   it('serves both tier tables', async () => {
     const ws = await createWorkspace(t);
     const r = await t.request('GET', '/v1/tiers', { key: ws.api_key });
