@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsClient, StoreUnavailableError } from '../../src/client/index.js';
+import { CooldownError, LimitReachedError, RateLimitedError, signPayload, SmartLimitsClient, StoreUnavailableError, verifySignature } from '../../src/client/index.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
 import { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../support/servers.js';
@@ -73,6 +73,15 @@ describe('worker client against the real service', () => {
     await expect(c.run(i.id, 'linkedin-visit-profile', async () => Promise.reject(new Error('browser crashed')), { actionId: 'v1' })).rejects.toThrow('browser crashed');
     const l = await t.request('GET', `/v1/identities/${i.id}/limits`, { key: ws.api_key });
     expect(l.body.limits.find((x: { slug: string }) => x.slug === 'LK_PROFILE_VISITS').consumed).toBe(0);
+  });
+
+  it('exports the webhook signature verifier', () => {
+    const body = JSON.stringify({ id: 'e1', type: 'cooldown.started' });
+    const now = Math.floor(Date.now() / 1000);
+    const header = signPayload('whsec_test', body, now);
+    expect(verifySignature('whsec_test', header, body)).toBe(true);
+    expect(verifySignature('whsec_other', header, body)).toBe(false);
+    expect(verifySignature('whsec_test', header, body + ' ')).toBe(false);
   });
 
   it('paces calls at a steady rate', async () => {
