@@ -86,6 +86,13 @@ export class WebhookDispatcher {
     return attempts;
   }
 
+  /** A resolver that hangs must not hold a round longer than a POST may. */
+  private readonly boundedResolve: Resolver = (host) =>
+    Promise.race([
+      this.options.resolve(host),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS lookup timed out')), this.options.timeoutMs).unref()),
+    ]);
+
   /** Finish the current round and start no other (shutdown). */
   stop(): void {
     this.stopping = true;
@@ -113,7 +120,7 @@ export class WebhookDispatcher {
 
   private async send(d: ClaimedDelivery, at: Date): Promise<SendResult> {
     // Checked again now: DNS may point somewhere else than when the webhook was created.
-    const target = await checkWebhookTarget(d.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve });
+    const target = await checkWebhookTarget(d.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.boundedResolve });
     if (!target.ok) return { ok: false, statusCode: null, error: `refused: ${target.message}` };
     const body = eventBody(d);
     try {
