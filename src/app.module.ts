@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { loggerParams } from './common/logging/logging.js';
 import { type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { CooldownsModule } from './cooldowns/cooldowns.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         WorkspacesModule,
         IdentitiesModule,
         SmartLimitsModule,
+        CooldownsModule,
         ApiLimitsModule,
         NotificationsModule,
       ],

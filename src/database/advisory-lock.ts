@@ -6,6 +6,8 @@ export const ADVISORY_LOCKS = {
   cooldownExpiry: 727_002,
   remirror: 727_003,
   outboxDispatch: 727_004,
+  /** With a second key, hashtext(identity id): one identity's cooldown changes and mirror writes, in order. */
+  cooldownIdentity: 727_005,
 } as const;
 
 /** Runs `fn` holding a session advisory lock (waits for it). Used for migrations at start. */

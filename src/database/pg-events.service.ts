@@ -17,6 +17,8 @@ export class PgEventsService implements OnModuleInit, OnApplicationShutdown {
   private readonly handlers = new Map<string, Set<Handler>>();
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  /** Notifications may have been lost since the listener last heard. */
+  private missed = false;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -41,6 +43,13 @@ export class PgEventsService implements OnModuleInit, OnApplicationShutdown {
       await c.connect();
       await c.query(`listen ${CHANNEL}`);
       this.client = c;
+      if (this.missed) {
+        this.missed = false;
+        // Anything may have changed while we were deaf; now that we hear again, let subscribers
+        // drop their caches. (Not before: while PostgreSQL is down, cached keys and identities are
+        // what keeps the guard answering.)
+        for (const h of this.handlers.get('reconnect') ?? []) h('');
+      }
     } catch (e) {
       this.logger.warn(`listen failed: ${(e as Error).message}`);
       this.scheduleReconnect(c);
@@ -49,13 +58,12 @@ export class PgEventsService implements OnModuleInit, OnApplicationShutdown {
 
   private scheduleReconnect(c: pg.Client): void {
     if (this.client === c) this.client = null;
+    this.missed = true;
     c.removeAllListeners('end');
     c.end().catch(() => undefined);
     if (this.stopped || this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
-      // Anything may have changed while we were deaf; let subscribers drop their caches.
-      for (const h of this.handlers.get('reconnect') ?? []) h('');
       void this.connect();
     }, 1000);
   }

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { IdentityEntity, type IdentityMode, type IdentityStatus } from './identity.entity.js';
+
+/** The warm-up ramp's state that pushback changes (freeze, restart). */
+export interface WarmupFields {
+  warmupStartedAt: Date;
+  warmupFrozenFrom: Date | null;
+  warmupFrozenUntil: Date | null;
+  warmupRestartFactor: number | null;
+}
 
 export interface IdentityListFilter {
   mode?: IdentityMode;
@@ -51,5 +59,31 @@ export class IdentitiesRepository {
 
   activeIds(workspaceId: string, limit: number): Promise<IdentityEntity[]> {
     return this.repo.find({ where: { workspaceId, status: 'active' }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /** Reads the warm-up fields and locks the row for the caller's transaction (null: no such identity). */
+  async lockWarmup(m: EntityManager, workspaceId: string, id: string): Promise<WarmupFields | null> {
+    const rows: Record<string, any>[] = await m.query(
+      `select warmup_started_at, warmup_frozen_from, warmup_frozen_until, warmup_restart_factor
+       from identities where workspace_id = $1 and id = $2 for update`,
+      [workspaceId, id],
+    );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return {
+      warmupStartedAt: new Date(r.warmup_started_at),
+      warmupFrozenFrom: r.warmup_frozen_from ? new Date(r.warmup_frozen_from) : null,
+      warmupFrozenUntil: r.warmup_frozen_until ? new Date(r.warmup_frozen_until) : null,
+      warmupRestartFactor: r.warmup_restart_factor,
+    };
+  }
+
+  async saveWarmup(m: EntityManager, workspaceId: string, id: string, w: WarmupFields): Promise<void> {
+    await m.query(
+      `update identities set warmup_started_at = $3, warmup_frozen_from = $4, warmup_frozen_until = $5,
+              warmup_restart_factor = $6, updated_at = now()
+       where workspace_id = $1 and id = $2`,
+      [workspaceId, id, w.warmupStartedAt, w.warmupFrozenFrom, w.warmupFrozenUntil, w.warmupRestartFactor],
+    );
   }
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
+import { startFreeze } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { PgEventsService } from '../database/pg-events.service.js';
@@ -198,6 +200,44 @@ export class IdentitiesService implements OnModuleInit {
       this.keys.identityCooldown(workspaceId, id),
       this.keys.decisions(workspaceId, id),
     ];
+  }
+
+  /**
+   * Applies a cooldown's effect on the warm-up ramp inside the caller's transaction: `freeze` stops
+   * the ramp for the catalog's freeze period (extending a running freeze); `restart` (RESTRICTED)
+   * starts it over at the catalog's restart factor, frozen too. Call `afterWarmupChange` once the
+   * transaction has committed, so every instance's cache drops the old ramp.
+   */
+  async applyWarmupEffect(m: EntityManager, workspaceId: string, id: string, effect: 'freeze' | 'restart', at: Date): Promise<boolean> {
+    const current = await this.repo.lockWarmup(m, workspaceId, id);
+    if (!current) return false;
+    const warmup = this.catalog.get().warmup;
+    if (effect === 'restart') {
+      const frozen = startFreeze({ startedAt: at, frozenFrom: null, frozenUntil: null }, at, warmup);
+      await this.repo.saveWarmup(m, workspaceId, id, {
+        warmupStartedAt: at,
+        warmupFrozenFrom: frozen.frozenFrom,
+        warmupFrozenUntil: frozen.frozenUntil,
+        warmupRestartFactor: warmup.restart_factor_after_restricted,
+      });
+      return true;
+    }
+    const frozen = startFreeze(
+      { startedAt: current.warmupStartedAt, frozenFrom: current.warmupFrozenFrom, frozenUntil: current.warmupFrozenUntil },
+      at,
+      warmup,
+    );
+    await this.repo.saveWarmup(m, workspaceId, id, {
+      ...current,
+      warmupStartedAt: frozen.startedAt ?? current.warmupStartedAt,
+      warmupFrozenFrom: frozen.frozenFrom,
+      warmupFrozenUntil: frozen.frozenUntil,
+    });
+    return true;
+  }
+
+  async afterWarmupChange(workspaceId: string, id: string): Promise<void> {
+    await this.changed(workspaceId, id, 'updated');
   }
 
   countEngagement(workspaceId: string): Promise<number> {

@@ -73,7 +73,8 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     );
   }
   const c = outcome.cooldown;
-  const endsAt = outcome.endsAt ? outcome.endsAt.toISOString() : (c.ends_at ?? null);
+  // The mirror carries the cooldown's exact end; now + PTTL is only as exact as the TTL's rounding.
+  const endsAt = typeof c.ends_at === 'string' ? c.ends_at : outcome.endsAt ? outcome.endsAt.toISOString() : (c.ends_at ?? null);
   const headers: Record<string, string> = {};
   if (outcome.endsAt) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.endsAt.getTime() - outcome.nowMs) / 1000)));
   return new ApiError(

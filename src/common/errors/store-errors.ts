@@ -3,9 +3,11 @@
  * ioredis timeouts / closed connections and pg connection failures.
  */
 export function storeOfError(err: unknown): 'redis' | 'postgres' | null {
-  if (!(err instanceof Error)) return null;
-  const name = err.name;
-  const msg = err.message ?? '';
+  // Duck-typed, not `instanceof Error`: socket errors are created by Node's core, whose Error is
+  // another realm's under a VM sandbox (Jest), and they must still be recognised.
+  if (typeof err !== 'object' || err === null || typeof (err as Error).message !== 'string') return null;
+  const name = (err as Error).name;
+  const msg = (err as Error).message ?? '';
   const code = (err as { code?: string }).code ?? '';
   if (
     name === 'MaxRetriesPerRequestError' ||

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Result } from 'ioredis';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { Clock } from '../common/clock.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { mirrorState, type MirrorEntry } from './cooldown-mirror-state.js';
+import { CooldownsRepository, type CooldownTx, type IdentityRef } from './cooldowns.repository.js';
+import { type CooldownRow } from './cooldown.types.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    slCooldownMirror(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+const SCRIPT = readFileSync(new URL('./cooldown-mirror.lua', import.meta.url), 'utf8');
+
+/**
+ * Writes the Redis mirrors the guard reads (`…:cd`, `…:cd:<LIMIT>`) from PostgreSQL, the owner of
+ * cooldowns. Always the whole state of an identity, read and written under its cooldown lock, so
+ * whichever write comes last reflects the last committed change.
+ */
+@Injectable()
+export class CooldownMirror {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+    private readonly repo: CooldownsRepository,
+  ) {
+    if (!(redis as unknown as Record<string, unknown>).slCooldownMirror) redis.defineCommand('slCooldownMirror', { lua: SCRIPT });
+  }
+
+  /** Mirrors one identity (waits for its lock). Throws when Redis or PostgreSQL cannot be reached. */
+  async mirrorIdentity(ref: IdentityRef): Promise<void> {
+    await this.repo.inIdentityLock(ref.identityId, async (tx) => {
+      const now = this.clock.now();
+      await this.write(ref, await tx.running(ref.identityId, now), now);
+    });
+  }
+
+  /** Mirrors many identities in one transaction, skipping those whose lock is busy. Returns how many were written. */
+  async mirrorMany(refs: IdentityRef[]): Promise<number> {
+    if (!refs.length) return 0;
+    const byId = new Map(refs.map((r) => [r.identityId, r]));
+    return this.repo.inFreeIdentityLocks([...byId.keys()], async (tx: CooldownTx, locked) => {
+      const now = this.clock.now();
+      const rows = await tx.runningOf(locked, now);
+      const grouped = new Map<string, CooldownRow[]>(locked.map((id) => [id, []]));
+      for (const r of rows) grouped.get(r.identityId)?.push(r);
+      // Sent together: ioredis writes each call at once, so the batch costs about one round trip.
+      await Promise.all([...grouped].map(([id, own]) => this.write(byId.get(id)!, own, now)));
+      return locked.length;
+    });
+  }
+
+  private async write(ref: IdentityRef, running: CooldownRow[], now: Date): Promise<void> {
+    const state = mirrorState(running, this.catalog.get().limits.map((l) => l.slug), now);
+    const keys = [this.keys.identityCooldown(ref.workspaceId, ref.identityId)];
+    const args = encode(state.identity);
+    for (const [slug, entry] of Object.entries(state.limits)) {
+      keys.push(this.keys.limitCooldown(ref.workspaceId, ref.identityId, slug));
+      args.push(...encode(entry));
+    }
+    await this.redis.slCooldownMirror(keys.length, ...keys, ...args);
+  }
+}
+
+function encode(entry: MirrorEntry): string[] {
+  if (!entry) return ['', '0'];
+  return [JSON.stringify(entry.value), String(entry.pttlMs ?? 0)];
+}

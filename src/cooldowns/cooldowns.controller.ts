@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { WorkspaceId } from '../common/auth/auth-context.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { Clock } from '../common/clock.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { ClearResponse, CooldownHistoryQuery, CooldownPage, CooldownResponse, ManualCooldownDto } from './cooldowns.dto.js';
+import { CooldownsService } from './cooldowns.service.js';
+import { type IdentityRef } from './cooldowns.repository.js';
+import { toCooldownView } from './cooldown.types.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function encodeCursor(startedAt: Date, id: string): string {
+  return Buffer.from(`c:${startedAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startedAt: Date; id: string } {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  const m = /^c:([^|]+)\|(.+)$/.exec(raw);
+  const startedAt = m ? new Date(m[1]) : null;
+  if (!m || !startedAt || Number.isNaN(startedAt.getTime()) || !UUID.test(m[2])) {
+    throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
+  }
+  return { startedAt, id: m[2] };
+}
+
+@ApiTags('cooldowns')
+@ApiBearerAuth('workspace')
+@UseGuards(WorkspaceAuthGuard)
+@Controller('v1/identities/:id/cooldowns')
+export class CooldownsController {
+  constructor(
+    private readonly cooldowns: CooldownsService,
+    private readonly identities: IdentitiesService,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** 404 for unknown ids and other workspaces' identities alike. */
+  private async ref(ws: string, id: string): Promise<IdentityRef> {
+    const identity = await this.identities.get(ws, id);
+    return { workspaceId: ws, identityId: identity.id };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Cooldown history of an identity, newest first (keyset paging: limit, cursor)' })
+  @ApiOkResponse({ type: CooldownPage })
+  @ApiErrors(400, 401, 404, 429, 503)
+  async history(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: CooldownHistoryQuery): Promise<CooldownPage> {
+    const ref = await this.ref(ws, id);
+    const limit = q.limit ?? 50;
+    const rows = await this.cooldowns.history(ref, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
+    const page = rows.slice(0, limit);
+    const now = this.clock.now();
+    const last = page[page.length - 1];
+    return {
+      data: page.map((c) => toCooldownView(c, now)),
+      next_cursor: rows.length > limit && last ? encodeCursor(last.startedAt, last.id) : null,
+    };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Start a cooldown by hand: the whole identity, or one limit' })
+  @ApiCreatedResponse({ type: CooldownResponse })
+  @ApiErrors(400, 401, 404, 413, 429, 503)
+  async start(@WorkspaceId() ws: string, @Param('id') id: string, @Body() dto: ManualCooldownDto): Promise<CooldownResponse> {
+    if (dto.limit !== undefined && !this.catalog.limit(dto.limit)) {
+      throw ApiError.badRequest(`Unknown limit ${dto.limit}`, { limit: ['unknown limit; see GET /v1/catalog'] });
+    }
+    const ref = await this.ref(ws, id);
+    const row = await this.cooldowns.startManual(ref, { durationSeconds: dto.duration_seconds, reason: dto.reason, limit: dto.limit ?? null });
+    return toCooldownView(row, this.clock.now());
+  }
+
+  @Post('clear')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End every cooldown the identity is serving (after a person solved a checkpoint or reconnected)' })
+  @ApiOkResponse({ type: ClearResponse })
+  @ApiErrors(401, 404, 429, 503)
+  async clear(@WorkspaceId() ws: string, @Param('id') id: string): Promise<ClearResponse> {
+    const ref = await this.ref(ws, id);
+    const now = this.clock.now();
+    return { cleared: (await this.cooldowns.clear(ref)).map((c) => toCooldownView(c, now)) };
+  }
+}
