@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { CooldownError, LimitReachedError, SmartLimitsClient, verifySignature } from '../src/client/index.js';
+import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsClient, verifySignature } from '../src/client/index.js';
 import { SimulatedLinkedIn } from './simulated-linkedin.js';
 import { render, type Row } from './terminal-view.js';
 
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-    const ws = await json(base, admin, 'POST', '/v1/workspaces', { name: `Demo ${new Date().toISOString()}`, monthly_credits: 150_000 });
+    const ws = await json(base, admin, 'POST', '/v1/workspaces', { name: `Demo ${new Date().toISOString()}`, monthly_credits: 600_000 });
     const key: string = ws.api_key;
     const hook = await json(base, key, 'POST', '/v1/webhooks', {
       url: receiverUrl,
@@ -147,6 +147,10 @@ async function main(): Promise<void> {
           if (e instanceof LimitReachedError) {
             rows[i].refused++;
             rows[i].state = `${e.limit} full until ${e.availableAt?.toISOString().slice(11, 19) ?? '—'}`;
+          } else if (e instanceof RateLimitedError) {
+            // The workspace's own API limit (internal 429): back off as told, the identity is fine.
+            rows[i].state = `workspace API limit: backing off ${e.retryAfterSeconds ?? 1}s`;
+            await new Promise((r) => setTimeout(r, (e.retryAfterSeconds ?? 1) * 1000));
           } else if (e instanceof CooldownError) {
             rows[i].state = `cooling down (${e.reason}) ${e.endsAt ? `until ${e.endsAt.toISOString().slice(11, 19)}` : 'until cleared'}`;
           } else {
