@@ -80,9 +80,15 @@ export class CooldownTx {
        order by occurred_at desc limit 500`,
       [identityId, since, now],
     );
+    // A cooldown that only prolongs an earlier one of the same shape (a later Retry-After, the same
+    // restriction reported again) is the same incident: it must not count as a recurrence.
     const cooldowns: Row[] = await this.manager.query(
-      `select started_at from cooldowns where identity_id = $1 and started_at > $2 and started_at <= $3
-       order by started_at desc limit 500`,
+      `select c.started_at from cooldowns c
+       where c.identity_id = $1 and c.started_at > $2 and c.started_at <= $3
+         and not exists (
+           select 1 from cooldowns p
+           where p.superseded_by = c.id and p.reason = c.reason and p.level = c.level and p.scope = c.scope and p.limits = c.limits)
+       order by c.started_at desc limit 500`,
       [identityId, since, now],
     );
     return {
@@ -214,6 +220,15 @@ export class CooldownsRepository {
       );
       return fn(new CooldownTx(m), rows.map((r) => r.id as string));
     });
+  }
+
+  /** Cooldowns of one identity enforced at `now` (the dashboard's "active cooldown"). */
+  async runningFor(ref: IdentityRef, now: Date): Promise<CooldownRow[]> {
+    const rows: Row[] = await this.ds.query(
+      `select * from cooldowns where identity_id = $1 and ${OPEN_AT} and workspace_id = $3 order by started_at desc, id desc`,
+      [ref.identityId, now, ref.workspaceId],
+    );
+    return rows.map(toRow);
   }
 
   /** History of one identity, newest first, keyset-paged on (started_at, id). */

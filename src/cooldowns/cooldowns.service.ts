@@ -147,6 +147,11 @@ export class CooldownsService {
     return this.repo.page(ref, before, limit);
   }
 
+  /** Cooldowns the identity is serving now, newest first (for the dashboard's health). */
+  running(ref: IdentityRef): Promise<CooldownRow[]> {
+    return this.repo.runningFor(ref, this.clock.now());
+  }
+
   /** The dashboard's recent classified errors of an identity, newest first. */
   recentErrors(ref: IdentityRef, limit = 20): Promise<ClassifiedErrorView[]> {
     return this.errors.recentErrorsOf(ref, limit);

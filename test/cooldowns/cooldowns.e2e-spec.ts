@@ -104,6 +104,9 @@ describe('cooldowns: escalation, Retry-After, manual, clear, history', () => {
     expect(history.map((c: { ended_by: string | null }) => c.ended_by)).toEqual([null, 'superseded']);
     const types = (await eventsOf(t, i.id)).map((e) => e.type);
     expect(types).toEqual(['cooldown.started', 'cooldown.ended', 'cooldown.started']);
+    // The extension was the same incident: the next pushback is strike 2 and not yet a recurrence.
+    clock.set(T0 + 24 * HOUR);
+    expect((await w.outcome(i.id, connect429)).body.cooldown).toMatchObject({ level: 2, at_risk: false });
   });
 
   it('manual cooldowns (identity-wide or one limit), clear, and the history newest first', async () => {
