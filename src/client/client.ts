@@ -55,12 +55,26 @@ export interface Outcome {
 export interface OutcomeResult {
   classification: Record<string, unknown>;
   cooldown: null | Record<string, unknown>;
+  /** started, extended, absorbed (a running cooldown already covers it) or none. */
+  effect?: 'none' | 'started' | 'extended' | 'absorbed';
 }
 
 /** What `run` gives the action to report: the status LinkedIn answered, and optionally more. */
 export type ActionResult = Outcome | number;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The service reads at most 16 KiB of a reported body (more is refused); LinkedIn's signs sit at the top of a page. */
+const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
+
+function fitBody(body: Outcome['body']): Outcome['body'] {
+  if (body === undefined || body === null) return body;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= MAX_OUTCOME_BODY_BYTES) return body;
+  // Cut a little short: a character split at the cut decodes to one U+FFFD, which is then dropped.
+  return new TextDecoder().decode(bytes.slice(0, MAX_OUTCOME_BODY_BYTES - 3)).replace(/\uFFFD$/, '');
+}
 
 /**
  * A small typed client for automation workers: guard before each LinkedIn action, report what
@@ -137,7 +151,7 @@ export class SmartLimitsClient {
       ...(outcome.actionId ? { action_id: outcome.actionId } : {}),
       status_code: outcome.statusCode,
       ...(outcome.headers ? { headers: outcome.headers } : {}),
-      ...(outcome.body !== undefined ? { body: outcome.body } : {}),
+      ...(outcome.body !== undefined ? { body: fitBody(outcome.body) } : {}),
       ...(outcome.errorLabel ? { error_label: outcome.errorLabel } : {}),
     });
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SmartLimitsClient } from '../../src/client/index.js';
 import { ManualClock } from '../../src/common/clock.js';
 import { CooldownMirror } from '../../src/cooldowns/cooldown-mirror.service.js';
 import { CooldownsService } from '../../src/cooldowns/cooldowns.service.js';
@@ -206,6 +207,14 @@ describe('outcome and classify bodies', () => {
     }
     // Nothing was recorded by the refused reports.
     expect((await t.request('GET', `/v1/identities/${i.id}/cooldowns`, { key })).body.data).toEqual([]);
+  });
+
+  it('the worker client trims a whole page to the 16 KiB the service reads', async () => {
+    const i = await createIdentity(t, key);
+    const client = new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: key });
+    const page = '<html><h1>Your account has been restricted</h1>' + '<p>ü</p>'.repeat(10_000) + '</html>';
+    const r = await client.reportOutcome(i.id, 'linkedin-visit-profile', { statusCode: 403, body: page });
+    expect(r).toMatchObject({ classification: { type: 'restricted' }, cooldown: { reason: 'RESTRICTED' }, effect: 'started' });
   });
 
   it('lists every field problem', async () => {
