@@ -1,5 +1,5 @@
+import { PageQuery } from '../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const YEAR_SECONDS = 365 * 86_400;
@@ -23,21 +23,7 @@ export class ManualCooldownDto {
   limit?: string;
 }
 
-export class CooldownHistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-}
+export class CooldownHistoryQuery extends PageQuery {}
 
 export class CooldownResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

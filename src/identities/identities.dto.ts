@@ -1,15 +1,12 @@
+import { PageQuery } from '../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsISO8601,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
-  Min,
   registerDecorator,
   type ValidationArguments,
   type ValidationOptions,
@@ -167,21 +164,7 @@ export class UpdateIdentityDto {
   status?: (typeof IDENTITY_STATUSES)[number];
 }
 
-export class ListIdentitiesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
+export class ListIdentitiesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: IDENTITY_MODES })
   @IsOptional()
   @IsIn(IDENTITY_MODES)
