@@ -10,6 +10,7 @@ import { loggerParams } from './common/logging/logging.js';
 import { type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CooldownsModule } from './cooldowns/cooldowns.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         CooldownsModule,
         ApiLimitsModule,
         NotificationsModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -30,6 +30,7 @@ export class AppConfig {
   readonly trustProxy!: boolean;
   readonly jobsEnabled!: boolean;
   readonly ipRateLimitPerMinute!: number;
+  readonly dashboardRefreshSeconds!: number;
   /** The PATH used to find redis-server / initdb / pg_ctl for the zero-config start. */
   readonly binPath!: string;
 
@@ -86,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: c.TRUST_PROXY,
     jobsEnabled: c.JOBS_ENABLED,
     ipRateLimitPerMinute: c.IP_RATE_LIMIT_PER_MINUTE,
+    dashboardRefreshSeconds: c.DASHBOARD_REFRESH_SECONDS,
     binPath: c.PATH,
   } as AppConfig);
 }

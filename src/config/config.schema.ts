@@ -53,6 +53,8 @@ export const configSchema = z
     // Where the zero-config start looks for redis-server, initdb and pg_ctl.
     PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
     IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+    // How old the dashboard overview's snapshot may get before a request rebuilds it (0: every request).
+    DASHBOARD_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   })
   .superRefine((c, ctx) => {
     if (c.REDIS_URL && c.REDIS_CLUSTER_NODES) {

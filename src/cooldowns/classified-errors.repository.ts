@@ -19,6 +19,23 @@ export interface ClassifiedErrorView {
   occurred_at: string;
 }
 
+export function toClassifiedErrorView(r: Record<string, any>): ClassifiedErrorView {
+  return {
+    id: String(r.id),
+    action_slug: r.action_slug,
+    action_id: r.action_id,
+    type: r.type,
+    status_code: r.status_code,
+    error_label: r.error_label,
+    origin: r.origin,
+    signal: r.signal,
+    retry_after_seconds: r.retry_after_seconds,
+    strike: r.strike,
+    cooldown_id: r.cooldown_id,
+    occurred_at: new Date(r.occurred_at).toISOString(),
+  };
+}
+
 /** Reads of the classified error log; rows are written with their cooldown (CooldownTx). */
 @Injectable()
 export class ClassifiedErrorsRepository {
@@ -32,20 +49,7 @@ export class ClassifiedErrorsRepository {
        order by occurred_at desc, id desc limit $3`,
       [ref.workspaceId, ref.identityId, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      action_slug: r.action_slug,
-      action_id: r.action_id,
-      type: r.type,
-      status_code: r.status_code,
-      error_label: r.error_label,
-      origin: r.origin,
-      signal: r.signal,
-      retry_after_seconds: r.retry_after_seconds,
-      strike: r.strike,
-      cooldown_id: r.cooldown_id,
-      occurred_at: new Date(r.occurred_at).toISOString(),
-    }));
+    return rows.map(toClassifiedErrorView);
   }
 
   /** Keeps the log bounded; the policy looks back far less than the retention. */

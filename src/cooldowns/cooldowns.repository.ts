@@ -52,6 +52,27 @@ function toRow(r: Row): CooldownRow {
 }
 
 const OPEN_AT = `ended_at is null and (ends_at is null or ends_at > $2)`;
+const OPEN_C = `c.ended_at is null and (c.ends_at is null or c.ends_at > $2)`;
+
+/**
+ * A workspace's cooldowns that matter to its health at $2 (now): running ones and those started
+ * since $3, each with `prolongs` (it only prolongs an earlier cooldown of the same shape, so it is
+ * the same incident). Parameters: $1 workspace, $2 now, $3 since.
+ */
+const RECENT_COOLDOWNS = `
+  select c.*, exists (
+           select 1 from cooldowns p
+           where p.superseded_by = c.id and p.reason = c.reason and p.level = c.level and p.scope = c.scope and p.limits = c.limits) as prolongs
+  from cooldowns c
+  where c.workspace_id = $1 and (c.started_at > $3 or (${OPEN_C}))`;
+
+/** An identity's pushback as the dashboard weighs it. */
+export interface IdentityRiskFacts {
+  identityId: string;
+  running: CooldownRow[];
+  cooldowns7d: number;
+  flagged7d: boolean;
+}
 
 /**
  * Queries of one transaction that holds the identity's cooldown lock. Every change to an identity's
@@ -229,6 +250,42 @@ export class CooldownsRepository {
       [ref.identityId, now, ref.workspaceId],
     );
     return rows.map(toRow);
+  }
+
+  /**
+   * What the dashboard needs of one identity's pushback, in one query: its running cooldowns, the
+   * cooldown incidents of the trailing 7 days (a prolongation of one incident counts once, as for the
+   * policy), whether the policy flagged one of them at_risk, and its most recent classified errors.
+   */
+  async healthFacts(ref: IdentityRef, now: Date, since: Date, errorsLimit: number): Promise<IdentityRiskFacts & { errors: Row[] }> {
+    const [r]: Row[] = await this.ds.query(
+      `with c as (${RECENT_COOLDOWNS} and c.identity_id = $4)
+       select
+         (select coalesce(json_agg(row_to_json(c) order by c.started_at desc, c.id desc), '[]'::json) from c where ${OPEN_C}) as running,
+         (select count(*) from c where c.started_at > $3 and c.started_at <= $2 and not c.prolongs)::int as cooldowns_7d,
+         (select coalesce(bool_or(c.at_risk), false) from c where c.started_at > $3 and c.started_at <= $2) as flagged_7d,
+         (select coalesce(json_agg(e), '[]'::json) from (
+            select id::text, action_slug, action_id, type, status_code, error_label, origin, signal, retry_after_seconds, strike,
+                   cooldown_id, occurred_at
+            from classified_errors where workspace_id = $1 and identity_id = $4
+            order by occurred_at desc, id desc limit $5) e) as errors`,
+      [ref.workspaceId, now, since, ref.identityId, errorsLimit],
+    );
+    return { identityId: ref.identityId, running: (r.running as Row[]).map(toRow), cooldowns7d: r.cooldowns_7d, flagged7d: r.flagged_7d, errors: r.errors };
+  }
+
+  /** The same risk facts for every identity of a workspace that has any (one query; others have none). */
+  async workspaceRiskFacts(workspaceId: string, now: Date, since: Date): Promise<IdentityRiskFacts[]> {
+    const rows: Row[] = await this.ds.query(
+      `with c as (${RECENT_COOLDOWNS})
+       select identity_id,
+              coalesce(json_agg(row_to_json(c) order by c.started_at desc, c.id desc) filter (where ${OPEN_C}), '[]'::json) as running,
+              (count(*) filter (where c.started_at > $3 and c.started_at <= $2 and not c.prolongs))::int as cooldowns_7d,
+              coalesce(bool_or(c.at_risk) filter (where c.started_at > $3 and c.started_at <= $2), false) as flagged_7d
+       from c group by identity_id`,
+      [workspaceId, now, since],
+    );
+    return rows.map((r) => ({ identityId: r.identity_id, running: (r.running as Row[]).map(toRow), cooldowns7d: r.cooldowns_7d, flagged7d: r.flagged_7d }));
   }
 
   /** History of one identity, newest first, keyset-paged on (started_at, id). */

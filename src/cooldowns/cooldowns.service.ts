@@ -5,12 +5,12 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { ClassifiedErrorsRepository, type ClassifiedErrorView } from './classified-errors.repository.js';
+import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedErrorView } from './classified-errors.repository.js';
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
 import { type CooldownPlan, type NewCooldown, planCooldown, supersededBy } from './cooldown-plan.js';
 import { decideCooldown, INVITE_NOTES_LIMIT } from './cooldown-policy.js';
-import { CooldownsRepository, type CooldownTx, type IdentityRef, type OutboxEvent } from './cooldowns.repository.js';
+import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts, type OutboxEvent } from './cooldowns.repository.js';
 import { type CooldownRow, publicClassification } from './cooldown.types.js';
 
 const DAY_MS = 86_400_000;
@@ -155,6 +155,22 @@ export class CooldownsService {
   /** The dashboard's recent classified errors of an identity, newest first. */
   recentErrors(ref: IdentityRef, limit = 20): Promise<ClassifiedErrorView[]> {
     return this.errors.recentErrorsOf(ref, limit);
+  }
+
+  /**
+   * An identity's pushback for its health, in one query: running cooldowns, cooldown incidents and
+   * policy flags of the trailing `days`, and its most recent classified errors.
+   */
+  async healthFacts(ref: IdentityRef, days: number, errorsLimit = 20): Promise<IdentityRiskFacts & { errors: ClassifiedErrorView[] }> {
+    const now = this.clock.now();
+    const f = await this.durably(() => this.repo.healthFacts(ref, now, new Date(now.getTime() - days * DAY_MS), errorsLimit));
+    return { ...f, errors: f.errors.map(toClassifiedErrorView) };
+  }
+
+  /** The same facts (without errors) for every identity of a workspace that has any, in one query. */
+  workspaceRiskFacts(workspaceId: string, days: number): Promise<IdentityRiskFacts[]> {
+    const now = this.clock.now();
+    return this.durably(() => this.repo.workspaceRiskFacts(workspaceId, now, new Date(now.getTime() - days * DAY_MS)));
   }
 
   private async start(

@@ -57,6 +57,13 @@ export class IdentitiesRepository {
     return this.repo.countBy({ workspaceId, mode: 'engagement' });
   }
 
+  /** A workspace's identities after `afterId` in id order, active or not (the dashboard's batches). */
+  batch(workspaceId: string, afterId: string | null, limit: number): Promise<IdentityEntity[]> {
+    const q = this.repo.createQueryBuilder('i').where('i.workspace_id = :workspaceId', { workspaceId }).orderBy('i.id', 'ASC').limit(limit);
+    if (afterId) q.andWhere('i.id > :afterId', { afterId });
+    return q.getMany();
+  }
+
   activeIds(workspaceId: string, limit: number): Promise<IdentityEntity[]> {
     return this.repo.find({ where: { workspaceId, status: 'active' }, order: { id: 'ASC' }, take: limit });
   }

@@ -244,6 +244,16 @@ export class IdentitiesService implements OnModuleInit {
     return this.repo.countEngagement(workspaceId);
   }
 
+  /** Every identity of the workspace, read in keyset batches. */
+  async allIdentities(workspaceId: string, batch = 2_000): Promise<IdentityEntity[]> {
+    const all: IdentityEntity[] = [];
+    for (;;) {
+      const rows = await this.repo.batch(workspaceId, all.length ? all[all.length - 1].id : null, batch);
+      all.push(...rows);
+      if (rows.length < batch) return all;
+    }
+  }
+
   activeIdentities(workspaceId: string, limit = 10_000): Promise<IdentityEntity[]> {
     return this.repo.activeIds(workspaceId, limit);
   }

@@ -49,6 +49,15 @@ export class RedisKeys {
     return `${this.tag(workspaceId)}:runs`;
   }
 
+  /**
+   * The workspace's dashboard overview snapshot: `meta` (JSON), `order` (sorted set of risk sort
+   * keys), `rows` (hash id → row), `lock` (one builder at a time), and a builder's unpublished
+   * `build:<token>:order|rows`.
+   */
+  dashboard(workspaceId: string, part: string): string {
+    return `${this.tag(workspaceId)}:dash:${part}`;
+  }
+
   /** Per-IP limit before authentication; the IP is its own hash tag. */
   ip(ip: string): string {
     return `${this.prefix}:{ip:${ip}}:rl`;

@@ -1,0 +1,51 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WorkspaceId } from '../common/auth/auth-context.js';
+import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { type ActivityResponse, ActivityQuery, type DashboardResponse, DashboardQuery, type HealthResponse } from './dashboard.dto.js';
+import { DashboardService } from './dashboard.service.js';
+import { IdentityHealthService } from './identity-health.service.js';
+
+@ApiTags('dashboard')
+@ApiBearerAuth('workspace')
+@UseGuards(WorkspaceAuthGuard)
+@Controller('v1')
+export class DashboardController {
+  constructor(
+    private readonly health: IdentityHealthService,
+    private readonly dashboard: DashboardService,
+  ) {}
+
+  @Get('identities/:id/health')
+  @ApiOperation({
+    summary: "An identity's health: status and why, every limit's usage and available_at, cooldowns, recent errors, warm-up",
+    description:
+      'status: restricted (RESTRICTED or CHALLENGE cooldown running) > at_risk (3+ cooldowns in 7 days, or an escalated one) > ' +
+      'cooldown (any running) > warning (a limit at ≥ 80 %) > warming_up (ramp below full speed) > healthy.',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(401, 404, 429, 503)
+  identityHealth(@WorkspaceId() ws: string, @Param('id') id: string): Promise<HealthResponse> {
+    return this.health.health(ws, id);
+  }
+
+  @Get('identities/:id/activity')
+  @ApiOperation({ summary: 'Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(400, 401, 404, 429, 503)
+  activity(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ActivityQuery): Promise<ActivityResponse> {
+    return this.health.activity(ws, id, q.window ?? '24h', q.bucket ?? '1h');
+  }
+
+  @Get('dashboard')
+  @ApiOperation({
+    summary: 'Workspace overview: tier card, counts by status, identities sorted by risk (keyset paged; filter by status)',
+    description: 'Served from a snapshot at most DASHBOARD_REFRESH_SECONDS old (generated_at says when it was taken).',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(400, 401, 429, 503)
+  overview(@WorkspaceId() ws: string, @Query() q: DashboardQuery): Promise<DashboardResponse> {
+    return this.dashboard.overview(ws, q);
+  }
+}

@@ -1,0 +1,107 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { type ClassifiedErrorView } from '../cooldowns/classified-errors.repository.js';
+import { PageQuery } from '../common/http/page-query.js';
+import { HEALTH_STATUSES, type HealthStatus } from './health-status.js';
+import { type CooldownSummary, type LimitHealth, type WarmupView } from './health-view.js';
+
+const WINDOWS = ['24h', '7d'] as const;
+const BUCKETS = ['5m', '15m', '30m', '1h', '3h', '6h', '12h', '1d'] as const;
+
+export class ActivityQuery {
+  @ApiPropertyOptional({ enum: WINDOWS, default: '24h' })
+  @IsOptional()
+  @IsIn(WINDOWS)
+  window?: (typeof WINDOWS)[number];
+
+  @ApiPropertyOptional({ enum: BUCKETS, default: '1h', description: 'must divide the window; at most 720 buckets' })
+  @IsOptional()
+  @IsIn(BUCKETS)
+  bucket?: (typeof BUCKETS)[number];
+}
+
+export class DashboardQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: HEALTH_STATUSES, description: 'only identities in this status' })
+  @IsOptional()
+  @IsIn(HEALTH_STATUSES)
+  status?: HealthStatus;
+}
+
+export interface HealthResponse extends WarmupView {
+  identity_id: string;
+  external_id: string;
+  label: string | null;
+  mode: string;
+  account_type: string;
+  level: string;
+  /** The identity's own switch (active/paused), not its health. */
+  identity_status: string;
+  status: HealthStatus;
+  reasons: string[];
+  checked_at: string;
+  usage: number;
+  limits: LimitHealth[];
+  cooldown: CooldownSummary | null;
+  cooldowns: CooldownSummary[];
+  risk: { at_risk: boolean; cooldowns_7d: number; flagged: boolean };
+  recent_errors: ClassifiedErrorView[];
+}
+
+export interface ActivityResponse {
+  identity_id: string;
+  window: string;
+  bucket: string;
+  bucket_seconds: number;
+  from: string;
+  to: string;
+  buckets: string[];
+  limits: { slug: string; name: string; window_seconds: number; total: number; counts: (number | null)[] }[];
+}
+
+/** A limit as the overview shows it (only limits in use, busiest first). */
+export interface OverviewLimit {
+  slug: string;
+  name: string;
+  consumed: number;
+  max_limit: number;
+  usage: number;
+  available_at: string | null;
+}
+
+export interface OverviewRow {
+  id: string;
+  external_id: string;
+  label: string | null;
+  mode: string;
+  account_type: string;
+  level: string;
+  identity_status: string;
+  status: HealthStatus;
+  usage: number;
+  top_limit: OverviewLimit | null;
+  limits: OverviewLimit[];
+  cooldown: { reason: string; scope: string; limits: string[]; level: number; ends_at: string | null; at_risk: boolean } | null;
+  warmup_day: number | null;
+  warmup_factor: number;
+}
+
+export type StatusCounts = Record<HealthStatus, number> & { total: number };
+
+export interface DashboardResponse {
+  workspace: { id: string; name: string };
+  tier: {
+    plan_tier: string;
+    monthly_credits: number;
+    engagement_tier: string | null;
+    engagement_identities: number;
+    daily_api_limit: number;
+    daily_used: number;
+    daily_remaining: number;
+    daily_usage: number;
+  };
+  counts: StatusCounts;
+  generated_at: string;
+  refresh_seconds: number;
+  identities: OverviewRow[];
+  next_cursor: string | null;
+}

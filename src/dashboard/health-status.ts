@@ -1,0 +1,110 @@
+/**
+ * An identity's health status (SPEC §7), decided from facts already read: pure, so the identity's
+ * health route and the workspace overview can never disagree.
+ */
+export const HEALTH_STATUSES = ['restricted', 'at_risk', 'cooldown', 'warning', 'warming_up', 'healthy'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+/** A limit at or above this share of its threshold is a `warning` (LIMITS.md: 80 %). */
+export const WARNING_USAGE = 0.8;
+/** "Recurring cooldowns (3 or more in 7 days) mark the identity at_risk" (LIMITS.md). */
+export const AT_RISK_COOLDOWNS = 3;
+export const AT_RISK_WINDOW_MS = 7 * 86_400_000;
+/** Cooldown reasons that mean LinkedIn has locked the account until a person acts. */
+export const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
+
+export interface LimitUsage {
+  slug: string;
+  consumed: number;
+  max: number;
+}
+
+export interface RunningCooldownFact {
+  reason: string;
+  scope: 'identity' | 'limits';
+  limits: string[];
+  atRisk: boolean;
+  endsAt: Date | null;
+}
+
+export interface HealthFacts {
+  limits: LimitUsage[];
+  running: RunningCooldownFact[];
+  /** Cooldown incidents started in the trailing 7 days (prolongations of one incident count once). */
+  cooldowns7d: number;
+  /** A cooldown of the trailing 7 days was marked at_risk by the policy (3rd strike, strikes on 2+ actions). */
+  flagged7d: boolean;
+  /** The identity's warm-up ramp is still below full speed on some limit. */
+  warmingUp: boolean;
+}
+
+export interface HealthVerdict {
+  status: HealthStatus;
+  /** Why, in words a person reads on the dashboard (most serious first). */
+  reasons: string[];
+  /** The highest consumed / threshold over the limits (0 when nothing is used). */
+  usage: number;
+  atRisk: boolean;
+}
+
+/** consumed / max, where a limit of 0 (the account type cannot act) is never "used". */
+export function usageOf(l: LimitUsage): number {
+  return l.max > 0 ? l.consumed / l.max : 0;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/**
+ * Precedence, most serious first: restricted (a running RESTRICTED or CHALLENGE cooldown) →
+ * at_risk (recurring pushback: 3+ cooldowns in 7 days, or a policy-flagged cooldown in 7 days) →
+ * cooldown (any running cooldown, identity-wide or on some limits) → warning (a limit ≥ 80 %) →
+ * warming_up (the ramp is below full speed) → healthy.
+ */
+export function decideHealth(f: HealthFacts): HealthVerdict {
+  const reasons: string[] = [];
+  const restricting = f.running.filter((c) => RESTRICTING_REASONS.has(c.reason));
+  const atRisk = f.cooldowns7d >= AT_RISK_COOLDOWNS || f.flagged7d || f.running.some((c) => c.atRisk);
+  const hot = f.limits
+    .filter((l) => l.max > 0 && usageOf(l) >= WARNING_USAGE)
+    .sort((a, b) => usageOf(b) - usageOf(a));
+  const usage = f.limits.reduce((m, l) => Math.max(m, usageOf(l)), 0);
+
+  for (const c of restricting) reasons.push(c.reason === 'CHALLENGE' ? 'LinkedIn asks for a checkpoint/challenge: a person must clear it' : 'LinkedIn restricted the account');
+  if (atRisk) {
+    if (f.cooldowns7d >= AT_RISK_COOLDOWNS) reasons.push(`${f.cooldowns7d} cooldowns in the last 7 days`);
+    else reasons.push('repeated LinkedIn pushback (escalated cooldown in the last 7 days)');
+  }
+  for (const c of f.running) {
+    if (RESTRICTING_REASONS.has(c.reason)) continue;
+    const scope = c.scope === 'identity' ? 'whole identity' : c.limits.join(', ');
+    reasons.push(`cooldown ${c.reason} on ${scope}${c.endsAt ? '' : ' until a person clears it'}`);
+  }
+  for (const l of hot) reasons.push(`${l.slug} at ${pct(usageOf(l))} of its limit (${l.consumed}/${l.max})`);
+  if (f.warmingUp) reasons.push('warming up: limits below full speed');
+
+  let status: HealthStatus = 'healthy';
+  if (restricting.length) status = 'restricted';
+  else if (atRisk) status = 'at_risk';
+  else if (f.running.length) status = 'cooldown';
+  else if (hot.length) status = 'warning';
+  else if (f.warmingUp) status = 'warming_up';
+  return { status, reasons, usage, atRisk };
+}
+
+export function statusRank(s: HealthStatus): number {
+  return HEALTH_STATUSES.indexOf(s);
+}
+
+/**
+ * A string whose byte order is the overview's order: most serious status first, then highest usage,
+ * then id (stable). Lexicographic, so a Redis sorted set of equal scores keeps it and a page is a
+ * ZRANGE BYLEX from the previous page's last key (keyset paging that survives a refreshed snapshot).
+ */
+export function riskSortKey(status: HealthStatus, usage: number, id: string): string {
+  const u = Math.min(99_999, Math.max(0, Math.round(usage * 10_000)));
+  return `${statusRank(status)}${String(99_999 - u).padStart(5, '0')}|${id}`;
+}
+
+export function idOfSortKey(key: string): string {
+  return key.slice(key.indexOf('|') + 1);
+}

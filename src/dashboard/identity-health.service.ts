@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { Clock } from '../common/clock.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
+import { CooldownsService } from '../cooldowns/cooldowns.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { WindowReader } from '../smart-limits/window-reader.service.js';
+import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
+import { defineDashboardCommands } from './dashboard-scripts.js';
+import { AT_RISK_WINDOW_MS } from './health-status.js';
+import { summarizeIdentity } from './health-view.js';
+
+/** Lengths the activity route accepts, in seconds. */
+export const ACTIVITY_WINDOWS = { '24h': 86_400, '7d': 604_800 } as const;
+export const ACTIVITY_BUCKETS = { '5m': 300, '15m': 900, '30m': 1_800, '1h': 3_600, '3h': 10_800, '6h': 21_600, '12h': 43_200, '1d': 86_400 } as const;
+export type ActivityWindow = keyof typeof ACTIVITY_WINDOWS;
+export type ActivityBucket = keyof typeof ACTIVITY_BUCKETS;
+/** A bar chart wider than this is not read by anyone; it also bounds the script's work. */
+export const MAX_ACTIVITY_BUCKETS = 720;
+
+/** One identity's health and activity (SPEC §7). */
+@Injectable()
+export class IdentityHealthService {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly identities: IdentitiesService,
+    private readonly reader: WindowReader,
+    private readonly cooldowns: CooldownsService,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+  ) {
+    defineDashboardCommands(redis);
+  }
+
+  /** One Redis round trip (every window and mirror, one script call) and one PostgreSQL query. */
+  async health(workspaceId: string, identityId: string): Promise<HealthResponse> {
+    const identity = await this.identities.getCached(workspaceId, identityId);
+    const [windows, facts] = await Promise.all([
+      this.reader.read(identity),
+      this.cooldowns.healthFacts({ workspaceId, identityId }, AT_RISK_WINDOW_MS / 86_400_000),
+    ]);
+    const s = summarizeIdentity(identity, windows, facts, this.catalog.get());
+    return {
+      identity_id: identity.id,
+      external_id: identity.externalId,
+      label: identity.label,
+      mode: identity.mode,
+      account_type: identity.accountType,
+      level: identity.level,
+      identity_status: identity.status,
+      status: s.verdict.status,
+      reasons: s.verdict.reasons,
+      checked_at: new Date(windows.nowMs).toISOString(),
+      usage: s.verdict.usage,
+      ...s.warmup,
+      limits: s.limits,
+      cooldown: s.cooldown,
+      cooldowns: s.cooldowns,
+      risk: { at_risk: s.verdict.atRisk, cooldowns_7d: facts.cooldowns7d, flagged: facts.flagged7d || facts.running.some((c) => c.atRisk) },
+      recent_errors: facts.errors,
+    };
+  }
+
+  /** Units recorded per limit per bucket, counted in Redis (one script call, no entries sent). */
+  async activity(workspaceId: string, identityId: string, window: ActivityWindow, bucket: ActivityBucket): Promise<ActivityResponse> {
+    const spanS = ACTIVITY_WINDOWS[window];
+    const bucketS = ACTIVITY_BUCKETS[bucket];
+    const n = spanS / bucketS;
+    if (!Number.isInteger(n) || n > MAX_ACTIVITY_BUCKETS) {
+      throw ApiError.badRequest('Invalid query', {
+        bucket: [`${bucket} buckets over ${window} make ${Math.ceil(n)} bars; at most ${MAX_ACTIVITY_BUCKETS}, and the bucket must divide the window`],
+      });
+    }
+    const identity = await this.identities.getCached(workspaceId, identityId);
+    const limits = this.catalog.get().limits;
+    const keys = limits.map((l) => this.keys.window(workspaceId, identityId, l.slug));
+    let reply: number[];
+    try {
+      reply = await this.redis.slActivity(keys.length, ...keys, this.clock.scriptNowMs() ?? '', spanS * 1000, bucketS * 1000, ...limits.map((l) => l.window_seconds * 1000));
+    } catch (e) {
+      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
+      throw e;
+    }
+    const nowMs = Number(reply[0]);
+    const fromMs = nowMs - spanS * 1000;
+    return {
+      identity_id: identity.id,
+      window,
+      bucket,
+      bucket_seconds: bucketS,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(nowMs).toISOString(),
+      buckets: Array.from({ length: n }, (_, j) => new Date(fromMs + j * bucketS * 1000).toISOString()),
+      limits: limits.map((l, i) => {
+        const counts = reply.slice(1 + i * n, 1 + (i + 1) * n).map((c) => (Number(c) < 0 ? null : Number(c)));
+        return {
+          slug: l.slug,
+          name: l.name,
+          window_seconds: l.window_seconds,
+          total: counts.reduce<number>((t, c) => t + (c ?? 0), 0),
+          counts,
+        };
+      }),
+    };
+  }
+}

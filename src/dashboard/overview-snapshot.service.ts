@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { Clock } from '../common/clock.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { CooldownsService } from '../cooldowns/cooldowns.service.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { WindowReader } from '../smart-limits/window-reader.service.js';
+import { type OverviewLimit, type OverviewRow, type StatusCounts } from './dashboard.dto.js';
+import { defineDashboardCommands } from './dashboard-scripts.js';
+import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank } from './health-status.js';
+import { type IdentitySummary, summarizeIdentity } from './health-view.js';
+
+/** Identities read per pipeline while building (one round trip each). */
+const BUILD_BATCH = 500;
+/** A builder that takes longer than this loses its lock (another may start). */
+const LOCK_MS = 30_000;
+/** Unwatched snapshots go away by themselves. */
+const SNAPSHOT_TTL_MS = 10 * 60_000;
+const SORT_KEY = /^[0-5]\d{5}\|[0-9a-f-]{36}$/;
+
+export interface SnapshotMeta {
+  built_at: number;
+  counts: StatusCounts;
+}
+
+export interface OverviewPage {
+  meta: SnapshotMeta;
+  rows: OverviewRow[];
+  nextCursor: string | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The workspace overview is served from a snapshot kept in Redis, so a page costs one script call
+ * whatever the size of the workspace: the snapshot holds each identity's row (hash) and its place in
+ * the risk order (sorted set of sort keys, paged BYLEX), and the status counts. A request that finds
+ * it older than DASHBOARD_REFRESH_SECONDS rebuilds it — one builder per workspace across all
+ * instances (a Redis lock with a token); the others keep serving the previous snapshot meanwhile.
+ * A build reads every identity's windows in pipelines of 500 and the workspace's cooldowns in one
+ * query, then publishes the new snapshot in one atomic step.
+ */
+@Injectable()
+export class OverviewSnapshotService {
+  private readonly logger = new Logger('DashboardSnapshot');
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly identities: IdentitiesService,
+    private readonly reader: WindowReader,
+    private readonly cooldowns: CooldownsService,
+    private readonly catalog: CatalogService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    defineDashboardCommands(redis);
+  }
+
+  get refreshSeconds(): number {
+    return this.config.dashboardRefreshSeconds;
+  }
+
+  async page(workspaceId: string, q: { limit: number; cursor?: string; status?: HealthStatus }): Promise<OverviewPage> {
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    let page = await this.read(workspaceId, after, q.status, q.limit);
+    if (!page.meta || this.clock.now().getTime() - page.meta.built_at >= this.refreshSeconds * 1000) {
+      if (await this.refresh(workspaceId, page.meta !== null)) page = await this.read(workspaceId, after, q.status, q.limit);
+    }
+    if (!page.meta) throw ApiError.storeUnavailable('redis');
+    return page as OverviewPage;
+  }
+
+  /** Builds and publishes a snapshot now (the caller holds no lock; one is taken). */
+  async rebuild(workspaceId: string): Promise<void> {
+    await this.refresh(workspaceId, false);
+  }
+
+  /** true when a new snapshot is there to read; false when another builder is at work and a stale one is served. */
+  private async refresh(workspaceId: string, haveStale: boolean): Promise<boolean> {
+    const lock = this.keys.dashboard(workspaceId, 'lock');
+    const deadline = Date.now() + LOCK_MS + 5_000;
+    for (;;) {
+      const token = randomUUID();
+      const got = await this.redisCall(() => this.redis.set(lock, token, 'PX', LOCK_MS, 'NX'));
+      if (got === 'OK') {
+        await this.build(workspaceId, token);
+        return true;
+      }
+      if (haveStale) return false;
+      // Nothing to serve yet: wait for the other builder's snapshot (or its lock to lapse).
+      await sleep(50);
+      if (await this.redisCall(() => this.redis.exists(this.keys.dashboard(workspaceId, 'meta')))) return true;
+      if (Date.now() > deadline) throw ApiError.storeUnavailable('redis');
+    }
+  }
+
+  private async build(workspaceId: string, token: string): Promise<void> {
+    const k = (part: string) => this.keys.dashboard(workspaceId, part);
+    const keys = [k(`build:${token}:order`), k(`build:${token}:rows`), k('order'), k('rows'), k('meta'), k('lock')];
+    try {
+      const builtAt = this.clock.now().getTime();
+      const catalog = this.catalog.get();
+      const [identities, risks] = await Promise.all([
+        this.identities.allIdentities(workspaceId),
+        this.cooldowns.workspaceRiskFacts(workspaceId, AT_RISK_WINDOW_MS / 86_400_000),
+      ]);
+      const riskOf = new Map(risks.map((r) => [r.identityId, r]));
+      const counts = Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, 0]), ['total', identities.length]]) as StatusCounts;
+      for (let i = 0; i < identities.length; i += BUILD_BATCH) {
+        const batch = identities.slice(i, i + BUILD_BATCH);
+        const windows = await this.reader.readMany(batch.map((identity) => ({ identity })));
+        const order: (string | number)[] = [];
+        const rows: string[] = [];
+        batch.forEach((identity, j) => {
+          const s = summarizeIdentity(identity, windows[j], riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false }, catalog);
+          const row = toOverviewRow(identity, s);
+          counts[row.status]++;
+          order.push(0, riskSortKey(row.status, row.usage, identity.id));
+          rows.push(identity.id, JSON.stringify(row));
+        });
+        await this.redisCall(() =>
+          this.redis
+            .pipeline()
+            .zadd(keys[0], ...order)
+            .hset(keys[1], ...rows)
+            .pexpire(keys[0], LOCK_MS)
+            .pexpire(keys[1], LOCK_MS)
+            .exec(),
+        );
+      }
+      const meta: SnapshotMeta = { built_at: builtAt, counts };
+      await this.redisCall(() => this.redis.slDashCommit(...keys, 'commit', token, JSON.stringify(meta), SNAPSHOT_TTL_MS));
+    } catch (e) {
+      await this.redis.slDashCommit(...keys, 'abort', token, '', 0).catch((err: Error) => {
+        this.logger.warn(`dashboard build lock of ${workspaceId} not released (it lapses in ${LOCK_MS} ms): ${err.message}`);
+      });
+      throw e;
+    }
+  }
+
+  private async read(workspaceId: string, after: string | null, status: HealthStatus | undefined, limit: number): Promise<{ meta: SnapshotMeta | null; rows: OverviewRow[]; nextCursor: string | null }> {
+    const { min, max } = lexRange(after, status);
+    const k = (part: string) => this.keys.dashboard(workspaceId, part);
+    const reply = await this.redisCall(() => this.redis.slDashPage(k('meta'), k('order'), k('rows'), min, max, limit + 1));
+    if (!reply[0]) return { meta: null, rows: [], nextCursor: null };
+    const meta = JSON.parse(reply[0]) as SnapshotMeta;
+    const entries: { key: string; row: OverviewRow | null }[] = [];
+    for (let i = 1; i + 1 < reply.length; i += 2) entries.push({ key: String(reply[i]), row: reply[i + 1] ? (JSON.parse(String(reply[i + 1])) as OverviewRow) : null });
+    const shown = entries.slice(0, limit);
+    return {
+      meta,
+      rows: shown.flatMap((e) => (e.row ? [e.row] : [])),
+      nextCursor: entries.length > limit ? encodeCursor(shown[shown.length - 1].key) : null,
+    };
+  }
+
+  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
+      throw e;
+    }
+  }
+}
+
+export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): OverviewRow {
+  const limits: OverviewLimit[] = s.limits
+    .filter((l) => l.consumed > 0)
+    .sort((a, b) => b.usage - a.usage || b.consumed - a.consumed)
+    .map((l) => ({ slug: l.slug, name: l.name, consumed: l.consumed, max_limit: l.max_limit, usage: l.usage, available_at: l.available_at }));
+  const c = s.cooldown;
+  return {
+    id: identity.id,
+    external_id: identity.externalId,
+    label: identity.label,
+    mode: identity.mode,
+    account_type: identity.accountType,
+    level: identity.level,
+    identity_status: identity.status,
+    status: s.verdict.status,
+    usage: s.verdict.usage,
+    top_limit: limits[0] ?? null,
+    limits,
+    cooldown: c ? { reason: c.reason, scope: c.scope, limits: c.limits, level: c.level, ends_at: c.ends_at, at_risk: c.at_risk } : null,
+    warmup_day: s.warmup.warmup_day,
+    warmup_factor: s.warmup.warmup_factor,
+  };
+}
+
+/** The BYLEX range of a page: after the cursor's key, inside the status' block when filtered. */
+export function lexRange(after: string | null, status: HealthStatus | undefined): { min: string; max: string } {
+  const rank = status === undefined ? null : statusRank(status);
+  let min = rank === null ? '-' : `[${rank}`;
+  if (after !== null && (rank === null || after >= String(rank))) min = `(${after}`;
+  return { min, max: rank === null ? '+' : `(${rank + 1}` };
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(`d:${key}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  const key = raw.startsWith('d:') ? raw.slice(2) : '';
+  if (!SORT_KEY.test(key)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
+  return key;
+}
