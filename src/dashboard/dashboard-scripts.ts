@@ -6,6 +6,7 @@ import { NOW_INCLUDE } from '../smart-limits/guard-scripts.js';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     slActivity(numKeys: number, ...args: (string | number)[]): Result<number[], Context>;
+    slUsage(numKeys: number, ...args: (string | number)[]): Result<number[], Context>;
     /** 3 keys: meta, order, rows; then min, max, count. */
     slDashPage(...keysAndArgs: (string | number)[]): Result<(string | null)[], Context>;
     /** 6 keys: built order, built rows, order, rows, meta, lock; then mode, token, meta JSON, TTL ms. */
@@ -19,6 +20,7 @@ const read = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url
 export function defineDashboardCommands(client: RedisClient): void {
   if ((client as unknown as Record<string, unknown>).slActivity) return;
   client.defineCommand('slActivity', { lua: NOW_INCLUDE() + '\n' + read('activity.lua') });
+  client.defineCommand('slUsage', { lua: NOW_INCLUDE() + '\n' + read('usage.lua') });
   client.defineCommand('slDashPage', { numberOfKeys: 3, lua: read('snapshot-page.lua') });
   client.defineCommand('slDashCommit', { numberOfKeys: 6, lua: read('snapshot-commit.lua') });
 }

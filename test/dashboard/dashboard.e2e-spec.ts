@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/common/clock.js';
+import { startTestRedisCluster } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 import { DAY, HOUR, LINKEDIN_429, workerCalls } from '../cooldowns/cooldown-helpers.js';
 
@@ -338,6 +339,41 @@ describe('dashboard API: the overview', () => {
       const r = await get(`/v1/dashboard?${q}`);
       expect([q, r.status]).toEqual([q, 400]);
       expect(JSON.stringify(r.body.error.details)).toContain(field);
+    }
+  });
+});
+
+describe('dashboard API on Redis Cluster (6 nodes)', () => {
+  let cluster: { nodes: string; stop(): Promise<void> };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    cluster = await startTestRedisCluster();
+    t = await startTestApp({ env: { REDIS_CLUSTER_NODES: cluster.nodes, DASHBOARD_REFRESH_SECONDS: '0' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await cluster?.stop();
+  });
+
+  it('health, activity and the overview snapshot each run on the workspace\'s one slot', async () => {
+    // Several workspaces, so several slots (and nodes) are used.
+    for (let n = 0; n < 3; n++) {
+      const ws = await createWorkspace(t);
+      const w = workerCalls(t, ws.api_key);
+      const a = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 4 } });
+      const b = await createIdentity(t, ws.api_key);
+      for (const id of ['1', '2', '3', '4']) expect((await w.guard(a.id, 'linkedin-visit-profile', id)).status).toBe(200);
+      await w.outcome(b.id, { action_slug: 'linkedin-visit-profile', status_code: 999 });
+
+      expect((await t.request('GET', `/v1/identities/${a.id}/health`, { key: ws.api_key })).body).toMatchObject({ status: 'warning', usage: 1 });
+      const act = (await t.request('GET', `/v1/identities/${a.id}/activity`, { key: ws.api_key })).body;
+      expect(act.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS').total).toBe(4);
+      const page1 = (await t.request('GET', '/v1/dashboard?limit=1', { key: ws.api_key })).body;
+      expect(page1.identities.map((i: any) => [i.id, i.status])).toEqual([[b.id, 'cooldown']]);
+      const page2 = (await t.request('GET', `/v1/dashboard?limit=1&cursor=${page1.next_cursor}`, { key: ws.api_key })).body;
+      expect(page2.identities.map((i: any) => [i.id, i.status])).toEqual([[a.id, 'warning']]);
+      expect(page2.next_cursor).toBeNull();
     }
   });
 });

@@ -1,0 +1,35 @@
+--[[
+How full the windows of many identities of one workspace are, for the overview snapshot: ZCOUNT per
+window, and only for a full window the time one more unit fits. One call for a batch of identities
+(their keys share the workspace's hash tag), so the per-call cost is paid once per batch. Lighter than
+read-windows.lua: no oldest/newest, no mirrors (the overview takes cooldowns from PostgreSQL). Read-only.
+KEYS: the windows, identity by identity, each identity's limits in the same order.
+ARGV[1] now ms or ""; ARGV[2] m, the limits per identity; ARGV[2 + j] the window ms of limit j;
+ARGV[2 + m + k] the max of window k (k = 1 .. #KEYS).
+Reply: { now, per window: consumed, available_at (-1: now, -2: never) }
+]]
+local now = script_now(ARGV[1])
+local m = tonumber(ARGV[2])
+local wins, froms = {}, {}
+for j = 1, m do
+  wins[j] = tonumber(ARGV[2 + j])
+  froms[j] = '(' .. (now - wins[j])
+end
+local out = { now }
+for k = 1, #KEYS do
+  local j = (k - 1) % m + 1
+  local max = tonumber(ARGV[2 + m + k])
+  local count = redis.call('ZCOUNT', KEYS[k], froms[j], '+inf')
+  local available = -1
+  if count >= max then
+    if max <= 0 then
+      available = -2
+    else
+      local e = redis.call('ZRANGEBYSCORE', KEYS[k], froms[j], '+inf', 'WITHSCORES', 'LIMIT', count - max, 1)
+      available = tonumber(e[2]) + wins[j]
+    end
+  end
+  out[#out + 1] = count
+  out[#out + 1] = available
+end
+return out
