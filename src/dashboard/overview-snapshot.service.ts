@@ -75,7 +75,13 @@ export class OverviewSnapshotService {
     const after = q.cursor ? decodeCursor(q.cursor) : null;
     let page = await this.read(workspaceId, after, q.status, q.limit);
     if (!page.meta || this.clock.now().getTime() - page.meta.built_at >= this.refreshSeconds * 1000) {
-      if (await this.refresh(workspaceId, page.meta !== null)) page = await this.read(workspaceId, after, q.status, q.limit);
+      try {
+        if (await this.refresh(workspaceId, page.meta !== null)) page = await this.read(workspaceId, after, q.status, q.limit);
+      } catch (e) {
+        // PostgreSQL away while rebuilding: the previous snapshot (generated_at says how old) beats a 503.
+        if (!page.meta) throw e;
+        this.logger.warn(`dashboard snapshot of ${workspaceId} not rebuilt, serving the previous one: ${(e as Error).message}`);
+      }
     }
     if (!page.meta) throw ApiError.storeUnavailable('redis');
     return page as OverviewPage;

@@ -15,7 +15,7 @@ describe('PostgreSQL unreachable', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sl-cd-pg-'));
     pg = await startPrivatePostgres(join(dir, 'pg'));
-    t = await startTestApp({ databaseUrl: pg.url });
+    t = await startTestApp({ databaseUrl: pg.url, env: { DASHBOARD_REFRESH_SECONDS: '1' } });
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -31,6 +31,9 @@ describe('PostgreSQL unreachable', () => {
     expect((await w.outcome(cooling.id, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 })).body.effect).toBe('started');
     expect((await w.guard(cooling.id, 'linkedin-connect-profile', 'c-0')).status).toBe(429);
     expect((await w.guard(healthy.id, 'linkedin-connect-profile', 'h-0')).status).toBe(200);
+
+    const overview = await t.request('GET', '/v1/dashboard', { key: ws.api_key });
+    expect(overview.body.counts).toMatchObject({ total: 2, cooldown: 1 });
 
     await pg.stop();
 
@@ -54,5 +57,15 @@ describe('PostgreSQL unreachable', () => {
     // A success needs no database.
     expect((await w.outcome(healthy.id, { action_slug: 'linkedin-connect-profile', status_code: 201 })).status).toBe(200);
     expect((await w.history(cooling.id)).status).toBe(503);
+
+    // The dashboard: an identity's live health needs the database (503, bounded); the overview
+    // keeps serving its last snapshot, which says how old it is.
+    const health = await t.request('GET', `/v1/identities/${cooling.id}/health`, { key: ws.api_key });
+    expect(health.status).toBe(503);
+    expect(health.body.error).toMatchObject({ error_label: 'STORE_UNAVAILABLE', details: { store: 'postgres' } });
+    const stale = await t.request('GET', '/v1/dashboard', { key: ws.api_key });
+    expect(stale.status).toBe(200);
+    expect(stale.body.generated_at).toBe(overview.body.generated_at);
+    expect(stale.body.identities).toEqual(overview.body.identities);
   });
 });
