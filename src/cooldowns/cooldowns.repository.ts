@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ADVISORY_LOCKS } from '../database/advisory-lock.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import { type CooldownRow, type CooldownSource, type PublicClassification } from './cooldown.types.js';
 import { type NewCooldown } from './cooldown-plan.js';
 
@@ -258,7 +259,9 @@ export class CooldownsRepository {
    * policy), whether the policy flagged one of them at_risk, and its most recent classified errors.
    */
   async healthFacts(ref: IdentityRef, now: Date, since: Date, errorsLimit: number): Promise<IdentityRiskFacts & { errors: Row[] }> {
-    const [r]: Row[] = await this.ds.query(
+    const [r] = await preparedQuery(
+      this.ds,
+      'sl_health_facts',
       `with c as (${RECENT_COOLDOWNS} and c.identity_id = $4)
        select
          (select coalesce(json_agg(row_to_json(c) order by c.started_at desc, c.id desc), '[]'::json) from c where ${OPEN_C}) as running,
