@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { LINKEDIN_429, workerCalls } from '../cooldowns/cooldown-helpers.js';
+import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+/** Flags for a sandboxed, offline headless Chromium (no background calls to Google's hosts). */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * The page at /dashboard in a real browser against the running service with real data: a person
+ * pastes a key and sees which identities are safe, near a limit, cooling down or restricted, and why.
+ */
+describe('dashboard page in headless Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let ws: { id: string; api_key: string };
+  const problems: string[] = [];
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await startTestApp();
+    ws = await createWorkspace(t, { name: 'Acme Outreach', monthly_credits: 100_000 });
+    const w = workerCalls(t, ws.api_key);
+    ids.healthy = (await createIdentity(t, ws.api_key, { label: 'Hana (healthy)', account_type: 'premium' })).id;
+    for (const a of ['h1', 'h2', 'h3']) await w.guard(ids.healthy, 'linkedin-visit-profile', a);
+    await w.guard(ids.healthy, 'linkedin-message-profile', 'm1');
+    ids.warning = (await createIdentity(t, ws.api_key, { label: 'Walt (near limit)', limit_overrides: { LK_INVITATIONS_SENT: 10 } })).id;
+    for (let k = 0; k < 9; k++) await w.guard(ids.warning, 'linkedin-connect-profile', `c${k}`);
+    ids.cooldown = (await createIdentity(t, ws.api_key, { label: 'Cleo (cooling down)' })).id;
+    await w.guard(ids.cooldown, 'linkedin-connect-profile', 'c0');
+    await w.outcome(ids.cooldown, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 });
+    ids.restricted = (await createIdentity(t, ws.api_key, { label: 'Rex (restricted)' })).id;
+    await w.outcome(ids.restricted, { action_slug: 'linkedin-visit-profile', status_code: 403, body: '<h1>Your account has been restricted</h1>' });
+    ids.warming = (await createIdentity(t, ws.api_key, { label: 'Wendy (new account)', warmup: 'standard' })).id;
+    await w.guard(ids.warming, 'linkedin-visit-profile', 'v1');
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('asks for a key, then shows every identity with its status, counts and the tier card', async () => {
+    await page.goto(`${t.baseUrl}/dashboard`);
+    await expect(page.title()).resolves.toMatch(/Smart Limits/);
+    await page.getByTestId('key-form').waitFor();
+    await page.locator('#api-key').fill(ws.api_key);
+    await page.locator('#api-key').press('Enter');
+    await page.locator('tr[data-identity-id]').first().waitFor();
+
+    const rows = await page.locator('tr[data-identity-id]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
+    expect(rows).toEqual([
+      [ids.restricted, 'restricted'],
+      [ids.cooldown, 'cooldown'],
+      [ids.warning, 'warning'],
+      [ids.warming, 'warming_up'],
+      [ids.healthy, 'healthy'],
+    ]);
+    // Status is said in words, not colour alone.
+    await expect(page.locator(`tr[data-identity-id="${ids.cooldown}"]`).innerText()).resolves.toMatch(/cool/i);
+    await expect(page.locator(`tr[data-identity-id="${ids.warning}"]`).innerText()).resolves.toContain('9 / 10');
+    for (const [status, n] of Object.entries({ restricted: 1, cooldown: 1, warning: 1, warming_up: 1, healthy: 1, at_risk: 0 })) {
+      await expect(page.getByTestId(`count-${status}`).innerText()).resolves.toContain(String(n));
+    }
+    const tier = await page.getByTestId('tier-card').innerText();
+    expect(tier).toMatch(/requests/i);
+    expect(await page.evaluate(() => sessionStorage.getItem('smart-limits.api-key'))).toBe(ws.api_key);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-overview.png`, fullPage: true });
+  });
+
+  it('opens an identity: usage bars, the cooldown and why, recent errors, the 24 h chart', async () => {
+    await page.locator(`tr[data-identity-id="${ids.cooldown}"] button`).first().click();
+    const detail = page.getByTestId('identity-detail');
+    await detail.getByTestId('recent-errors').waitFor();
+    await expect(detail.innerText()).resolves.toContain('STATUS_429_STRIKE_1');
+    await expect(detail.getByTestId('recent-errors').innerText()).resolves.toContain('429');
+    const bars = detail.getByTestId('detail-limits').locator('[role="progressbar"]');
+    expect(await bars.count()).toBeGreaterThan(3);
+    const chart = detail.getByTestId('activity-chart');
+    await chart.waitFor();
+    await expect(chart.getAttribute('aria-label')).resolves.toMatch(/24 hours/);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-identity.png`, fullPage: true });
+    // A laptop screen: the same page, narrower.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-laptop.png` });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.locator(`tr[data-identity-id="${ids.healthy}"] button`).first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="identity-detail"]')?.textContent?.includes('Hana'));
+    await expect(detail.getByTestId('activity-chart').getAttribute('aria-label')).resolves.toMatch(/3 profile visits|visits/i);
+  });
+
+  it('filters by status and keeps the key across a reload; a wrong key is refused', async () => {
+    await page.getByTestId('count-cooldown').click();
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-identity-id]').length === 1);
+    expect(await page.locator('tr[data-identity-id]').getAttribute('data-status')).toBe('cooldown');
+
+    await page.reload();
+    await page.locator('tr[data-identity-id]').first().waitFor();
+
+    await page.evaluate(() => sessionStorage.setItem('smart-limits.api-key', 'sl_not-a-real-key'));
+    await page.reload();
+    await page.getByTestId('key-form').waitFor();
+    await expect(page.locator('body').innerText()).resolves.toMatch(/not accepted/i);
+    expect(problems.filter((p) => !/401|Unauthorized/.test(p))).toEqual([]);
+  });
+});
