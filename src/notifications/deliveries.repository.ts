@@ -58,8 +58,8 @@ export class DeliveriesRepository {
          limit $2
          for update skip locked
        ), fanned as (
-         insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id)
-         select s.id, b.id, b.seq, b.identity_id
+         insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id, created_at)
+         select s.id, b.id, b.seq, b.identity_id, $1
          from batch b join webhook_subscriptions s on s.workspace_id = b.workspace_id and b.type = any (s.events)
          on conflict do nothing
        )
@@ -153,8 +153,8 @@ export class DeliveriesRepository {
          insert into outbox_events (workspace_id, type, identity_id, payload, created_at, dispatched_at)
          values ($1, $2, null, $3, $4, $4) returning id, seq
        )
-       insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id)
-       select $5, id, seq, null from event
+       insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id, created_at)
+       select $5, id, seq, null, $4 from event
        returning event_id, id`,
       [workspaceId, type, data, now, subscriptionId],
     );
@@ -165,8 +165,11 @@ export class DeliveriesRepository {
   async pageForSubscription(subscriptionId: string, beforeSeq: string | null, limit: number): Promise<DeliveryView[]> {
     const rows: Record<string, any>[] = await this.ds.query(
       `select d.id, d.event_seq::text as seq, d.event_id, e.type, d.status, d.created_at, d.delivered_at,
-         -- Never tried yet: due since it was created ('-infinity' only orders it first).
-         case when d.status = 'pending' then greatest(d.next_attempt_at, d.created_at) end as next_attempt_at,
+         -- Never tried yet: due since it was created ('-infinity' only orders it first). Not
+         -- greatest(): created_at and the retry times must not be compared across two clocks.
+         case when d.status = 'pending' then
+           case when d.next_attempt_at = '-infinity' then d.created_at else d.next_attempt_at end
+         end as next_attempt_at,
          coalesce((select json_agg(json_build_object(
                     'attempt', a.attempt, 'attempted_at', a.attempted_at, 'status_code', a.status_code,
                     'latency_ms', a.latency_ms, 'error', a.error) order by a.attempt, a.id)
