@@ -16,6 +16,7 @@ export class PgEventsService implements OnModuleInit, OnApplicationShutdown {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<string, Set<Handler>>();
   private stopped = false;
+  private notifying: Promise<void> = Promise.resolve();
   private retry: NodeJS.Timeout | null = null;
   /** Notifications may have been lost since the listener last heard. */
   private missed = false;
@@ -79,7 +80,16 @@ export class PgEventsService implements OnModuleInit, OnApplicationShutdown {
     const params = [CHANNEL, `${topic}|${payload}`];
     try {
       if (run) await run(sql, params);
-      else if (this.client) await this.client.query(sql, params);
+      else if (this.client) {
+        // One query at a time on the listening connection (pg deprecates overlapping calls on a client).
+        const client = this.client;
+        const sent = this.notifying.then(() => client.query(sql, params));
+        this.notifying = sent.then(
+          () => undefined,
+          () => undefined,
+        );
+        await sent;
+      }
     } catch (e) {
       this.logger.warn(`notify failed: ${(e as Error).message}`);
     }
