@@ -40,6 +40,14 @@ describe('bad input never gets a 5xx', () => {
     ['GET', '/v1/identities/%00', undefined, ''],
     ['POST', '/v1/ratelimit/check', '{"endpoint": {"a": 1}}', 'application/json'],
     ['POST', '/v1/runs', '{"run_id": "r", "batches": 1, "lease_seconds": 1e9}', 'application/json'],
+    ['GET', '/v1/identities/IDENTITY/activity?window=24h&window=7d', undefined, ''],
+    ['GET', '/v1/identities/IDENTITY/activity?bucket=%00', undefined, ''],
+    ['GET', '/v1/identities/IDENTITY/activity?window=7d&bucket=5m', undefined, ''],
+    ['GET', '/v1/identities/%00/health', undefined, ''],
+    ['GET', '/v1/dashboard?cursor=%FF%FE', undefined, ''],
+    ['GET', `/v1/dashboard?cursor=${Buffer.from('d:0' + 'x'.repeat(150)).toString('base64url')}`, undefined, ''],
+    ['GET', '/v1/dashboard?status=healthy&status=cooldown', undefined, ''],
+    ['GET', '/v1/dashboard?limit=1e9', undefined, ''],
   ];
 
   it.each(bodies)('%s %s %s', async (method, path, raw, type) => {
