@@ -26,7 +26,9 @@ describe('dashboard page in headless Chromium', () => {
       throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
     }
     mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp();
+    // A snapshot older than a second is rebuilt, so the page's own refresh (every 5 s at the
+    // quickest) shows what changed since.
+    t = await startTestApp({ env: { DASHBOARD_REFRESH_SECONDS: '1' } });
     ws = await createWorkspace(t, { name: 'Acme Outreach', monthly_credits: 100_000 });
     const w = workerCalls(t, ws.api_key);
     ids.healthy = (await createIdentity(t, ws.api_key, { label: 'Hana (healthy)', account_type: 'premium' })).id;
@@ -93,10 +95,18 @@ describe('dashboard page in headless Chromium', () => {
     const chart = detail.getByTestId('activity-chart');
     await chart.waitFor();
     await expect(chart.getAttribute('aria-label')).resolves.toMatch(/24 hours/);
+    // A row per limit the invitation counted on, each with its own total (not stacked into 2).
+    await expect(chart.locator('text.series').evaluateAll((ts) => ts.map((x) => x.textContent))).resolves.toEqual(['Invitations sent · 1', 'Invitations sent this week · 1']);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-identity.png`, fullPage: true });
     // A laptop screen: the same page, narrower.
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: `${ARTIFACTS}dashboard-laptop.png` });
+    // Narrower still: the detail goes below the table, whole.
+    await page.setViewportSize({ width: 1000, height: 900 });
+    const table = await page.getByTestId('identities-table').boundingBox();
+    const panel = await detail.boundingBox();
+    expect(panel!.y).toBeGreaterThanOrEqual(table!.y + table!.height);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-narrow.png`, fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
 
     await page.locator(`tr[data-identity-id="${ids.healthy}"] button`).first().click();
@@ -104,10 +114,36 @@ describe('dashboard page in headless Chromium', () => {
     await expect(detail.getByTestId('activity-chart').getAttribute('aria-label')).resolves.toMatch(/3 profile visits|visits/i);
   });
 
+  it('refreshes by itself: countdowns tick, and pushback reported meanwhile shows up without a reload', async () => {
+    const countdown = page.locator(`tr[data-identity-id="${ids.cooldown}"] .countdown`);
+    const before = await countdown.innerText();
+    expect(before).toMatch(/^ends in \d+h \d\dm \d\ds$/);
+    await page.waitForFunction(
+      ([sel, text]) => document.querySelector(sel)?.textContent !== text,
+      [`tr[data-identity-id="${ids.cooldown}"] .countdown`, before] as const,
+      { timeout: 5_000 },
+    );
+    // Hana's detail is open: LinkedIn now pushes back on her.
+    const updated = await page.getByTestId('updated').innerText();
+    await workerCalls(t, ws.api_key).outcome(ids.healthy, { action_slug: 'linkedin-visit-profile', ...LINKEDIN_429 });
+    const hana = page.locator(`tr[data-identity-id="${ids.healthy}"]`);
+    await page.waitForFunction((id) => document.querySelector(`tr[data-identity-id="${id}"]`)?.getAttribute('data-status') === 'cooldown', ids.healthy, { timeout: 20_000 });
+    await expect(hana.innerText()).resolves.toMatch(/STATUS_429_STRIKE_1/);
+    await expect(page.getByTestId('updated').innerText()).resolves.not.toBe(updated);
+    await expect(page.getByTestId('count-cooldown').innerText()).resolves.toContain('2');
+    // Hana's open detail follows too.
+    await expect(page.locator('#detail-title').innerText()).resolves.toContain('Hana');
+    await page.waitForFunction(() => document.querySelector('[data-testid="detail-cooldown"]')?.textContent?.includes('STATUS_429_STRIKE_1'), undefined, { timeout: 20_000 });
+    await expect(page.getByTestId('recent-errors').innerText()).resolves.toContain('linkedin-visit-profile');
+  });
+
   it('filters by status and keeps the key across a reload; a wrong key is refused', async () => {
     await page.getByTestId('count-cooldown').click();
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-identity-id]').length === 1);
-    expect(await page.locator('tr[data-identity-id]').getAttribute('data-status')).toBe('cooldown');
+    // Cleo, and Hana since the pushback above.
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-identity-id]').length === 2);
+    const shown = await page.locator('tr[data-identity-id]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
+    expect(shown.sort()).toEqual([[ids.cooldown, 'cooldown'], [ids.healthy, 'cooldown']].sort());
+    await expect(page.getByTestId('count-cooldown').getAttribute('aria-pressed')).resolves.toBe('true');
 
     await page.reload();
     await page.locator('tr[data-identity-id]').first().waitFor();

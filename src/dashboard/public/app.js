@@ -1,5 +1,6 @@
-// Smart Limits dashboard: plain DOM, no build step. Everything user-supplied goes in as text
-// (textContent / attributes), never as HTML. The API key lives in sessionStorage only.
+// Smart Limits — identity health dashboard. Plain DOM, no build step, no dependencies.
+// Everything that comes from the API (labels are user data) goes in through textContent or
+// setAttribute, never as HTML. The API key lives in sessionStorage only (this tab).
 
 const KEY_STORE = 'smart-limits.api-key';
 const STATUSES = ['restricted', 'at_risk', 'cooldown', 'warning', 'warming_up', 'healthy'];
@@ -11,111 +12,123 @@ const STATUS_TEXT = {
   warming_up: 'Warming up',
   healthy: 'Healthy',
 };
-const SVG = 'http://www.w3.org/2000/svg';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAX_SERIES = 5; // chart: a row for each of the 5 busiest limits, one more for the rest
 
 const $ = (id) => document.getElementById(id);
 const state = {
   key: sessionStorage.getItem(KEY_STORE),
-  status: null, // filter
-  cursor: null, // cursor of the page shown (null: first page)
+  epoch: 0, // bumped when the key changes, so late answers for an old key are dropped
+  seq: 0, // bumped per overview load, so only the newest answer is drawn
+  status: null, // status filter (null: all)
+  cursor: null, // cursor of the page on screen (null: first page)
   nextCursor: null,
   selected: null, // identity id of the open detail panel
   refreshMs: 15_000,
   timer: null,
-  notBefore: 0, // after a 429: no automatic call before this time
+  due: false, // a refresh was skipped while the tab was hidden
+  notBefore: 0, // after a 429: no automatic call before this time (ms)
 };
 
 // ---------- small helpers ----------
 
+/** el('div', { class, text, 'data-x': 1 }, ...children): attributes are set, never parsed as HTML. */
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     if (k === 'class') e.className = v;
     else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
   return e;
 }
 
-function svg(tag, attrs = {}) {
-  const e = document.createElementNS(SVG, tag);
+function svg(tag, attrs = {}, text) {
+  const e = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
   return e;
 }
 
-const nf = new Intl.NumberFormat();
-const pct = (x) => `${Math.round(x * 100)} %`;
-const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-const dateTime = (iso) => new Date(iso).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const nf = new Intl.NumberFormat('en');
+const pct = (x) => `${Math.round(x * 100)}\u00a0%`; // no line break before the sign
+const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+const hhmmss = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const dateTime = (iso) => new Date(iso).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const nameOf = (x) => x.label || x.external_id;
+const accountType = (t) => String(t ?? '').replaceAll('_', ' ');
 
 function windowText(seconds) {
   if (seconds === 86_400) return '24 h';
   if (seconds % 86_400 === 0) return `${seconds / 86_400} days`;
   if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
-  return `${seconds} s`;
+  return `${Math.round(seconds / 60)} min`;
 }
 
+/** 3h 12m 05s; days when it is long. */
 function duration(ms) {
-  if (ms <= 0) return 'ending now';
-  const s = Math.floor(ms / 1000);
+  const s = Math.max(0, Math.floor(ms / 1000));
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3_600);
   const m = Math.floor((s % 3_600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  if (d > 0) return `${d}d ${h}h ${m}m`;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${sec}s`;
-  return `${m}m ${sec}s`;
+  const two = (n) => String(n).padStart(2, '0');
+  if (d > 0) return `${d}d ${h}h ${two(m)}m`;
+  if (h > 0) return `${h}h ${two(m)}m ${two(s % 60)}s`;
+  return `${m}m ${two(s % 60)}s`;
 }
 
-/** A countdown that the 1-second ticker keeps current. */
+// ---------- countdowns: one 1-second ticker updates every [data-ends-at] on the page ----------
+
 function countdown(endsAt) {
   if (!endsAt) return el('span', { class: 'countdown', text: 'until cleared' });
-  const span = el('span', { class: 'countdown', 'data-ends-at': endsAt });
-  tickOne(span);
+  const span = el('span', { class: 'countdown', 'data-ends-at': endsAt, title: dateTime(endsAt) });
+  tick(span);
   return span;
 }
-function tickOne(span) {
-  span.textContent = `ends in ${duration(Date.parse(span.dataset.endsAt) - Date.now())}`;
+function tick(span) {
+  const left = Date.parse(span.dataset.endsAt) - Date.now();
+  span.textContent = left > 0 ? `ends in ${duration(left)}` : 'ending now';
 }
-setInterval(() => document.querySelectorAll('[data-ends-at]').forEach(tickOne), 1000);
+setInterval(() => document.querySelectorAll('[data-ends-at]').forEach(tick), 1000);
+
+// ---------- building blocks ----------
 
 function badge(status) {
-  return el('span', { class: `badge s-${status}`, text: STATUS_TEXT[status] ?? status });
+  return el('span', { class: `badge s-${status}`, 'data-testid': 'status-badge', text: STATUS_TEXT[status] ?? status });
 }
 
-/** A usage bar: green below 80 %, amber from 80 %, red when full. */
-function usageBar(label, consumed, max) {
+/** A progressbar: green below 80 %, amber from 80 %, red from 100 %. Width set through CSSOM (CSP-safe). */
+function usageBar(ariaLabel, consumed, max) {
   const ratio = max > 0 ? consumed / max : 0;
-  const bar = el('div', {
-    class: `bar${ratio >= 1 ? ' full' : ratio >= 0.8 ? ' near' : ''}`,
-    role: 'progressbar',
-    'aria-valuemin': 0,
-    'aria-valuemax': max,
-    'aria-valuenow': Math.min(consumed, max),
-    'aria-label': `${label}: ${consumed} of ${max}`,
-  });
-  const fill = el('span');
-  fill.style.width = `${Math.min(100, ratio * 100)}%`; // CSSOM, allowed by the page's CSP
+  const level = ratio >= 1 ? 'full' : ratio >= 0.8 ? 'near' : 'ok';
+  const bar = el('div', { class: `bar ${level}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': max, 'aria-valuenow': consumed, 'aria-label': ariaLabel });
+  const fill = el('span', { class: 'fill' });
+  fill.style.width = `${Math.min(100, ratio * 100)}%`;
   bar.append(fill);
   return bar;
 }
 
-function usageCell(label, consumed, max) {
+/** Name on the left, "17 / 20" on the right, the bar below. */
+function usageBlock(limit, caption = limit.name || limit.slug) {
   return el(
     'div',
-    { class: 'usage' },
-    el('div', { class: 'top-line' }, el('span', { class: 'slug', text: label }), el('span', { class: 'val', text: `${nf.format(consumed)} / ${nf.format(max)}` })),
-    usageBar(label, consumed, max),
+    { class: 'usage', 'data-slug': limit.slug },
+    el('div', { class: 'usage-line' }, el('span', { class: 'usage-name', title: limit.slug, text: caption }), el('span', { class: 'usage-val', text: `${nf.format(limit.consumed)} / ${nf.format(limit.max_limit)}` })),
+    usageBar(`${limit.slug} ${limit.consumed} of ${limit.max_limit}`, limit.consumed, limit.max_limit),
   );
 }
 
 function showAlert(message) {
-  const a = $('alert');
-  a.textContent = message ?? '';
-  a.hidden = !message;
+  $('alert').textContent = message || '';
+  $('alert').hidden = !message;
+}
+
+/** Polite, screen-reader-only "Updated". Cleared first so the same words are announced again. */
+function announce(text) {
+  $('live').textContent = '';
+  setTimeout(() => ($('live').textContent = text), 50);
 }
 
 // ---------- API ----------
@@ -127,25 +140,26 @@ async function api(path) {
   try {
     res = await fetch(path, { headers: { Authorization: `Bearer ${state.key}`, Accept: 'application/json' } });
   } catch {
-    throw new Error('The service did not answer. Retrying…');
+    throw new Error('The service did not answer. Trying again shortly.');
   }
   if (res.status === 401) throw new Unauthorized();
   let body = null;
   try {
     body = await res.json();
   } catch {
-    /* not JSON */
+    /* not JSON: fall back to a generic message below */
   }
   if (res.status === 429) {
-    const wait = Number(res.headers.get('Retry-After') ?? '1');
-    state.notBefore = Date.now() + Math.max(1, wait) * 1000;
-    throw new Error(`Too many requests for this workspace; trying again in ${wait} s.`);
+    // Retry-After is seconds (or an HTTP date); the next automatic refresh waits for it.
+    const ra = res.headers.get('Retry-After');
+    const secs = ra === null ? 30 : /^\d+$/.test(ra.trim()) ? Number(ra) : Math.ceil((Date.parse(ra) - Date.now()) / 1000) || 30;
+    state.notBefore = Date.now() + Math.max(1, secs) * 1000;
   }
-  if (!res.ok) throw new Error(body?.error?.message ?? `The service answered ${res.status}.`);
+  if (!res.ok) throw new Error(body?.error?.message || `The service answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
   return body;
 }
 
-// ---------- login ----------
+// ---------- key form ----------
 
 function showLogin(message = '') {
   clearTimeout(state.timer);
@@ -153,16 +167,25 @@ function showLogin(message = '') {
   $('forget-key').hidden = true;
   $('login').hidden = false;
   $('updated').textContent = '';
+  $('ws-name').textContent = '';
   $('key-message').textContent = message;
   showAlert('');
   $('api-key').value = '';
   $('api-key').focus();
 }
 
+function showDashboard() {
+  $('login').hidden = true;
+  $('main').hidden = false;
+  $('forget-key').hidden = false;
+  $('key-message').textContent = '';
+}
+
 function forgetKey(message = '') {
   sessionStorage.removeItem(KEY_STORE);
-  state.key = null;
-  state.selected = null;
+  Object.assign(state, { key: null, epoch: state.epoch + 1, status: null, cursor: null, nextCursor: null, notBefore: 0 });
+  closeDetail(false);
+  $('rows').replaceChildren();
   showLogin(message);
 }
 
@@ -170,65 +193,80 @@ $('key-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const key = $('api-key').value.trim();
   if (!key) return;
-  state.key = key;
   sessionStorage.setItem(KEY_STORE, key);
-  $('login').hidden = true;
-  $('main').hidden = false;
-  $('forget-key').hidden = false;
+  Object.assign(state, { key, epoch: state.epoch + 1 });
+  $('api-key').value = '';
+  showDashboard();
   refresh();
 });
 $('forget-key').addEventListener('click', () => forgetKey());
 
-// ---------- overview ----------
+// ---------- overview: tier card, status counts, table ----------
 
 function renderTier(data) {
   const t = data.tier;
-  $('ws-name').textContent = data.workspace.name;
-  $('plan-tier').textContent = t.plan_tier;
-  $('engagement-tier').textContent = t.engagement_tier ? `${t.engagement_tier} (${nf.format(t.engagement_identities)} engagement identities)` : `none (${nf.format(t.engagement_identities)} engagement identities)`;
-  $('daily-label').textContent = `${nf.format(t.daily_used)} of ${nf.format(t.daily_api_limit)} API requests today (${pct(t.daily_usage)})`;
-  const old = $('daily-bar');
-  const bar = usageBar('API requests today', t.daily_used, t.daily_api_limit);
-  bar.id = 'daily-bar';
-  old.replaceWith(bar);
+  $('ws-name').textContent = data.workspace?.name ?? '';
+  $('plan-tier').textContent = t.plan_tier ?? '—';
+  const n = `${nf.format(t.engagement_identities ?? 0)} engagement ${t.engagement_identities === 1 ? 'identity' : 'identities'}`;
+  $('engagement-tier').textContent = t.engagement_tier ? `${t.engagement_tier} · ${n}` : `none · ${n}`;
+  $('daily-label').textContent = `${nf.format(t.daily_used)} of ${nf.format(t.daily_api_limit)} requests today (${pct(t.daily_usage ?? t.daily_used / (t.daily_api_limit || 1))})`;
+  $('daily-bar').replaceChildren(usageBar(`API requests today ${t.daily_used} of ${t.daily_api_limit}`, t.daily_used, t.daily_api_limit));
+}
+
+/** The count buttons are built once and updated in place, so keyboard focus survives refreshes. */
+function buildCountButtons() {
+  const make = (status, label) =>
+    el(
+      'button',
+      { type: 'button', class: 'count', 'data-status': status ?? 'all', 'data-testid': `count-${status ?? 'all'}`, 'aria-pressed': 'false' },
+      el('span', { class: 'n', text: '0' }),
+      el('span', { class: 'count-label' }, status ? el('span', { class: `dot s-${status}`, 'aria-hidden': 'true' }) : null, label),
+    );
+  $('status-counts').replaceChildren(make(null, 'All'), ...STATUSES.map((s) => make(s, STATUS_TEXT[s])));
+  $('status-counts').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-status]');
+    if (!b) return;
+    const s = b.dataset.status === 'all' ? null : b.dataset.status;
+    setFilter(state.status === s ? null : s);
+  });
 }
 
 function renderCounts(counts) {
-  const box = $('status-counts');
-  box.replaceChildren(
-    el('button', { type: 'button', 'aria-pressed': state.status === null, 'data-testid': 'count-all', onclick: () => setFilter(null) }, el('span', { class: 'n', text: nf.format(counts.total) }), el('span', { class: 'label', text: 'All' })),
-    ...STATUSES.map((s) =>
-      el(
-        'button',
-        { type: 'button', 'aria-pressed': state.status === s, 'data-testid': `count-${s}`, onclick: () => setFilter(state.status === s ? null : s) },
-        el('span', { class: 'n', text: nf.format(counts[s] ?? 0) }),
-        el('span', { class: 'label' }, el('span', { class: `dot s-${s}`, 'aria-hidden': 'true' }), STATUS_TEXT[s]),
-      ),
-    ),
-  );
+  for (const b of $('status-counts').querySelectorAll('button[data-status]')) {
+    const s = b.dataset.status;
+    b.querySelector('.n').textContent = nf.format((s === 'all' ? counts.total : counts[s]) ?? 0);
+    b.setAttribute('aria-pressed', String((state.status ?? 'all') === s));
+  }
 }
 
-function identityName(i) {
-  return i.label || i.external_id;
+function row(i) {
+  const meta = [i.label ? i.external_id : null, accountType(i.account_type), i.identity_status && i.identity_status !== 'active' ? i.identity_status : null].filter(Boolean).join(' · ');
+  const who = el(
+    'td',
+    { class: 'who-cell' },
+    el('button', { type: 'button', class: 'who', 'aria-controls': 'identity-detail', 'aria-expanded': String(i.id === state.selected), text: nameOf(i) }),
+    el('span', { class: 'meta', text: meta }),
+  );
+  const busiest = i.top_limit ? el('td', {}, usageBlock(i.top_limit)) : el('td', { class: 'muted', text: 'No use yet' });
+  const c = i.cooldown;
+  const cd = c
+    ? el('td', {}, el('span', { class: 'reason', text: c.reason }), el('span', { class: 'meta' }, c.scope === 'identity' ? 'whole identity · ' : c.limits?.length ? `${c.limits.join(', ')} · ` : '', countdown(c.ends_at)))
+    : el('td', { class: 'muted', text: '—' });
+  const warm = el('td', { class: 'num', text: i.warmup_factor >= 1 ? 'done' : `day ${i.warmup_day ?? '?'} · ${pct(i.warmup_factor)}` });
+  return el('tr', { 'data-identity-id': i.id, 'data-status': i.status, class: i.id === state.selected ? 'selected' : null }, who, el('td', {}, badge(i.status)), busiest, cd, warm);
 }
 
 function renderRows(data) {
-  const rows = data.identities.map((i) => {
-    const open = el('button', { type: 'button', class: 'who', 'aria-controls': 'identity-detail', onclick: () => openDetail(i.id), text: identityName(i) });
-    const who = el('td', {}, open, el('span', { class: 'meta', text: [i.label ? i.external_id : null, i.account_type.replace('_', ' '), i.identity_status === 'paused' ? 'paused' : null].filter(Boolean).join(' · ') }));
-    const busiest = i.top_limit ? el('td', {}, usageCell(i.top_limit.name ?? i.top_limit.slug, i.top_limit.consumed, i.top_limit.max_limit)) : el('td', { class: 'muted', text: 'no use yet' });
-    const cd = i.cooldown
-      ? el('td', {}, el('span', { text: i.cooldown.reason }), el('span', { class: 'meta' }, i.cooldown.scope === 'identity' ? 'whole identity · ' : `${i.cooldown.limits.join(', ')} · `, countdown(i.cooldown.ends_at)))
-      : el('td', { class: 'muted', text: '—' });
-    const warm = el('td', { class: 'num', text: i.warmup_factor >= 1 ? 'done' : `day ${i.warmup_day ?? '?'} · ${pct(i.warmup_factor)}` });
-    return el('tr', { 'data-identity-id': i.id, 'data-status': i.status, class: i.id === state.selected ? 'selected' : null }, who, el('td', {}, badge(i.status)), busiest, cd, warm);
-  });
-  $('rows').replaceChildren(...rows);
-  $('empty').hidden = rows.length > 0;
-  $('empty').textContent = state.status ? `No identities are ${STATUS_TEXT[state.status].toLowerCase()}.` : 'No identities yet.';
-  $('table-caption').textContent = `${state.status ? STATUS_TEXT[state.status] + ' identities' : 'All identities'}${state.cursor ? ' (later page)' : ''}, most at risk first`;
-  state.nextCursor = data.next_cursor;
-  $('next-page').hidden = !data.next_cursor;
+  // Keep keyboard focus on the same identity's button when the rows are redrawn.
+  const focusedId = document.activeElement?.closest?.('#rows tr')?.dataset.identityId;
+  $('rows').replaceChildren(...data.identities.map(row));
+  if (focusedId) document.querySelector(`#rows tr[data-identity-id="${CSS.escape(focusedId)}"] button.who`)?.focus();
+  const none = data.identities.length === 0;
+  $('empty').hidden = !none;
+  $('empty').textContent = state.status ? `No identities are ${STATUS_TEXT[state.status].toLowerCase()} right now` : 'No identities yet';
+  $('table-caption').textContent = `${state.status ? `${STATUS_TEXT[state.status]} identities` : 'All identities'}${state.cursor ? ', a later page' : ''}, most at risk first`;
+  state.nextCursor = data.next_cursor ?? null;
+  $('next-page').hidden = !state.nextCursor;
   $('first-page').hidden = !state.cursor;
 }
 
@@ -236,97 +274,138 @@ async function loadOverview() {
   const q = new URLSearchParams({ limit: '50' });
   if (state.status) q.set('status', state.status);
   if (state.cursor) q.set('cursor', state.cursor);
+  const seq = ++state.seq;
+  const epoch = state.epoch;
   const data = await api(`/v1/dashboard?${q}`);
+  if (seq !== state.seq || epoch !== state.epoch) return; // a newer load (or another key) took over
   renderTier(data);
   renderCounts(data.counts);
   renderRows(data);
-  state.refreshMs = Math.max(5, data.refresh_seconds || 15) * 1000;
-  $('updated').textContent = `Updated ${new Date(data.generated_at).toLocaleTimeString()}`;
+  state.refreshMs = Math.max(5, Number(data.refresh_seconds) || 15) * 1000;
+  $('updated').textContent = `Updated ${hhmmss(data.generated_at)}`;
 }
 
 function setFilter(status) {
   state.status = status;
   state.cursor = null;
-  refresh();
+  refresh(true);
 }
 $('next-page').addEventListener('click', () => {
   state.cursor = state.nextCursor;
-  refresh();
+  refresh(true).then(() => $('identities').focus()); // the clicked button may be gone now
 });
 $('first-page').addEventListener('click', () => {
   state.cursor = null;
-  refresh();
+  refresh(true).then(() => $('identities').focus());
+});
+// A click anywhere on a row opens it (the button in the first cell is the keyboard way in).
+$('rows').addEventListener('click', (e) => {
+  const tr = e.target.closest('tr[data-identity-id]');
+  if (tr && !window.getSelection()?.toString()) openDetail(tr.dataset.identityId, tr);
 });
 
-// ---------- one identity ----------
+// ---------- detail panel ----------
 
-function openDetail(id) {
-  state.selected = id;
-  document.querySelectorAll('tr[data-identity-id]').forEach((tr) => tr.classList.toggle('selected', tr.dataset.identityId === id));
-  loadDetail(true).catch(handleError);
+function markSelected() {
+  for (const tr of document.querySelectorAll('#rows tr[data-identity-id]')) {
+    const on = tr.dataset.identityId === state.selected;
+    tr.classList.toggle('selected', on);
+    tr.querySelector('button.who')?.setAttribute('aria-expanded', String(on));
+  }
 }
-$('close-detail').addEventListener('click', () => {
+
+function openDetail(id, tr) {
+  if (state.selected !== id) {
+    state.selected = id;
+    // Show the panel at once with what the row knows; the full health follows.
+    $('detail-title').textContent = tr?.querySelector('button.who')?.textContent ?? '';
+    $('detail-body').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
+  }
+  $('identity-detail').hidden = false;
+  $('layout').classList.add('with-detail');
+  markSelected();
+  $('detail-title').focus({ preventScroll: true });
+  // Bring the panel into view once it has its full height (below the table on narrow screens).
+  loadDetail()
+    .then(() => state.selected === id && $('identity-detail').scrollIntoView({ block: 'nearest' }))
+    .catch(handleError);
+}
+
+function closeDetail(restoreFocus = true) {
+  const id = state.selected;
   state.selected = null;
   $('identity-detail').hidden = true;
-  document.querySelector('.layout').classList.remove('with-detail');
-  document.querySelectorAll('tr.selected').forEach((tr) => tr.classList.remove('selected'));
+  $('layout').classList.remove('with-detail');
+  markSelected();
+  if (restoreFocus && id) document.querySelector(`#rows tr[data-identity-id="${CSS.escape(id)}"] button.who`)?.focus();
+}
+$('close-detail').addEventListener('click', () => closeDetail());
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.selected && $('identity-detail').contains(document.activeElement)) closeDetail();
 });
 
-async function loadDetail(focus = false) {
+async function loadDetail() {
   const id = state.selected;
   if (!id) return;
-  const [health, activity] = await Promise.all([api(`/v1/identities/${id}/health`), api(`/v1/identities/${id}/activity?window=24h&bucket=1h`)]);
-  if (state.selected !== id) return;
+  const epoch = state.epoch;
+  const p = `/v1/identities/${encodeURIComponent(id)}`;
+  const [health, activity] = await Promise.all([api(`${p}/health`), api(`${p}/activity?window=24h&bucket=1h`)]);
+  if (state.selected !== id || epoch !== state.epoch) return; // closed or switched meanwhile
   renderDetail(health, activity);
-  const panel = $('identity-detail');
-  panel.hidden = false;
-  document.querySelector('.layout').classList.add('with-detail');
-  if (focus) $('detail-title').focus();
 }
 
 function renderDetail(h, activity) {
-  $('detail-title').textContent = h.label || h.external_id;
-  $('detail-title').setAttribute('tabindex', '-1');
-  const body = [];
+  $('detail-title').textContent = nameOf(h);
+  const meta = [h.label ? h.external_id : null, accountType(h.account_type), h.level ? `${h.level} level` : null, h.mode, h.identity_status !== 'active' ? h.identity_status : null].filter(Boolean).join(' · ');
+  const body = [el('p', { class: 'detail-status' }, badge(h.status), el('span', { class: 'muted', text: meta }))];
+
+  // Why this status.
+  body.push(el('h3', { text: 'Why' }));
   body.push(
-    el('p', {}, badge(h.status), ' ', el('span', { class: 'muted', text: [h.label ? h.external_id : null, h.account_type.replace('_', ' '), `level ${h.level}`, h.identity_status].filter(Boolean).join(' · ') })),
+    h.reasons?.length
+      ? el('ul', { class: 'reasons', 'data-testid': 'reasons' }, h.reasons.map((r) => el('li', { text: r })))
+      : el('p', { class: 'muted', 'data-testid': 'reasons', text: 'Nothing to report: every limit is below 80\u00a0% and no cooldown is running.' }),
   );
-  if (h.reasons.length) body.push(el('ul', { class: 'reasons', 'aria-label': 'Why' }, h.reasons.map((r) => el('li', { text: r }))));
-  else body.push(el('p', { class: 'muted', text: 'No pushback, every limit below 80 %.' }));
+  const risk = h.risk ?? {};
+  const riskBits = [risk.cooldowns_7d ? `${risk.cooldowns_7d} cooldown${risk.cooldowns_7d === 1 ? '' : 's'} in the last 7 days` : null, risk.at_risk ? 'at risk' : null, risk.flagged ? 'flagged' : null].filter(Boolean);
+  if (riskBits.length) body.push(el('p', { class: 'muted small', text: `Risk: ${riskBits.join(' · ')}` }));
 
-  const warm = h.warmup_complete ? (h.warmup_mode === 'none' ? 'No warm-up ramp: full limits.' : 'Warm-up done: full limits.') : `Warm-up day ${h.warmup_day ?? '?'} (${h.warmup_mode}): limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, paused until ${dateTime(h.warmup_frozen_until)} after pushback` : ''}.`;
-  body.push(el('p', { class: 'muted', text: warm }));
+  // Warm-up.
+  const warm = h.warmup_complete || h.warmup_factor >= 1
+    ? h.warmup_mode === 'none' ? 'No warm-up: full limits.' : 'Warm-up done: full limits.'
+    : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, paused until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
+  body.push(el('p', { class: 'warmup', 'data-testid': 'warmup', text: warm }));
 
+  // The running cooldown.
   if (h.cooldown) {
     const c = h.cooldown;
     body.push(
       el(
         'div',
-        { class: 'cooldown-box', role: 'group', 'aria-label': 'Running cooldown' },
+        { class: 'cooldown-box', role: 'group', 'aria-label': 'Running cooldown', 'data-testid': 'detail-cooldown' },
         el('strong', { text: `Cooldown: ${c.reason}` }),
-        el('div', { text: `${c.scope === 'identity' ? 'Whole identity' : `Limits: ${c.limits.join(', ')}`} · level ${c.level} · since ${dateTime(c.started_at)}` }),
-        el('div', {}, countdown(c.ends_at), c.ends_at ? ` (${dateTime(c.ends_at)})` : ' — a person must clear it'),
-        h.cooldowns.length > 1 ? el('div', { class: 'muted', text: `${h.cooldowns.length - 1} more running` }) : null,
+        el('div', { text: `${c.scope === 'identity' ? 'Identity-wide (every action)' : `Only ${(c.limits ?? []).join(', ')}`} · level ${c.level}${c.started_at ? ` · since ${dateTime(c.started_at)}` : ''}${c.at_risk ? ' · at risk' : ''}` }),
+        el('div', {}, countdown(c.ends_at), c.ends_at ? ` (${dateTime(c.ends_at)})` : ' — a person has to clear it'),
+        h.cooldowns?.length > 1 ? el('div', { class: 'muted small', text: `${h.cooldowns.length - 1} more cooldown${h.cooldowns.length > 2 ? 's' : ''} running` }) : null,
       ),
     );
   }
 
+  // One bar per limit the account type can use, fullest first.
   body.push(el('h3', { text: 'Limits' }));
-  const limits = h.limits.filter((l) => l.max_limit > 0).sort((a, b) => b.usage - a.usage || a.slug.localeCompare(b.slug));
+  const limits = (h.limits ?? []).filter((l) => l.max_limit > 0).sort((a, b) => b.usage - a.usage || a.slug.localeCompare(b.slug));
   body.push(
     el(
       'div',
       { class: 'limit-bars', 'data-testid': 'detail-limits' },
+      limits.length ? null : el('p', { class: 'muted', text: 'No limits apply to this identity.' }),
       limits.map((l) =>
         el(
           'div',
-          {},
-          usageCell(`${l.name} (${windowText(l.window_seconds)})`, l.consumed, l.max_limit),
-          l.cooldown
-            ? el('div', { class: 'note', text: `cooling down: ${l.cooldown.reason}` })
-            : l.remaining === 0 && l.available_at
-              ? el('div', { class: 'note', text: `room again at ${time(l.available_at)}` })
-              : null,
+          { class: 'limit' },
+          usageBlock(l, `${l.name || l.slug} · ${windowText(l.window_seconds)}`),
+          l.cooldown ? el('div', { class: 'note' }, `cooling down: ${l.cooldown.reason}, `, countdown(l.cooldown.ends_at)) : null,
+          l.remaining === 0 && l.available_at ? el('div', { class: 'note', text: `room again at ${hhmm(l.available_at)}` }) : null,
         ),
       ),
     ),
@@ -334,19 +413,24 @@ function renderDetail(h, activity) {
 
   body.push(el('h3', { text: 'Activity, last 24 hours' }));
   body.push(activityChart(activity));
-
   body.push(el('h3', { text: 'Recent errors' }));
-  body.push(errorsTable(h.recent_errors));
+  body.push(errorsTable(h.recent_errors ?? []));
   $('detail-body').replaceChildren(...body);
 }
 
+/** Time of day for today, with the date otherwise. */
+function when(iso) {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? hhmm(iso) : dateTime(iso);
+}
+
 function errorsTable(errors) {
-  if (!errors.length) return el('p', { class: 'muted', 'data-testid': 'recent-errors', text: 'No errors reported.' });
+  if (!errors.length) return el('p', { class: 'muted', 'data-testid': 'recent-errors', text: 'No errors reported' });
   return el(
     'table',
     { class: 'errors', 'data-testid': 'recent-errors' },
-    el('caption', { class: 'visually-hidden', text: 'Recent classified errors, newest first' }),
-    el('thead', {}, el('tr', {}, ['When', 'Action', 'Status', 'Classified', 'Cooldown'].map((t) => el('th', { scope: 'col', text: t })))),
+    el('caption', { class: 'visually-hidden', text: 'Recent errors, newest first' }),
+    el('thead', {}, el('tr', {}, ['When', 'Action and error', 'Code', 'Cooldown'].map((t) => el('th', { scope: 'col', text: t })))),
     el(
       'tbody',
       {},
@@ -354,112 +438,136 @@ function errorsTable(errors) {
         el(
           'tr',
           {},
-          el('td', { text: dateTime(e.occurred_at) }),
-          el('td', { text: e.action_slug.replace(/^linkedin-/, '') }),
-          el('td', { class: 'num', text: String(e.status_code) }),
-          el('td', { text: `${e.error_label ?? e.type}${e.strike ? ' (strike)' : ''}` }),
-          el('td', { text: e.cooldown_id ? 'started/extended' : '—' }),
+          el('td', { class: 'when', text: when(e.occurred_at) }),
+          el('td', { class: 'action' }, e.action_slug ?? '—', el('span', { class: 'meta', text: [e.error_label, e.type, e.strike ? 'strike' : null].filter(Boolean).join(' · ') })),
+          el('td', { class: 'num', text: e.status_code ?? '—' }),
+          el('td', { text: e.cooldown_id ? 'started' : '—' }),
         ),
       ),
     ),
   );
 }
 
-/** Lines per limit (up to 5 busiest, the rest merged as "other"): counts per hour, never summed across limits. */
+/**
+ * One row of bars per limit (small multiples), busiest first: the 5 busiest limits, the rest merged
+ * as "other limits". Not stacked: one action often counts on several limits (an invitation on the
+ * daily and the weekly one), so a stack would show twice what was done. Each row has its own scale,
+ * with its total and its busiest bucket written beside it; null (before a limit's window) counts 0.
+ * An accessible name summarises the totals; a visually hidden table holds the same numbers.
+ */
 function activityChart(a) {
-  const used = a.limits.filter((l) => l.total > 0).sort((x, y) => y.total - x.total);
-  const series = used.slice(0, 5).map((l, i) => ({ name: l.name, total: l.total, counts: l.counts.map((c) => c ?? 0), cls: `c${i + 1}` }));
-  if (used.length > 5) {
-    const rest = used.slice(5);
-    series.push({ name: 'other limits', total: rest.reduce((t, l) => t + l.total, 0), counts: a.buckets.map((_, j) => rest.reduce((t, l) => t + (l.counts[j] ?? 0), 0)), cls: 'c6' });
+  const buckets = a?.buckets ?? [];
+  const bucketS = a?.bucket_seconds ?? 3600;
+  const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
+  const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({ name: l.name || l.slug, total: l.total, counts: counts(l), cls: `c${i + 1}` }));
+  if (used.length > MAX_SERIES) {
+    const rest = used.slice(MAX_SERIES);
+    const restCounts = rest.map(counts);
+    series.push({ name: `${rest.length} other limits`, total: rest.reduce((t, l) => t + l.total, 0), counts: buckets.map((_, j) => restCounts.reduce((t, c) => t + c[j], 0)), cls: 'c6' });
   }
-  const summary = series.length ? `Activity over 24 hours: ${series.map((s) => `${nf.format(s.total)} ${s.name.toLowerCase()}`).join(', ')}` : 'Activity over 24 hours: nothing recorded';
+  const hours = Math.round((bucketS * buckets.length) / 3600);
+  const per = bucketS === 3600 ? 'hour' : windowText(bucketS);
+  const summary = `Activity over ${hours} hours: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
 
-  const W = 600;
-  const H = 190;
-  const m = { l: 34, r: 10, t: 10, b: 24 };
-  const n = a.buckets.length;
-  const max = Math.max(1, ...series.flatMap((s) => s.counts));
-  const x = (j) => m.l + ((j + 0.5) * (W - m.l - m.r)) / n;
-  const y = (v) => H - m.b - (v / max) * (H - m.t - m.b);
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': 'activity-chart' });
-  chart.append(svg('line', { class: 'axis', x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b }), svg('line', { class: 'axis', x1: m.l, x2: W - m.r, y1: m.t, y2: m.t }));
-  const top = svg('text', { x: m.l - 6, y: m.t + 4, 'text-anchor': 'end' });
-  top.textContent = nf.format(max);
-  const zero = svg('text', { x: m.l - 6, y: H - m.b + 4, 'text-anchor': 'end' });
-  zero.textContent = '0';
-  chart.append(top, zero);
-  a.buckets.forEach((b, j) => {
-    if (j % 4 !== 0) return;
-    const t = svg('text', { x: x(j), y: H - 6, 'text-anchor': 'middle' });
-    t.textContent = time(b);
-    chart.append(t);
-  });
-  for (const s of series) {
-    const g = svg('g', { class: s.cls });
-    const line = svg('polyline', { points: s.counts.map((c, j) => `${x(j).toFixed(1)},${y(c).toFixed(1)}`).join(' '), fill: 'none', 'stroke-width': 2 });
-    line.style.stroke = `var(--chart-${s.cls.slice(1)})`;
-    g.append(line);
-    s.counts.forEach((c, j) => {
-      if (c > 0) g.append(svg('circle', { cx: x(j).toFixed(1), cy: y(c).toFixed(1), r: 2.6 }));
+  // About the panel's width in CSS pixels, so 11px text stays 11px; the stylesheet caps the width.
+  const W = 360, LABEL = 15, BARS = 24, GAP = 10, AXIS = 16;
+  const rowH = LABEL + BARS + GAP;
+  const H = Math.max(1, series.length) * rowH + AXIS;
+  const n = Math.max(1, buckets.length);
+  const slot = W / n;
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': 'activity-chart', class: 'chart' });
+  if (!series.length) chart.append(svg('text', { x: W / 2, y: rowH / 2, 'text-anchor': 'middle' }, 'No activity recorded in this window'));
+
+  series.forEach((s, i) => {
+    const top = i * rowH;
+    const base = top + LABEL + BARS;
+    const peak = Math.max(...s.counts);
+    chart.append(
+      svg('text', { class: 'series', x: 0, y: top + 11 }, `${s.name} · ${nf.format(s.total)}`),
+      svg('text', { x: W, y: top + 11, 'text-anchor': 'end' }, `most in one ${per}: ${nf.format(peak)}`),
+      svg('line', { class: 'axis', x1: 0, x2: W, y1: base + 0.5, y2: base + 0.5 }),
+    );
+    s.counts.forEach((v, j) => {
+      if (!v) return;
+      const h = Math.max(2, (v / Math.max(1, peak)) * BARS);
+      const r = svg('rect', { class: s.cls, x: (j * slot + slot * 0.12).toFixed(1), width: (slot * 0.76).toFixed(1), y: (base - h).toFixed(1), height: h.toFixed(1) });
+      r.append(svg('title', {}, `${hhmm(buckets[j])} · ${s.name}: ${v}`));
+      chart.append(r);
     });
-    chart.append(g);
-  }
+  });
 
-  const legend = el('ul', { class: 'legend', 'aria-hidden': 'true' }, series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}` }), `${s.name} (${nf.format(s.total)})`)));
+  // Start times along the bottom (local time), about eight of them.
+  const every = Math.max(1, Math.ceil(n / 8));
+  buckets.forEach((b, j) => {
+    if (j % every === 0) chart.append(svg('text', { x: j * slot, y: H - 3 }, bucketS >= 86_400 ? dateTime(b) : hhmm(b)));
+  });
+
+  // Hidden in a wrapper: a table itself ignores the 1px height and would stretch the panel.
   const table = el(
-    'table',
+    'div',
     { class: 'visually-hidden' },
-    el('caption', { text: 'Activity per hour, last 24 hours' }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Hour starting' }), series.map((s) => el('th', { scope: 'col', text: s.name })))),
-    el('tbody', {}, a.buckets.map((b, j) => el('tr', {}, el('th', { scope: 'row', text: time(b) }), series.map((s) => el('td', { text: String(s.counts[j]) }))))),
+    el(
+      'table',
+      { 'data-testid': 'activity-table' },
+      el('caption', { text: `Activity per ${Math.round(bucketS / 60)} minutes, last ${hours} hours` }),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Starting' }), series.map((s) => el('th', { scope: 'col', text: s.name })))),
+      el('tbody', {}, buckets.map((b, j) => el('tr', {}, el('th', { scope: 'row', text: hhmm(b) }), series.map((s) => el('td', { text: String(s.counts[j]) }))))),
+    ),
   );
-  return el('div', { class: 'chart-wrap' }, chart, legend, table);
+  return el('div', { class: 'chart-wrap' }, chart, table);
 }
 
 // ---------- refresh loop ----------
 
 function handleError(e) {
-  if (e instanceof Unauthorized) {
-    forgetKey('That key was not accepted. Paste a valid workspace API key.');
-    return;
-  }
-  showAlert(e.message);
+  if (e instanceof Unauthorized) return forgetKey('That key was not accepted');
+  const wait = state.notBefore - Date.now();
+  showAlert(wait > 0 ? `${e.message} (next refresh in ${Math.ceil(wait / 1000)} s)` : e.message);
 }
 
-async function refresh() {
+/** Reload the overview (and the open panel), then schedule the next run. manual: a person asked for it. */
+async function refresh(manual = false) {
   clearTimeout(state.timer);
+  state.due = false;
   if (!state.key) return showLogin();
-  if (Date.now() < state.notBefore) return schedule(state.notBefore - Date.now());
+  const epoch = state.epoch;
+  let ok = false;
   try {
     await loadOverview();
     if (state.selected) await loadDetail();
-    showAlert('');
+    ok = true;
   } catch (e) {
-    handleError(e);
-    if (!state.key) return;
+    if (epoch === state.epoch) handleError(e);
   }
-  schedule(state.refreshMs);
+  if (!state.key || epoch !== state.epoch) return;
+  if (ok) {
+    showAlert('');
+    if (!manual) announce('Updated');
+  }
+  schedule(Math.max(state.refreshMs, state.notBefore - Date.now()));
 }
 
 function schedule(ms) {
   clearTimeout(state.timer);
   state.timer = setTimeout(() => {
-    if (document.hidden) return; // resumed by visibilitychange
-    refresh();
-  }, Math.max(ms, 1000));
+    if (document.hidden) state.due = true; // picked up by visibilitychange
+    else refresh();
+  }, ms);
 }
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && state.key) refresh();
+  if (document.hidden || !state.key || !state.due) return;
+  const wait = state.notBefore - Date.now();
+  if (wait > 0) schedule(wait);
+  else refresh();
 });
 
 // ---------- start ----------
 
+buildCountButtons();
 if (state.key) {
-  $('login').hidden = true;
-  $('main').hidden = false;
-  $('forget-key').hidden = false;
-  refresh();
+  showDashboard();
+  refresh(true);
 } else {
   showLogin();
 }
