@@ -197,8 +197,15 @@ async function main(): Promise<void> {
     out(`  ${total.done} LinkedIn actions done, ${total.refused} refused before LinkedIn could restrict an account,`);
     out(`  ${total.cooldowns} cooldowns started after LinkedIn pushed back (429 / 999), ${Object.values(webhooks).reduce((a, b) => a + b, 0)} signed webhooks received${badSignatures ? `, ${badSignatures} with a bad signature` : ''}.`);
     out('');
-    out(`Dashboard: run \`npm start\` and open http://127.0.0.1:3000/dashboard with the demo workspace's key:`);
-    out(`  ${key}`);
+    if (tty && !short) {
+      // The demo's own service holds the state just shown: keep it up for a look at the dashboard.
+      out(`Dashboard: open ${base}/dashboard and paste the demo workspace's key:`);
+      out(`  ${key}`);
+      out('Press Ctrl-C to stop the service.');
+      await new Promise((r) => process.once('SIGINT', r));
+    } else {
+      out(`Dashboard: while the demo ran, ${base}/dashboard showed this workspace (key ${key}); run it in a terminal to keep it open.`);
+    }
   } finally {
     await stop();
   }
