@@ -7,9 +7,9 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     slActivity(numKeys: number, ...args: (string | number)[]): Result<number[], Context>;
     slUsage(numKeys: number, ...args: (string | number)[]): Result<number[], Context>;
-    /** 3 keys: meta, order, rows; then min, max, count. */
+    /** 3 keys: meta, order (risk or status), rows; then min, max, count. */
     slDashPage(...keysAndArgs: (string | number)[]): Result<(string | null)[], Context>;
-    /** 6 keys: built order, built rows, order, rows, meta, lock; then mode, token, meta JSON, TTL ms. */
+    /** 8 keys: built risk order, status order, rows; the live three; meta; lock. Then mode, token, meta JSON, TTL ms. */
     slDashCommit(...keysAndArgs: (string | number)[]): Result<number, Context>;
   }
 }
@@ -22,5 +22,5 @@ export function defineDashboardCommands(client: RedisClient): void {
   client.defineCommand('slActivity', { lua: NOW_INCLUDE() + '\n' + read('activity.lua') });
   client.defineCommand('slUsage', { lua: NOW_INCLUDE() + '\n' + read('usage.lua') });
   client.defineCommand('slDashPage', { numberOfKeys: 3, lua: read('snapshot-page.lua') });
-  client.defineCommand('slDashCommit', { numberOfKeys: 6, lua: read('snapshot-commit.lua') });
+  client.defineCommand('slDashCommit', { numberOfKeys: 8, lua: read('snapshot-commit.lua') });
 }

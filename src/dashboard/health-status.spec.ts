@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideHealth, type HealthFacts, idOfSortKey, riskSortKey } from './health-status.js';
+import { decideHealth, type HealthFacts, idOfSortKey, riskSortKey, statusSortKey } from './health-status.js';
 import { lexRange } from './overview-snapshot.service.js';
 
 const calm: HealthFacts = { limits: [{ slug: 'LK_PROFILE_VISITS', consumed: 1, max: 50 }], running: [], cooldowns7d: 0, flagged7d: false, warmingUp: false };
@@ -52,7 +52,9 @@ describe('decideHealth', () => {
 });
 
 describe('risk order', () => {
-  it('sorts by status, then highest usage, then id — as strings, the way Redis BYLEX does', () => {
+  const byBytes = (keys: string[]) => [...keys].sort((x, y) => (Buffer.from(x) < Buffer.from(y) ? -1 : 1)).map(idOfSortKey);
+
+  it('risk order: restricted, at_risk, cooldown, then everyone else by highest usage, then id — as strings, the way Redis BYLEX does', () => {
     const keys = [
       riskSortKey('healthy', 0, 'b'),
       riskSortKey('cooldown', 0.1, 'c'),
@@ -62,10 +64,23 @@ describe('risk order', () => {
       riskSortKey('warning', 0.8, 'f'),
       riskSortKey('healthy', 0, 'a'),
       riskSortKey('warning', 99, 'g'),
+      riskSortKey('at_risk', 0, 'h'),
+      riskSortKey('warming_up', 0.02, 'w'),
+      riskSortKey('healthy', 0.79, 'x'),
     ];
-    const sorted = [...keys].sort((x, y) => (Buffer.from(x) < Buffer.from(y) ? -1 : 1)).map(idOfSortKey);
-    expect(sorted).toEqual(['d', 'c', 'g', 'e', 'f', 'a', 'a', 'b']);
-    expect(sorted.join('')).toBe('dcgefaab');
+    // A healthy identity at 79 % is nearer a limit than a warming-up one at 2 %.
+    expect(byBytes(keys).join('')).toBe('dhcgefxawab');
+  });
+
+  it('status order: one block per status, highest usage first inside it', () => {
+    const keys = [
+      statusSortKey('healthy', 0.79, 'x'),
+      statusSortKey('warming_up', 0.02, 'w'),
+      statusSortKey('healthy', 0, 'a'),
+      statusSortKey('warning', 0.9, 'e'),
+      statusSortKey('cooldown', 0, 'c'),
+    ];
+    expect(byBytes(keys).join('')).toBe('cewxa');
   });
 
   it('a page range stays inside a status filter, after the cursor', () => {

@@ -96,13 +96,32 @@ export function statusRank(s: HealthStatus): number {
 }
 
 /**
- * A string whose byte order is the overview's order: most serious status first, then highest usage,
- * then id (stable). Lexicographic, so a Redis sorted set of equal scores keeps it and a page is a
- * ZRANGE BYLEX from the previous page's last key (keyset paging that survives a refreshed snapshot).
+ * The overview's order: restricted, at_risk and cooldown first (in that order), then every other
+ * identity by its highest usage alone — warning ones lead (usage ≥ 80 %), and a healthy identity
+ * at 79 % comes before a warming-up one at 2 %.
  */
-export function riskSortKey(status: HealthStatus, usage: number, id: string): string {
+function riskGroup(s: HealthStatus): number {
+  return Math.min(statusRank(s), statusRank('warning'));
+}
+
+/**
+ * Strings whose byte order is a page order: a one-digit block, then highest usage, then id (stable).
+ * Lexicographic, so a Redis sorted set of equal scores keeps it and a page is a ZRANGE BYLEX from the
+ * previous page's last key (keyset paging that survives a refreshed snapshot).
+ */
+function sortKey(block: number, usage: number, id: string): string {
   const u = Math.min(99_999, Math.max(0, Math.round(usage * 10_000)));
-  return `${statusRank(status)}${String(99_999 - u).padStart(5, '0')}|${id}`;
+  return `${block}${String(99_999 - u).padStart(5, '0')}|${id}`;
+}
+
+/** The key of the unfiltered overview (risk order). */
+export function riskSortKey(status: HealthStatus, usage: number, id: string): string {
+  return sortKey(riskGroup(status), usage, id);
+}
+
+/** The key of a status-filtered overview: one block per status, so a filter is one BYLEX range. */
+export function statusSortKey(status: HealthStatus, usage: number, id: string): string {
+  return sortKey(statusRank(status), usage, id);
 }
 
 export function idOfSortKey(key: string): string {

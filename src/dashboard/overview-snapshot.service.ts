@@ -14,7 +14,7 @@ import { type IdentityWindows, WindowReader } from '../smart-limits/window-reade
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type OverviewLimit, type OverviewRow, type StatusCounts } from './dashboard.dto.js';
 import { defineDashboardCommands } from './dashboard-scripts.js';
-import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank } from './health-status.js';
+import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank, statusSortKey } from './health-status.js';
 import { type IdentitySummary, summarizeIdentity } from './health-view.js';
 
 /** Identities read per script call while building (one round trip each; ~1 ms of Redis time). */
@@ -42,11 +42,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The workspace overview is served from a snapshot kept in Redis, so a page costs one script call
- * whatever the size of the workspace: the snapshot holds each identity's row (hash) and its place in
- * the risk order (sorted set of sort keys, paged BYLEX), and the status counts. A request that finds
- * it older than DASHBOARD_REFRESH_SECONDS rebuilds it — one builder per workspace across all
- * instances (a Redis lock with a token); the others keep serving the previous snapshot meanwhile.
- * A build reads every identity's windows in pipelines of 500 and the workspace's cooldowns in one
+ * whatever the size of the workspace: the snapshot holds each identity's row (hash), its place in
+ * the risk order and in the status order (sorted sets of sort keys, paged BYLEX), and the status
+ * counts. A request that finds it older than DASHBOARD_REFRESH_SECONDS rebuilds it — one builder per
+ * workspace across all instances (a Redis lock with a token); the others keep serving the previous
+ * snapshot meanwhile. A build reads the windows of BUILD_BATCH identities per script call
+ * (`usage.lua`) and the workspace's cooldowns in one
  * query, then publishes the new snapshot in one atomic step.
  */
 @Injectable()
@@ -113,7 +114,7 @@ export class OverviewSnapshotService {
 
   private async build(workspaceId: string, token: string): Promise<void> {
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
-    const keys = [k(`build:${token}:order`), k(`build:${token}:rows`), k('order'), k('rows'), k('meta'), k('lock')];
+    const keys = [k(`build:${token}:order`), k(`build:${token}:by-status`), k(`build:${token}:rows`), k('order'), k('by-status'), k('rows'), k('meta'), k('lock')];
     try {
       const builtAt = this.clock.now().getTime();
       const catalog = this.catalog.get();
@@ -128,26 +129,32 @@ export class OverviewSnapshotService {
         const batch = identities.slice(i, i + BUILD_BATCH);
         const windows = await this.readUsage(workspaceId, batch);
         const order: (string | number)[] = [];
+        const byStatus: (string | number)[] = [];
         const rows: string[] = [];
         batch.forEach((identity, j) => {
           const s = summarizeIdentity(identity, windows[j], riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false }, catalog);
           const row = toOverviewRow(identity, s);
           counts[row.status]++;
           order.push(0, riskSortKey(row.status, row.usage, identity.id));
+          byStatus.push(0, statusSortKey(row.status, row.usage, identity.id));
           rows.push(identity.id, JSON.stringify(row));
         });
         await this.redisCall(() =>
           this.redis
             .pipeline()
             .zadd(keys[0], ...order)
-            .hset(keys[1], ...rows)
+            .zadd(keys[1], ...byStatus)
+            .hset(keys[2], ...rows)
             .pexpire(keys[0], LOCK_MS)
             .pexpire(keys[1], LOCK_MS)
+            .pexpire(keys[2], LOCK_MS)
             .exec(),
         );
       }
       const meta: SnapshotMeta = { built_at: builtAt, counts, workspace: { id: workspace.id, name: workspace.name, monthly_credits: workspace.monthlyCredits } };
-      await this.redisCall(() => this.redis.slDashCommit(...keys, 'commit', token, JSON.stringify(meta), SNAPSHOT_TTL_MS));
+      const published = await this.redisCall(() => this.redis.slDashCommit(...keys, 'commit', token, JSON.stringify(meta), SNAPSHOT_TTL_MS));
+      // A newer builder took the lapsed lock over; its snapshot stands.
+      if (!published) this.logger.warn(`dashboard snapshot of ${workspaceId} took longer than its ${LOCK_MS} ms lock; discarded`);
     } catch (e) {
       await this.redis.slDashCommit(...keys, 'abort', token, '', 0).catch((err: Error) => {
         this.logger.warn(`dashboard build lock of ${workspaceId} not released (it lapses in ${LOCK_MS} ms): ${err.message}`);
@@ -198,7 +205,7 @@ export class OverviewSnapshotService {
   private async read(workspaceId: string, after: string | null, status: HealthStatus | undefined, limit: number): Promise<{ meta: SnapshotMeta | null; rows: OverviewRow[]; nextCursor: string | null }> {
     const { min, max } = lexRange(after, status);
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
-    const reply = await this.redisCall(() => this.redis.slDashPage(k('meta'), k('order'), k('rows'), min, max, limit + 1));
+    const reply = await this.redisCall(() => this.redis.slDashPage(k('meta'), k(status ? 'by-status' : 'order'), k('rows'), min, max, limit + 1));
     if (!reply[0]) return { meta: null, rows: [], nextCursor: null };
     const meta = JSON.parse(reply[0]) as SnapshotMeta;
     const entries: { key: string; row: OverviewRow | null }[] = [];
@@ -246,7 +253,11 @@ export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): Ove
   };
 }
 
-/** The BYLEX range of a page: after the cursor's key, inside the status' block when filtered. */
+/**
+ * The BYLEX range of a page: after the cursor's key, inside the status' block of the status order
+ * when filtered. A cursor belongs to the query that returned it; one from another query gives a
+ * page of the right status, never an error.
+ */
 export function lexRange(after: string | null, status: HealthStatus | undefined): { min: string; max: string } {
   const rank = status === undefined ? null : statusRank(status);
   let min = rank === null ? '-' : `[${rank}`;

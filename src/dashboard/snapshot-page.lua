@@ -1,7 +1,8 @@
 --[[
 One page of a workspace's overview snapshot, read atomically with the snapshot's meta (so a page
 never mixes two snapshots).
-KEYS[1] meta (string, JSON); KEYS[2] order (sorted set, all scores 0, member = risk sort key);
+KEYS[1] meta (string, JSON); KEYS[2] an order (sorted set, all scores 0, member = sort key: the risk
+order, or the status order for a filtered page);
 KEYS[3] rows (hash: identity id -> row JSON).
 ARGV[1] lex min; ARGV[2] lex max; ARGV[3] how many.
 Reply: { meta|false, key 1, row 1, key 2, row 2, ... }

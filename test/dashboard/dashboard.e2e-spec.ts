@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/common/clock.js';
+import { RedisKeys } from '../../src/redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../../src/redis/redis.tokens.js';
 import { startTestRedisCluster } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 import { DAY, HOUR, LINKEDIN_429, workerCalls } from '../cooldowns/cooldown-helpers.js';
@@ -25,7 +27,7 @@ async function identitiesInEveryStatus(t: TestApp, clock: ManualClock, key: stri
   }
   clock.set(T0);
   const healthyBusy = await createIdentity(t, key, { label: 'healthy busy' });
-  await visit(healthyBusy.id, 5, 'hb');
+  await visit(healthyBusy.id, 10, 'hb');
   const healthyIdle = await createIdentity(t, key, { label: 'healthy idle' });
   const warning = await createIdentity(t, key, { label: 'warning', limit_overrides: { LK_PROFILE_VISITS: 10 } });
   await visit(warning.id, 8, 'w');
@@ -109,7 +111,7 @@ describe('dashboard API: health, activity, overview', () => {
     expect(h.checked_at).toBe(new Date(T0).toISOString());
     expect(h.limits.map((l: any) => l.slug)).toContain('LK_INVITATIONS_WEEKLY');
     const visits = h.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS');
-    expect(visits).toMatchObject({ window_seconds: 86_400, max_limit: 50, consumed: 5, remaining: 45, usage: 0.1, available_at: new Date(T0).toISOString(), reset_at: new Date(T0 + DAY).toISOString(), cooldown: null });
+    expect(visits).toMatchObject({ window_seconds: 86_400, max_limit: 50, consumed: 10, remaining: 40, usage: 0.2, available_at: new Date(T0).toISOString(), reset_at: new Date(T0 + DAY).toISOString(), cooldown: null });
 
     const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 2 } });
     const w = workerCalls(t, ws.api_key);
@@ -236,12 +238,14 @@ describe('dashboard API: the overview', () => {
     expect(r.body.generated_at).toBe(new Date(T0).toISOString());
     const order = r.body.identities.map((i: any) => [i.label, i.status]);
     expect(order.slice(0, 2).map((o: any) => o[1])).toEqual(['restricted', 'restricted']);
+    // After restricted, at_risk and cooldown, by highest usage alone: the healthy identity at 20 %
+    // of its visits comes before the warming-up one at 10 % (1 of its 10).
     expect(order.slice(2)).toEqual([
       ['at risk', 'at_risk'],
       ['cooling down', 'cooldown'],
       ['warning', 'warning'],
-      ['warming up', 'warming_up'],
       ['healthy busy', 'healthy'],
+      ['warming up', 'warming_up'],
       ['healthy idle', 'healthy'],
     ]);
     expect(r.body.next_cursor).toBeNull();
@@ -326,6 +330,29 @@ describe('dashboard API: the overview', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a builder that outlived its lock publishes nothing over the newer snapshot', async () => {
+    clock.set(T0 + 120_000);
+    const live = (await get('/v1/dashboard')).body;
+    const redis = t.app.get<RedisClient>(REDIS_CLIENT);
+    const k = (part: string) => t.app.get(RedisKeys).dashboard(ws.id, part);
+    // The late builder wrote its own keys; meanwhile its lock lapsed and another builder holds it.
+    await redis.set(k('lock'), 'newer-builder', 'PX', 30_000);
+    await redis.zadd(k('build:late:order'), 0, `000000|${ids.healthyIdle.id}`);
+    await redis.zadd(k('build:late:by-status'), 0, `000000|${ids.healthyIdle.id}`);
+    await redis.hset(k('build:late:rows'), ids.healthyIdle.id, JSON.stringify({ id: ids.healthyIdle.id, status: 'restricted' }));
+    const stale = JSON.stringify({ built_at: 0, counts: { total: 1 }, workspace: live.workspace });
+    const keys = [k('build:late:order'), k('build:late:by-status'), k('build:late:rows'), k('order'), k('by-status'), k('rows'), k('meta'), k('lock')];
+    try {
+      expect(await redis.slDashCommit(...keys, 'commit', 'late-builder', stale, 60_000)).toBe(0);
+      expect(await redis.exists(keys[0], keys[1], keys[2])).toBe(0);
+      expect(await redis.get(k('lock'))).toBe('newer-builder');
+    } finally {
+      await redis.del(k('lock'));
+    }
+    const after = (await get('/v1/dashboard')).body;
+    expect([after.generated_at, after.counts, after.identities]).toEqual([live.generated_at, live.counts, live.identities]);
   });
 
   it('bad paging and filters are 400 with the field named', async () => {
