@@ -78,6 +78,9 @@ describe('dashboard page in headless Chromium', () => {
     for (const [status, n] of Object.entries({ restricted: 1, cooldown: 1, warning: 1, warming_up: 1, healthy: 1, at_risk: 0 })) {
       await expect(page.getByTestId(`count-${status}`).innerText()).resolves.toContain(String(n));
     }
+    // As often as the snapshot changes (1 s here), but not under 5 s; this workspace's API budget
+    // is roomy, so it does not slow the page down (a Trial one does: below).
+    await expect(page.getByTestId('updated').innerText()).resolves.toMatch(/^Updated \d\d:\d\d:\d\d · refreshes every 5 s$/);
     const tier = await page.getByTestId('tier-card').innerText();
     expect(tier).toMatch(/requests/i);
     expect(await page.evaluate(() => sessionStorage.getItem('smart-limits.api-key'))).toBe(ws.api_key);
@@ -135,6 +138,25 @@ describe('dashboard page in headless Chromium', () => {
     await expect(page.locator('#detail-title').innerText()).resolves.toContain('Hana');
     await page.waitForFunction(() => document.querySelector('[data-testid="detail-cooldown"]')?.textContent?.includes('STATUS_429_STRIKE_1'), undefined, { timeout: 20_000 });
     await expect(page.getByTestId('recent-errors').innerText()).resolves.toContain('linkedin-visit-profile');
+  });
+
+  it("paces itself to a small plan's budget: a Trial workspace (5 overview calls a minute) refreshes every 48 s", async () => {
+    const trial = await createWorkspace(t, { name: 'Trial Co', monthly_credits: 1_000, tierLimits: true });
+    const policy = (await t.request('GET', '/v1/whoami', { key: trial.api_key })).headers.get('ratelimit-policy');
+    expect(policy).toContain('"minute";q=5;w=60');
+    await createIdentity(t, trial.api_key, { label: 'Tess' });
+    const context = await browser.newContext();
+    try {
+      const other = await context.newPage();
+      await other.goto(`${t.baseUrl}/dashboard`);
+      await other.locator('#api-key').fill(trial.api_key);
+      await other.locator('#api-key').press('Enter');
+      await other.locator('tr[data-identity-id]').first().waitFor();
+      await expect(other.getByTestId('updated').innerText()).resolves.toMatch(/refreshes every 48 s$/);
+      await expect(other.getByTestId('plan-tier').innerText()).resolves.toBe('Trial');
+    } finally {
+      await context.close();
+    }
   });
 
   it('filters by status and keeps the key across a reload; a wrong key is refused', async () => {

@@ -14,6 +14,9 @@ const STATUS_TEXT = {
 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_SERIES = 5; // chart: a row for each of the 5 busiest limits, one more for the rest
+// The page's own refreshes take at most this share of the workspace's per-minute API budget for the
+// overview (it counts like any request; a Trial workspace has 5 a minute), leaving the rest to workers.
+const POLL_SHARE = 0.25;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -25,6 +28,8 @@ const state = {
   nextCursor: null,
   selected: null, // identity id of the open detail panel
   refreshMs: 15_000,
+  run: 0, // bumped per refresh, so only the newest one reports errors
+  lastCounts: null, // status counts last shown, to announce changes
   timer: null,
   due: false, // a refresh was skipped while the tab was hidden
   notBefore: 0, // after a 429: no automatic call before this time (ms)
@@ -103,7 +108,16 @@ function badge(status) {
 function usageBar(ariaLabel, consumed, max) {
   const ratio = max > 0 ? consumed / max : 0;
   const level = ratio >= 1 ? 'full' : ratio >= 0.8 ? 'near' : 'ok';
-  const bar = el('div', { class: `bar ${level}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': max, 'aria-valuenow': consumed, 'aria-label': ariaLabel });
+  // aria-valuenow must stay in range (a lowered threshold can sit below what is already used); the text says it all.
+  const bar = el('div', {
+    class: `bar ${level}`,
+    role: 'progressbar',
+    'aria-valuemin': 0,
+    'aria-valuemax': max,
+    'aria-valuenow': Math.min(consumed, max),
+    'aria-valuetext': `${nf.format(consumed)} of ${nf.format(max)} (${pct(ratio)})`,
+    'aria-label': ariaLabel,
+  });
   const fill = el('span', { class: 'fill' });
   fill.style.width = `${Math.min(100, ratio * 100)}%`;
   bar.append(fill);
@@ -116,7 +130,7 @@ function usageBlock(limit, caption = limit.name || limit.slug) {
     'div',
     { class: 'usage', 'data-slug': limit.slug },
     el('div', { class: 'usage-line' }, el('span', { class: 'usage-name', title: limit.slug, text: caption }), el('span', { class: 'usage-val', text: `${nf.format(limit.consumed)} / ${nf.format(limit.max_limit)}` })),
-    usageBar(`${limit.slug} ${limit.consumed} of ${limit.max_limit}`, limit.consumed, limit.max_limit),
+    usageBar(caption, limit.consumed, limit.max_limit),
   );
 }
 
@@ -125,17 +139,35 @@ function showAlert(message) {
   $('alert').hidden = !message;
 }
 
-/** Polite, screen-reader-only "Updated". Cleared first so the same words are announced again. */
+/** Polite, screen-reader-only news. Cleared first so the same words are announced again. */
 function announce(text) {
   $('live').textContent = '';
   setTimeout(() => ($('live').textContent = text), 50);
+}
+
+/** Says which status counts moved since the last refresh; silent when nothing did (no chatter every few seconds). */
+function announceChanges(counts) {
+  const before = state.lastCounts;
+  state.lastCounts = counts;
+  if (!before) return;
+  const moved = STATUSES.filter((st) => (before[st] ?? 0) !== (counts[st] ?? 0)).map((st) => `${STATUS_TEXT[st]}: ${counts[st] ?? 0}`);
+  if (moved.length) announce(`Statuses changed. ${moved.join(', ')}`);
 }
 
 // ---------- API ----------
 
 class Unauthorized extends Error {}
 
-async function api(path) {
+/** The per-minute quota of a RateLimit-Policy field (IETF draft -11): the policy whose window is 60 s. */
+function perMinuteQuota(policy) {
+  for (const item of String(policy ?? '').split(',')) {
+    const params = Object.fromEntries(item.split(';').slice(1).map((p) => p.trim().split('=')));
+    if (params.w === '60' && Number(params.q) > 0) return Number(params.q);
+  }
+  return null;
+}
+
+async function api(path, onHeaders) {
   let res;
   try {
     res = await fetch(path, { headers: { Authorization: `Bearer ${state.key}`, Accept: 'application/json' } });
@@ -143,6 +175,7 @@ async function api(path) {
     throw new Error('The service did not answer. Trying again shortly.');
   }
   if (res.status === 401) throw new Unauthorized();
+  onHeaders?.(res.headers);
   let body = null;
   try {
     body = await res.json();
@@ -210,7 +243,7 @@ function renderTier(data) {
   const n = `${nf.format(t.engagement_identities ?? 0)} engagement ${t.engagement_identities === 1 ? 'identity' : 'identities'}`;
   $('engagement-tier').textContent = t.engagement_tier ? `${t.engagement_tier} · ${n}` : `none · ${n}`;
   $('daily-label').textContent = `${nf.format(t.daily_used)} of ${nf.format(t.daily_api_limit)} requests today (${pct(t.daily_usage ?? t.daily_used / (t.daily_api_limit || 1))})`;
-  $('daily-bar').replaceChildren(usageBar(`API requests today ${t.daily_used} of ${t.daily_api_limit}`, t.daily_used, t.daily_api_limit));
+  $('daily-bar').replaceChildren(usageBar('API requests today', t.daily_used, t.daily_api_limit));
 }
 
 /** The count buttons are built once and updated in place, so keyboard focus survives refreshes. */
@@ -260,7 +293,7 @@ function renderRows(data) {
   // Keep keyboard focus on the same identity's button when the rows are redrawn.
   const focusedId = document.activeElement?.closest?.('#rows tr')?.dataset.identityId;
   $('rows').replaceChildren(...data.identities.map(row));
-  if (focusedId) document.querySelector(`#rows tr[data-identity-id="${CSS.escape(focusedId)}"] button.who`)?.focus();
+  if (focusedId) (document.querySelector(`#rows tr[data-identity-id="${CSS.escape(focusedId)}"] button.who`) ?? $('identities')).focus(); // moved off this page: keep focus in the list
   const none = data.identities.length === 0;
   $('empty').hidden = !none;
   $('empty').textContent = state.status ? `No identities are ${STATUS_TEXT[state.status].toLowerCase()} right now` : 'No identities yet';
@@ -276,27 +309,33 @@ async function loadOverview() {
   if (state.cursor) q.set('cursor', state.cursor);
   const seq = ++state.seq;
   const epoch = state.epoch;
-  const data = await api(`/v1/dashboard?${q}`);
+  let quota = null;
+  const data = await api(`/v1/dashboard?${q}`, (h) => (quota = perMinuteQuota(h.get('RateLimit-Policy'))));
   if (seq !== state.seq || epoch !== state.epoch) return; // a newer load (or another key) took over
   renderTier(data);
   renderCounts(data.counts);
   renderRows(data);
-  state.refreshMs = Math.max(5, Number(data.refresh_seconds) || 15) * 1000;
-  $('updated').textContent = `Updated ${hhmmss(data.generated_at)}`;
+  // As often as the snapshot changes (refresh_seconds), but never under 5 s nor over POLL_SHARE of the quota.
+  const snapshotS = Number.isFinite(Number(data.refresh_seconds)) ? Number(data.refresh_seconds) : 15;
+  const budgetS = quota ? 60 / (quota * POLL_SHARE) : 0;
+  state.refreshMs = Math.ceil(Math.max(5, snapshotS, budgetS)) * 1000;
+  const everyS = state.refreshMs / 1000;
+  $('updated').textContent = `Updated ${hhmmss(data.generated_at)} · refreshes every ${everyS < 120 ? `${everyS} s` : `${Math.round(everyS / 60)} min`}`;
+  announceChanges(data.counts);
 }
 
 function setFilter(status) {
   state.status = status;
   state.cursor = null;
-  refresh(true);
+  refresh();
 }
 $('next-page').addEventListener('click', () => {
   state.cursor = state.nextCursor;
-  refresh(true).then(() => $('identities').focus()); // the clicked button may be gone now
+  refresh().then(() => $('identities').focus()); // the clicked button may be gone now
 });
 $('first-page').addEventListener('click', () => {
   state.cursor = null;
-  refresh(true).then(() => $('identities').focus());
+  refresh().then(() => $('identities').focus());
 });
 // A click anywhere on a row opens it (the button in the first cell is the keyboard way in).
 $('rows').addEventListener('click', (e) => {
@@ -326,9 +365,10 @@ function openDetail(id, tr) {
   markSelected();
   $('detail-title').focus({ preventScroll: true });
   // Bring the panel into view once it has its full height (below the table on narrow screens).
+  const epoch = state.epoch;
   loadDetail()
     .then(() => state.selected === id && $('identity-detail').scrollIntoView({ block: 'nearest' }))
-    .catch(handleError);
+    .catch((e) => epoch === state.epoch && state.selected === id && handleError(e)); // not for a key or panel since replaced
 }
 
 function closeDetail(restoreFocus = true) {
@@ -405,7 +445,7 @@ function renderDetail(h, activity) {
           { class: 'limit' },
           usageBlock(l, `${l.name || l.slug} · ${windowText(l.window_seconds)}`),
           l.cooldown ? el('div', { class: 'note' }, `cooling down: ${l.cooldown.reason}, `, countdown(l.cooldown.ends_at)) : null,
-          l.remaining === 0 && l.available_at ? el('div', { class: 'note', text: `room again at ${hhmm(l.available_at)}` }) : null,
+          l.remaining === 0 && l.available_at ? el('div', { class: 'note', text: `room again at ${when(l.available_at)}` }) : null,
         ),
       ),
     ),
@@ -452,7 +492,8 @@ function errorsTable(errors) {
  * One row of bars per limit (small multiples), busiest first: the 5 busiest limits, the rest merged
  * as "other limits". Not stacked: one action often counts on several limits (an invitation on the
  * daily and the weekly one), so a stack would show twice what was done. Each row has its own scale,
- * with its total and its busiest bucket written beside it; null (before a limit's window) counts 0.
+ * with its total and its busiest bucket written beside it; a null bucket (before the limit's window
+ * reaches) has no bar and reads "not known" in the table.
  * An accessible name summarises the totals; a visually hidden table holds the same numbers.
  */
 function activityChart(a) {
@@ -460,11 +501,11 @@ function activityChart(a) {
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used.slice(0, MAX_SERIES).map((l, i) => ({ name: l.name || l.slug, total: l.total, counts: counts(l), cls: `c${i + 1}` }));
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({ name: l.name || l.slug, total: l.total, counts: counts(l), known: buckets.map((_, j) => l.counts?.[j] !== null), cls: `c${i + 1}` }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
-    series.push({ name: `${rest.length} other limits`, total: rest.reduce((t, l) => t + l.total, 0), counts: buckets.map((_, j) => restCounts.reduce((t, c) => t + c[j], 0)), cls: 'c6' });
+    series.push({ name: `${rest.length} other limits`, total: rest.reduce((t, l) => t + l.total, 0), counts: buckets.map((_, j) => restCounts.reduce((t, c) => t + c[j], 0)), known: buckets.map(() => true), cls: 'c6' });
   }
   const hours = Math.round((bucketS * buckets.length) / 3600);
   const per = bucketS === 3600 ? 'hour' : windowText(bucketS);
@@ -512,7 +553,7 @@ function activityChart(a) {
       { 'data-testid': 'activity-table' },
       el('caption', { text: `Activity per ${Math.round(bucketS / 60)} minutes, last ${hours} hours` }),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Starting' }), series.map((s) => el('th', { scope: 'col', text: s.name })))),
-      el('tbody', {}, buckets.map((b, j) => el('tr', {}, el('th', { scope: 'row', text: hhmm(b) }), series.map((s) => el('td', { text: String(s.counts[j]) }))))),
+      el('tbody', {}, buckets.map((b, j) => el('tr', {}, el('th', { scope: 'row', text: hhmm(b) }), series.map((s) => el('td', { text: s.known[j] ? String(s.counts[j]) : 'not known' }))))),
     ),
   );
   return el('div', { class: 'chart-wrap' }, chart, table);
@@ -526,25 +567,23 @@ function handleError(e) {
   showAlert(wait > 0 ? `${e.message} (next refresh in ${Math.ceil(wait / 1000)} s)` : e.message);
 }
 
-/** Reload the overview (and the open panel), then schedule the next run. manual: a person asked for it. */
-async function refresh(manual = false) {
+/** Reload the overview (and the open panel), then schedule the next run. */
+async function refresh() {
   clearTimeout(state.timer);
   state.due = false;
   if (!state.key) return showLogin();
   const epoch = state.epoch;
+  const run = ++state.run;
   let ok = false;
   try {
     await loadOverview();
     if (state.selected) await loadDetail();
     ok = true;
   } catch (e) {
-    if (epoch === state.epoch) handleError(e);
+    if (epoch === state.epoch && run === state.run) handleError(e);
   }
-  if (!state.key || epoch !== state.epoch) return;
-  if (ok) {
-    showAlert('');
-    if (!manual) announce('Updated');
-  }
+  if (!state.key || epoch !== state.epoch || run !== state.run) return; // a newer refresh took over
+  if (ok) showAlert('');
   schedule(Math.max(state.refreshMs, state.notBefore - Date.now()));
 }
 
@@ -567,7 +606,7 @@ document.addEventListener('visibilitychange', () => {
 buildCountButtons();
 if (state.key) {
   showDashboard();
-  refresh(true);
+  refresh();
 } else {
   showLogin();
 }
