@@ -4,6 +4,7 @@ import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { type ActivityResponse, ActivityQuery, type DashboardResponse, DashboardQuery, type HealthResponse } from './dashboard.dto.js';
+import { ACTIVITY_SCHEMA, DASHBOARD_SCHEMA, HEALTH_SCHEMA } from './dashboard.schemas.js';
 import { DashboardService } from './dashboard.service.js';
 import { IdentityHealthService } from './identity-health.service.js';
 
@@ -24,7 +25,7 @@ export class DashboardController {
       'status: restricted (RESTRICTED or CHALLENGE cooldown running) > at_risk (3+ cooldowns in 7 days, or an escalated one) > ' +
       'cooldown (any running) > warning (a limit at ≥ 80 %) > warming_up (ramp below full speed) > healthy.',
   })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: HEALTH_SCHEMA })
   @ApiErrors(401, 404, 429, 503)
   identityHealth(@WorkspaceId() ws: string, @Param('id') id: string): Promise<HealthResponse> {
     return this.health.health(ws, id);
@@ -32,7 +33,7 @@ export class DashboardController {
 
   @Get('identities/:id/activity')
   @ApiOperation({ summary: 'Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows' })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: ACTIVITY_SCHEMA })
   @ApiErrors(400, 401, 404, 429, 503)
   activity(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ActivityQuery): Promise<ActivityResponse> {
     return this.health.activity(ws, id, q.window ?? '24h', q.bucket ?? '1h');
@@ -43,7 +44,7 @@ export class DashboardController {
     summary: 'Workspace overview: tier card, counts by status, identities sorted by risk (keyset paged; filter by status)',
     description: 'Served from a snapshot at most DASHBOARD_REFRESH_SECONDS old (generated_at says when it was taken).',
   })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: DASHBOARD_SCHEMA })
   @ApiErrors(400, 401, 429, 503)
   overview(@WorkspaceId() ws: string, @Query() q: DashboardQuery): Promise<DashboardResponse> {
     return this.dashboard.overview(ws, q);

@@ -193,6 +193,36 @@ describe('dashboard API: health, activity, overview', () => {
     expect((await get(`/v1/identities/${a.id}/activity`)).body.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS').total).toBe(5);
   });
 
+  it('the OpenAPI document describes every field of these answers, and no field they lack', async () => {
+    const doc = (await t.request('GET', '/openapi.json', { key: null })).body;
+    const schemaOf = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
+    const problems: string[] = [];
+    const walk = (value: unknown, schema: any, at: string): void => {
+      if (value === null) {
+        if (!schema.nullable) problems.push(`${at}: null, not nullable`);
+        return;
+      }
+      const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && schema.type === 'integer' ? 'integer' : typeof value;
+      if (type !== schema.type && !(type === 'number' && schema.type === 'number')) problems.push(`${at}: ${type}, documented ${schema.type}`);
+      if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${String(value)} not in its enum`);
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
+      else if (type === 'object') {
+        const v = value as Record<string, unknown>;
+        for (const k of Object.keys(v)) if (!schema.properties?.[k]) problems.push(`${at}.${k}: not documented`);
+        for (const k of schema.required ?? []) if (!(k in v)) problems.push(`${at}.${k}: documented, missing`);
+        for (const [k, sub] of Object.entries(schema.properties ?? {})) if (k in v) walk(v[k], sub, `${at}.${k}`);
+      }
+    };
+    // Identities in every status: cooldowns, errors, warm-up and nulls all show up.
+    for (const id of Object.values(ids).map((i) => i.id)) {
+      walk((await get(`/v1/identities/${id}/health`)).body, schemaOf('/v1/identities/{id}/health'), `health ${id}`);
+      walk((await get(`/v1/identities/${id}/activity?window=7d&bucket=1d`)).body, schemaOf('/v1/identities/{id}/activity'), `activity ${id}`);
+    }
+    walk((await get('/v1/dashboard?limit=3')).body, schemaOf('/v1/dashboard'), 'dashboard');
+    walk((await get('/v1/dashboard?limit=200')).body, schemaOf('/v1/dashboard'), 'dashboard');
+    expect(problems).toEqual([]);
+  });
+
   it('activity: bad windows and buckets are 400 with the field named', async () => {
     for (const q of ['window=1y', 'bucket=2h', 'window=7d&bucket=5m', 'bucket=1h&bucket=1d']) {
       const r = await get(`/v1/identities/${ids.healthyBusy.id}/activity?${q}`);
