@@ -216,7 +216,7 @@ function showDashboard() {
 
 function forgetKey(message = '') {
   sessionStorage.removeItem(KEY_STORE);
-  Object.assign(state, { key: null, epoch: state.epoch + 1, status: null, cursor: null, nextCursor: null, notBefore: 0 });
+  Object.assign(state, { key: null, epoch: state.epoch + 1, status: null, cursor: null, nextCursor: null, notBefore: 0, lastCounts: null });
   closeDetail(false);
   $('rows').replaceChildren();
   showLogin(message);
@@ -227,7 +227,7 @@ $('key-form').addEventListener('submit', (e) => {
   const key = $('api-key').value.trim();
   if (!key) return;
   sessionStorage.setItem(KEY_STORE, key);
-  Object.assign(state, { key, epoch: state.epoch + 1 });
+  Object.assign(state, { key, epoch: state.epoch + 1, lastCounts: null }); // another workspace's counts are no news
   $('api-key').value = '';
   showDashboard();
   refresh();
