@@ -2,22 +2,23 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { type ClassifiedErrorView } from '../cooldowns/classified-errors.repository.js';
 import { PageQuery } from '../common/http/page-query.js';
+import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow } from './activity-options.js';
 import { HEALTH_STATUSES, type HealthStatus } from './health-status.js';
 import { type CooldownSummary, type LimitHealth, type WarmupView } from './health-view.js';
 
-const WINDOWS = ['24h', '7d'] as const;
-const BUCKETS = ['5m', '15m', '30m', '1h', '3h', '6h', '12h', '1d'] as const;
+const WINDOWS = Object.keys(ACTIVITY_WINDOWS) as ActivityWindow[];
+const BUCKETS = Object.keys(ACTIVITY_BUCKETS) as ActivityBucket[];
 
 export class ActivityQuery {
   @ApiPropertyOptional({ enum: WINDOWS, default: '24h' })
   @IsOptional()
   @IsIn(WINDOWS)
-  window?: (typeof WINDOWS)[number];
+  window?: ActivityWindow;
 
   @ApiPropertyOptional({ enum: BUCKETS, default: '1h', description: 'must divide the window; at most 720 buckets' })
   @IsOptional()
   @IsIn(BUCKETS)
-  bucket?: (typeof BUCKETS)[number];
+  bucket?: ActivityBucket;
 }
 
 export class DashboardQuery extends PageQuery {

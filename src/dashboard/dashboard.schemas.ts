@@ -1,5 +1,5 @@
 import { type SchemaObject } from '@nestjs/swagger';
-import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS } from './identity-health.service.js';
+import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS } from './activity-options.js';
 import { HEALTH_STATUSES } from './health-status.js';
 
 /**

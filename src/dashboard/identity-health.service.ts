@@ -8,18 +8,11 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
+import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow, MAX_ACTIVITY_BUCKETS } from './activity-options.js';
 import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
 import { defineDashboardCommands } from './dashboard-scripts.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
 import { summarizeIdentity } from './health-view.js';
-
-/** Lengths the activity route accepts, in seconds. */
-export const ACTIVITY_WINDOWS = { '24h': 86_400, '7d': 604_800 } as const;
-export const ACTIVITY_BUCKETS = { '5m': 300, '15m': 900, '30m': 1_800, '1h': 3_600, '3h': 10_800, '6h': 21_600, '12h': 43_200, '1d': 86_400 } as const;
-export type ActivityWindow = keyof typeof ACTIVITY_WINDOWS;
-export type ActivityBucket = keyof typeof ACTIVITY_BUCKETS;
-/** A bar chart wider than this is not read by anyone; it also bounds the script's work. */
-export const MAX_ACTIVITY_BUCKETS = 720;
 
 /** One identity's health and activity (SPEC §7). */
 @Injectable()
