@@ -19,7 +19,12 @@ const requests = [
     setupRequest: (req: Record<string, unknown>) => {
       const k = n++;
       const path = o.paths ? o.paths[k % o.paths.length] : undefined;
-      const body = o.body === 'guard' ? JSON.stringify({ action_id: `a${process.pid}-${k}` }) : o.body === 'rlf' ? JSON.stringify({ key: `k${k % 100}` }) : undefined;
+      const body =
+        o.body === 'guard'
+          ? JSON.stringify({ action_id: `a${process.pid}-${k}` })
+          : o.body === 'rlf'
+            ? JSON.stringify({ key: `k${k % 100}` })
+            : undefined;
       return { ...req, ...(path ? { path } : {}), ...(body ? { body } : {}) };
     },
   },
@@ -29,5 +34,7 @@ autocannon({ url: o.url, connections: o.connections, duration: o.duration, reque
     process.stderr.write(String(err));
     process.exit(1);
   }
-  process.stdout.write(JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total }));
+  process.stdout.write(
+    JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total }),
+  );
 });

@@ -34,10 +34,14 @@ type Cannon = { rps: number; p50: number; p99: number; non2xx: number; errors: n
 
 /** Runs the load generator in a child process (async: the server under test shares this loop). */
 async function cannon(o: Record<string, unknown>): Promise<Cannon> {
-  const { stdout } = await execFileAsync(process.execPath, [new URL('./load.js', import.meta.url).pathname, JSON.stringify({ duration: SECONDS, connections: CONNECTIONS, ...o })], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [new URL('./load.js', import.meta.url).pathname, JSON.stringify({ duration: SECONDS, connections: CONNECTIONS, ...o })],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(stdout) as Cannon;
 }
 
@@ -77,17 +81,31 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const redis = new Redis(redisSrv.url);
   const call = async (method: string, path: string, key: string, body?: unknown) => {
-    const r = await fetch(base + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return r.json() as Promise<any>;
   };
   try {
     const ws = await call('POST', '/v1/workspaces', ADMIN, { name: 'bench', monthly_credits: 50_000_000 });
     const big = { per_second: 100_000, per_minute: 10_000_000 };
-    const patched = await call('PATCH', `/v1/workspaces/${ws.id}`, ADMIN, { custom_limits: { '/v1/actions': big, '/v1/identities': big, '/v1/workspaces': big, daily_api_limit: 10_000_000_000 } });
+    const patched = await call('PATCH', `/v1/workspaces/${ws.id}`, ADMIN, {
+      custom_limits: { '/v1/actions': big, '/v1/identities': big, '/v1/workspaces': big, daily_api_limit: 10_000_000_000 },
+    });
     if (!patched.custom_limits) throw new Error(`custom limits refused: ${JSON.stringify(patched)}`);
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) {
-      ids.push((await call('POST', '/v1/identities', ws.api_key, { external_id: `b${i}`, warmup: 'none', limit_overrides: { LK_PROFILE_VISITS: 1_000_000 } })).id);
+      ids.push(
+        (
+          await call('POST', '/v1/identities', ws.api_key, {
+            external_id: `b${i}`,
+            warmup: 'none',
+            limit_overrides: { LK_PROFILE_VISITS: 1_000_000 },
+          })
+        ).id,
+      );
     }
     const auth = { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' };
     const guardPaths = ids.map((id) => `/v1/identities/${id}/actions/linkedin-visit-profile/guard`);
@@ -98,7 +116,10 @@ async function main(): Promise<void> {
     await cannon({ ...guardLoad, duration: 2 });
     const noop = await cannon({ url: `${base}/v1/whoami`, headers: auth });
     const guard = await cannon(guardLoad);
-    for (const [name, r] of [['no-op', noop], ['guard', guard]] as const) {
+    for (const [name, r] of [
+      ['no-op', noop],
+      ['guard', guard],
+    ] as const) {
       if (r.non2xx + r.errors > r.total * 0.001) throw new Error(`${name}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
     }
 
@@ -125,10 +146,17 @@ async function main(): Promise<void> {
     const GUARDS = 2000;
     let recordedByHttp = 0;
     for (let k = 0; k < GUARDS; k += 50) {
-      const rs = await Promise.all(Array.from({ length: 50 }, (_, j) => call('POST', `/v1/identities/${ids[(k + j) % ids.length]}/actions/linkedin-visit-profile/guard`, ws.api_key, { action_id: `c${k + j}` })));
+      const rs = await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          call('POST', `/v1/identities/${ids[(k + j) % ids.length]}/actions/linkedin-visit-profile/guard`, ws.api_key, { action_id: `c${k + j}` }),
+        ),
+      );
       recordedByHttp += rs.filter((r) => r.recorded === true).length;
     }
-    if (recordedByHttp !== GUARDS) throw new Error(`only ${recordedByHttp} of ${GUARDS} guards recorded: ${JSON.stringify(await call('POST', `/v1/identities/${ids[0]}/actions/linkedin-visit-profile/guard`, ws.api_key, { action_id: 'probe' }))}`);
+    if (recordedByHttp !== GUARDS)
+      throw new Error(
+        `only ${recordedByHttp} of ${GUARDS} guards recorded: ${JSON.stringify(await call('POST', `/v1/identities/${ids[0]}/actions/linkedin-visit-profile/guard`, ws.api_key, { action_id: 'probe' }))}`,
+      );
     const stats = await redis.info('commandstats');
     const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
     const evalsha = calls('evalsha') + calls('eval');
@@ -136,7 +164,12 @@ async function main(): Promise<void> {
       .split('\n')
       .filter((l) => l.startsWith('cmdstat_'))
       .map((l) => /cmdstat_([^:]+):calls=(\d+)/.exec(l)!)
-      .filter((x) => !['zremrangebyscore', 'zcard', 'zrange', 'zscore', 'get', 'pttl', 'zadd', 'pexpire', 'hmget', 'hset', 'hincrby', 'time', 'config'].includes(x[1]))
+      .filter(
+        (x) =>
+          !['zremrangebyscore', 'zcard', 'zrange', 'zscore', 'get', 'pttl', 'zadd', 'pexpire', 'hmget', 'hset', 'hincrby', 'time', 'config'].includes(
+            x[1],
+          ),
+      )
       .map((x) => `${x[1]}=${x[2]}`)
       .join(', ');
 
@@ -144,11 +177,19 @@ async function main(): Promise<void> {
     // snapshot build, and the identity health route, each against the no-op route of this run.
     const dashboardWorkspace = async (n: number, name: string) => {
       const w = await call('POST', '/v1/workspaces', ADMIN, { name, monthly_credits: 50_000_000 });
-      await call('PATCH', `/v1/workspaces/${w.id}`, ADMIN, { custom_limits: { '/v1/actions': big, '/v1/identities': big, '/v1/workspaces': big, daily_api_limit: 10_000_000_000 } });
+      await call('PATCH', `/v1/workspaces/${w.id}`, ADMIN, {
+        custom_limits: { '/v1/actions': big, '/v1/identities': big, '/v1/workspaces': big, daily_api_limit: 10_000_000_000 },
+      });
       const made: string[] = [];
       for (let k = 0; k < n; k += 50) {
         const batch = await Promise.all(
-          Array.from({ length: Math.min(50, n - k) }, (_, j) => call('POST', '/v1/identities', w.api_key, { external_id: `d${k + j}`, warmup: k + j < n / 10 ? 'standard' : 'none', limit_overrides: (k + j) % 20 === 0 ? { LK_PROFILE_VISITS: 3 } : {} })),
+          Array.from({ length: Math.min(50, n - k) }, (_, j) =>
+            call('POST', '/v1/identities', w.api_key, {
+              external_id: `d${k + j}`,
+              warmup: k + j < n / 10 ? 'standard' : 'none',
+              limit_overrides: (k + j) % 20 === 0 ? { LK_PROFILE_VISITS: 3 } : {},
+            }),
+          ),
         );
         made.push(...batch.map((b) => b.id as string));
       }
@@ -159,13 +200,19 @@ async function main(): Promise<void> {
             const uses = (k + j) % 20 === 0 ? 3 : 1 + ((k + j) % 3);
             return [
               call('POST', `/v1/identities/${id}/actions/linkedin-search-people/guard`, w.api_key, { action_id: `s${k + j}` }),
-              ...Array.from({ length: uses }, (_, u) => call('POST', `/v1/identities/${id}/actions/linkedin-visit-profile/guard`, w.api_key, { action_id: `v${u}` })),
+              ...Array.from({ length: uses }, (_, u) =>
+                call('POST', `/v1/identities/${id}/actions/linkedin-visit-profile/guard`, w.api_key, { action_id: `v${u}` }),
+              ),
             ];
           }),
         );
       }
       for (let k = 0; k < n; k += 50) {
-        await call('POST', `/v1/identities/${made[k]}/outcomes`, w.api_key, { action_slug: 'linkedin-connect-profile', status_code: 429, error_label: 'STATUS_429' });
+        await call('POST', `/v1/identities/${made[k]}/outcomes`, w.api_key, {
+          action_slug: 'linkedin-connect-profile',
+          status_code: 429,
+          error_label: 'STATUS_429',
+        });
       }
       return { key: w.api_key as string, id: w.id as string, identities: made };
     };
@@ -199,10 +246,18 @@ async function main(): Promise<void> {
     });
     const pageBig = mean(pages[0]);
     const pageSmall = mean(pages[1]);
-    const healthLoad = { url: base, headers: { authorization: `Bearer ${dashBig.key}` }, paths: dashBig.identities.slice(0, 200).map((id) => `/v1/identities/${id}/health`) };
+    const healthLoad = {
+      url: base,
+      headers: { authorization: `Bearer ${dashBig.key}` },
+      paths: dashBig.identities.slice(0, 200).map((id) => `/v1/identities/${id}/health`),
+    };
     await cannon({ ...healthLoad, duration: 2 });
     const health = await cannon(healthLoad);
-    for (const [name, r] of [['page 5000', pageBig], ['page 50', pageSmall], ['health', health]] as const) {
+    for (const [name, r] of [
+      ['page 5000', pageBig],
+      ['page 50', pageSmall],
+      ['health', health],
+    ] as const) {
       if (r.non2xx + r.errors > r.total * 0.001) throw new Error(`${name}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
     }
 
@@ -224,7 +279,25 @@ async function main(): Promise<void> {
       const p = raw.pipeline();
       for (let i = 0; i < IDENT; i++) {
         const id = idents[i];
-        p.slGuard(5, keys.identityCooldown(wsId, id), keys.window(wsId, id, 'LK_PROFILE_VISITS'), keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'), keys.apiLimit(wsId, '/v1/actions'), keys.apiDaily(wsId), now - (PER - round) * 1000, `a${round}x${i % 1000}`, 1, 'check', '', 1, 1_000_000, 86_400_000, 0, 0, 0);
+        p.slGuard(
+          5,
+          keys.identityCooldown(wsId, id),
+          keys.window(wsId, id, 'LK_PROFILE_VISITS'),
+          keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
+          keys.apiLimit(wsId, '/v1/actions'),
+          keys.apiDaily(wsId),
+          now - (PER - round) * 1000,
+          `a${round}x${i % 1000}`,
+          1,
+          'check',
+          '',
+          1,
+          1_000_000,
+          86_400_000,
+          0,
+          0,
+          0,
+        );
       }
       const res = await p.exec();
       recorded += res!.filter(([e, r]) => !e && Number((r as unknown[])[0]) === 0).length;
@@ -237,14 +310,50 @@ async function main(): Promise<void> {
     const empty = randomUUID();
     const fill = raw.pipeline();
     for (let k = 0; k < 5000; k++) {
-      fill.slGuard(5, keys.identityCooldown(wsId, full), keys.window(wsId, full, 'LK_PROFILE_VISITS'), keys.limitCooldown(wsId, full, 'LK_PROFILE_VISITS'), keys.apiLimit(wsId, '/v1/actions'), keys.apiDaily(wsId), now, `f${k}`, 1, 'check', '', 1, 1_000_000, 86_400_000, 0, 0, 0);
+      fill.slGuard(
+        5,
+        keys.identityCooldown(wsId, full),
+        keys.window(wsId, full, 'LK_PROFILE_VISITS'),
+        keys.limitCooldown(wsId, full, 'LK_PROFILE_VISITS'),
+        keys.apiLimit(wsId, '/v1/actions'),
+        keys.apiDaily(wsId),
+        now,
+        `f${k}`,
+        1,
+        'check',
+        '',
+        1,
+        1_000_000,
+        86_400_000,
+        0,
+        0,
+        0,
+      );
     }
     await fill.exec();
     const timeIt = async (id: string) => {
       const N = 3000;
       const t0 = process.hrtime.bigint();
       for (let k = 0; k < N; k++) {
-        await raw.slGuard(5, keys.identityCooldown(wsId, id), keys.window(wsId, id, 'LK_PROFILE_VISITS'), keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'), keys.apiLimit(wsId, '/v1/actions'), keys.apiDaily(wsId), now + 1, `d${k}`, 1, 'dry', '', 1, 1_000_000, 86_400_000, 0, 0, 0);
+        await raw.slGuard(
+          5,
+          keys.identityCooldown(wsId, id),
+          keys.window(wsId, id, 'LK_PROFILE_VISITS'),
+          keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
+          keys.apiLimit(wsId, '/v1/actions'),
+          keys.apiDaily(wsId),
+          now + 1,
+          `d${k}`,
+          1,
+          'dry',
+          '',
+          1,
+          1_000_000,
+          86_400_000,
+          0,
+          0,
+          0,
+        );
       }
       return Number(process.hrtime.bigint() - t0) / N / 1000; // µs
     };
@@ -263,30 +372,64 @@ async function main(): Promise<void> {
     log('# Benchmarks');
     log('');
     log(`Command: \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS}); written by \`bench/run.ts\`.`);
-    log(`Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${redisVersion.split(' ').slice(0, 3).join(' ')}, loopback. Run ${new Date().toISOString()}.`);
-    log('Load: autocannon in a child process (one core), the service and the limiter baseline in the bench process (the other core), Redis beside them; absolute figures are those of a shared 2-core machine, the ratios are what the targets speak of.');
+    log(
+      `Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${redisVersion.split(' ').slice(0, 3).join(' ')}, loopback. Run ${new Date().toISOString()}.`,
+    );
+    log(
+      'Load: autocannon in a child process (one core), the service and the limiter baseline in the bench process (the other core), Redis beside them; absolute figures are those of a shared 2-core machine, the ratios are what the targets speak of.',
+    );
     log('');
     log('| figure | measured | target | |');
     log('|---|---|---|---|');
-    log(`| guard over HTTP vs no-op authenticated route (\`GET /v1/whoami\`), throughput | ${guard.rps.toFixed(0)} vs ${noop.rps.toFixed(0)} req/s = **${ratio(guard.rps, noop.rps)}** | ≥ 0.75 | ${ok(guard.rps / noop.rps >= 0.75)} |`);
+    log(
+      `| guard over HTTP vs no-op authenticated route (\`GET /v1/whoami\`), throughput | ${guard.rps.toFixed(0)} vs ${noop.rps.toFixed(0)} req/s = **${ratio(guard.rps, noop.rps)}** | ≥ 0.75 | ${ok(guard.rps / noop.rps >= 0.75)} |`,
+    );
     log(`| latency p50 / p99, guard | ${guard.p50} / ${guard.p99} ms | — | |`);
     log(`| latency p50 / p99, no-op | ${noop.p50} / ${noop.p99} ms | — | |`);
-    log(`| guard vs Fastify + rate-limiter-flexible \`RateLimiterRedis.consume\`, same Redis | ${guard.rps.toFixed(0)} vs ${rlf.rps.toFixed(0)} req/s = **${ratio(guard.rps, rlf.rps)}** | ≥ 1.0 | ${ok(guard.rps / rlf.rps >= 1)} |`);
-    log(`| Redis bytes per recorded action (${(recorded / 1e6).toFixed(2)}M actions over ${IDENT / 1000}k identities) | **${bytesPerAction.toFixed(1)} B** | ≤ 80 B | ${ok(bytesPerAction <= 80)} |`);
-    log(`| guard script latency, 5,000 actions in the window vs empty | ${tFull.toFixed(1)} vs ${emptyMean.toFixed(1)} µs = **${ratio(tFull, emptyMean)}** | ≤ 1.3 | ${ok(tFull / emptyMean <= 1.3)} |`);
-    log(`| Redis commands per guard decision (\`INFO commandstats\`, ${GUARDS} guards over HTTP) | **${(evalsha / GUARDS).toFixed(2)}** EVALSHA per guard; other client commands: ${topLevel || 'none'} | 1 | ${ok(evalsha / GUARDS <= 1.001)} |`);
-    log(`| dashboard page (\`GET /v1/dashboard?limit=50\`), workspace of 5,000 identities vs 50, throughput | ${pageBig.rps.toFixed(0)} vs ${pageSmall.rps.toFixed(0)} req/s = **${ratio(pageBig.rps, pageSmall.rps)}** | ≥ 0.8 (a page does not grow with the workspace) | ${ok(pageBig.rps / pageSmall.rps >= 0.8)} |`);
-    log(`| dashboard page, 5,000 identities, vs no-op route | ${pageBig.rps.toFixed(0)} vs ${noop2.rps.toFixed(0)} req/s = ${ratio(pageBig.rps, noop2.rps)}; p50 / p99 ${pageBig.p50} / ${pageBig.p99} ms | — | |`);
-    log(`| overview snapshot build, 5,000 identities (every window of every identity + one cooldown query), median of 5 | **${buildMedian.toFixed(0)} ms** (${buildMs.map((x) => x.toFixed(0)).join(', ')}); at the default refresh (10 s) while watched: ${((buildMedian / 10_000) * 100).toFixed(1)} % of one core | once per DASHBOARD_REFRESH_SECONDS per workspace, not per request | |`);
-    log(`| identity health (\`GET /v1/identities/{id}/health\`: one pipelined Redis read + one query) vs no-op route | ${health.rps.toFixed(0)} vs ${noop2.rps.toFixed(0)} req/s = ${ratio(health.rps, noop2.rps)}; p50 / p99 ${health.p50} / ${health.p99} ms | — | |`);
+    log(
+      `| guard vs Fastify + rate-limiter-flexible \`RateLimiterRedis.consume\`, same Redis | ${guard.rps.toFixed(0)} vs ${rlf.rps.toFixed(0)} req/s = **${ratio(guard.rps, rlf.rps)}** | ≥ 1.0 | ${ok(guard.rps / rlf.rps >= 1)} |`,
+    );
+    log(
+      `| Redis bytes per recorded action (${(recorded / 1e6).toFixed(2)}M actions over ${IDENT / 1000}k identities) | **${bytesPerAction.toFixed(1)} B** | ≤ 80 B | ${ok(bytesPerAction <= 80)} |`,
+    );
+    log(
+      `| guard script latency, 5,000 actions in the window vs empty | ${tFull.toFixed(1)} vs ${emptyMean.toFixed(1)} µs = **${ratio(tFull, emptyMean)}** | ≤ 1.3 | ${ok(tFull / emptyMean <= 1.3)} |`,
+    );
+    log(
+      `| Redis commands per guard decision (\`INFO commandstats\`, ${GUARDS} guards over HTTP) | **${(evalsha / GUARDS).toFixed(2)}** EVALSHA per guard; other client commands: ${topLevel || 'none'} | 1 | ${ok(evalsha / GUARDS <= 1.001)} |`,
+    );
+    log(
+      `| dashboard page (\`GET /v1/dashboard?limit=50\`), workspace of 5,000 identities vs 50, throughput | ${pageBig.rps.toFixed(0)} vs ${pageSmall.rps.toFixed(0)} req/s = **${ratio(pageBig.rps, pageSmall.rps)}** | ≥ 0.8 (a page does not grow with the workspace) | ${ok(pageBig.rps / pageSmall.rps >= 0.8)} |`,
+    );
+    log(
+      `| dashboard page, 5,000 identities, vs no-op route | ${pageBig.rps.toFixed(0)} vs ${noop2.rps.toFixed(0)} req/s = ${ratio(pageBig.rps, noop2.rps)}; p50 / p99 ${pageBig.p50} / ${pageBig.p99} ms | — | |`,
+    );
+    log(
+      `| overview snapshot build, 5,000 identities (every window of every identity + one cooldown query), median of 5 | **${buildMedian.toFixed(0)} ms** (${buildMs.map((x) => x.toFixed(0)).join(', ')}); at the default refresh (10 s) while watched: ${((buildMedian / 10_000) * 100).toFixed(1)} % of one core | once per DASHBOARD_REFRESH_SECONDS per workspace, not per request | |`,
+    );
+    log(
+      `| identity health (\`GET /v1/identities/{id}/health\`: one pipelined Redis read + one query) vs no-op route | ${health.rps.toFixed(0)} vs ${noop2.rps.toFixed(0)} req/s = ${ratio(health.rps, noop2.rps)}; p50 / p99 ${health.p50} / ${health.p99} ms | — | |`,
+    );
     log('');
     log('How each figure is measured:');
-    log('- Throughput: autocannon, the same connections and duration for each route after a 2 s warm-up; the guard records a new action (unique `action_id`) on one of 100 identities each call, with the API limits raised so nothing is refused. The no-op route authenticates and takes the API limit too (one Redis call), so the difference is the guard\'s own work: identity lookup, thresholds, the Lua decision, the response.');
-    log('- rate-limiter-flexible: a bare Fastify route (no auth, no validation, no logging) calling `consume(key)` over 100 keys on the same private Redis. It is a fixed-window counter on one key; the guard does exact sliding windows over every limit of the action plus the API limit.');
-    log('- Bytes: `used_memory` before and after recording 100 actions on each of 10,000 identities through the guard script (member = the action id, as for ids of up to 22 characters), divided by the actions recorded.');
-    log('- Latency vs window size: 3,000 sequential dry-run decisions against an identity holding 5,000 actions in its window, against the mean of two runs on an empty one.');
-    log('- Commands: `CONFIG RESETSTAT`, then 2,000 guards over HTTP; `cmdstat_evalsha` calls divided by guards. Commands listed as "other" are those that are not issued inside the scripts.');
-    log('- Dashboard: two workspaces built through the API, 5,000 and 50 identities (a tenth warming up, every identity with some visits and a search, one in 20 at its visit limit, one in 50 in a LinkedIn-429 cooldown). The page figures are autocannon runs on the first page (50 rows) of each, alternated twice and averaged, on a fresh snapshot (the bench sets DASHBOARD_REFRESH_SECONDS=3600 so a run measures the page, not a rebuild); the rebuild, which a watched workspace pays once per DASHBOARD_REFRESH_SECONDS whatever the number of viewers, is timed on its own in-process (`OverviewSnapshotService.rebuild`). Health: 200 identities of the big workspace in turn.');
+    log(
+      "- Throughput: autocannon, the same connections and duration for each route after a 2 s warm-up; the guard records a new action (unique `action_id`) on one of 100 identities each call, with the API limits raised so nothing is refused. The no-op route authenticates and takes the API limit too (one Redis call), so the difference is the guard's own work: identity lookup, thresholds, the Lua decision, the response.",
+    );
+    log(
+      '- rate-limiter-flexible: a bare Fastify route (no auth, no validation, no logging) calling `consume(key)` over 100 keys on the same private Redis. It is a fixed-window counter on one key; the guard does exact sliding windows over every limit of the action plus the API limit.',
+    );
+    log(
+      '- Bytes: `used_memory` before and after recording 100 actions on each of 10,000 identities through the guard script (member = the action id, as for ids of up to 22 characters), divided by the actions recorded.',
+    );
+    log(
+      '- Latency vs window size: 3,000 sequential dry-run decisions against an identity holding 5,000 actions in its window, against the mean of two runs on an empty one.',
+    );
+    log(
+      '- Commands: `CONFIG RESETSTAT`, then 2,000 guards over HTTP; `cmdstat_evalsha` calls divided by guards. Commands listed as "other" are those that are not issued inside the scripts.',
+    );
+    log(
+      '- Dashboard: two workspaces built through the API, 5,000 and 50 identities (a tenth warming up, every identity with some visits and a search, one in 20 at its visit limit, one in 50 in a LinkedIn-429 cooldown). The page figures are autocannon runs on the first page (50 rows) of each, alternated twice and averaged, on a fresh snapshot (the bench sets DASHBOARD_REFRESH_SECONDS=3600 so a run measures the page, not a rebuild); the rebuild, which a watched workspace pays once per DASHBOARD_REFRESH_SECONDS whatever the number of viewers, is timed on its own in-process (`OverviewSnapshotService.rebuild`). Health: 200 identities of the big workspace in turn.',
+    );
     writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n');
   } finally {
     await redis.quit().catch(() => undefined);

@@ -72,7 +72,10 @@ async function main(): Promise<void> {
     const until = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the service exited:\n${serviceLog}`);
-      const ok = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > until) throw new Error(`the service did not become ready:\n${serviceLog}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -178,10 +181,13 @@ async function main(): Promise<void> {
         lastFrameLines = frame.split('\n').length;
       }
     };
-    const timer = setInterval(() => {
-      draw();
-      void refreshCooldowns();
-    }, tty ? 250 : 2_000);
+    const timer = setInterval(
+      () => {
+        draw();
+        void refreshCooldowns();
+      },
+      tty ? 250 : 2_000,
+    );
     await Promise.all(identities.map((_, i) => worker(i)));
     clearInterval(timer);
     await refreshCooldowns();
@@ -191,11 +197,17 @@ async function main(): Promise<void> {
     else draw();
     receiver.close();
 
-    const total = rows.reduce((a, r) => ({ done: a.done + r.done, refused: a.refused + r.refused, cooldowns: a.cooldowns + r.cooldowns }), { done: 0, refused: 0, cooldowns: 0 });
+    const total = rows.reduce((a, r) => ({ done: a.done + r.done, refused: a.refused + r.refused, cooldowns: a.cooldowns + r.cooldowns }), {
+      done: 0,
+      refused: 0,
+      cooldowns: 0,
+    });
     out('');
     out('Summary');
     out(`  ${total.done} LinkedIn actions done, ${total.refused} refused before LinkedIn could restrict an account,`);
-    out(`  ${total.cooldowns} cooldowns started after LinkedIn pushed back (429 / 999), ${Object.values(webhooks).reduce((a, b) => a + b, 0)} signed webhooks received${badSignatures ? `, ${badSignatures} with a bad signature` : ''}.`);
+    out(
+      `  ${total.cooldowns} cooldowns started after LinkedIn pushed back (429 / 999), ${Object.values(webhooks).reduce((a, b) => a + b, 0)} signed webhooks received${badSignatures ? `, ${badSignatures} with a bad signature` : ''}.`,
+    );
     out('');
     if (tty && !short) {
       // The demo's own service holds the state just shown: keep it up for a look at the dashboard.

@@ -22,7 +22,11 @@ export function render(rows: Row[], elapsedMs: number, totalMs: number, webhooks
     '-'.repeat(84),
     ...rows.map((r) => `${pad(r.label, 22)} ${pad(r.accountType, 16)} ${padL(r.done, 6)} ${padL(r.refused, 8)} ${padL(r.cooldowns, 10)}  ${r.state}`),
     '',
-    `webhooks received: ${Object.entries(webhooks).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet'}`,
+    `webhooks received: ${
+      Object.entries(webhooks)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none yet'
+    }`,
   ];
   return lines.join('\n');
 }

@@ -40,7 +40,9 @@ export class CreateWebhooks1795320000000 implements MigrationInterface {
         unique (event_id, subscription_id)
       )`);
     await q.query(`create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at, event_seq) where status = 'pending'`);
-    await q.query(`create index webhook_deliveries_order_idx on webhook_deliveries (subscription_id, identity_id, event_seq) where status = 'pending'`);
+    await q.query(
+      `create index webhook_deliveries_order_idx on webhook_deliveries (subscription_id, identity_id, event_seq) where status = 'pending'`,
+    );
     await q.query(`
       create table webhook_delivery_attempts (
         id bigint generated always as identity primary key,

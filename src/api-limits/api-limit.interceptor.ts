@@ -28,7 +28,10 @@ export class ApiLimitInterceptor implements NestInterceptor {
     const group = endpointGroupOf(req.routeOptions?.url ?? req.url);
     const { take, limits, nowMs } = await this.limits.take(req.auth.workspaceId, group);
     if (!take.ok) throw apiLimitRefusal(group, limits, take, nowMs);
-    void ctx.switchToHttp().getResponse<FastifyReply>().headers(apiLimitHeaders(group, limits, take, nowMs));
+    void ctx
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .headers(apiLimitHeaders(group, limits, take, nowMs));
     return next.handle();
   }
 }

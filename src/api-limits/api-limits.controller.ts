@@ -13,7 +13,8 @@ import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
 const SEED_429 = {
   status: 429,
-  description: 'Over a workspace API limit: the seed\'s body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}})',
+  description:
+    'Over a workspace API limit: the seed\'s body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}})',
 };
 
 @ApiTags('workspace')
@@ -27,7 +28,7 @@ export class ApiLimitsController {
   ) {}
 
   @Get('workspace')
-  @ApiOperation({ summary: 'The workspace, its tiers, effective limits with their sources, and today\'s usage' })
+  @ApiOperation({ summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   @ApiResponse(SEED_429)
   @ApiErrors(401)

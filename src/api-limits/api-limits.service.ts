@@ -126,7 +126,11 @@ export class ApiLimitsService implements OnModuleInit {
     const before = after - cost;
     if (!(before < threshold && after >= threshold)) return;
     void this.quotaWarnings
-      .recordOncePerDay(workspaceId, { daily_api_limit: daily, used_estimate: after, percent: 80, source: limits.daily_api_limit.source }, new Date(nowMs))
+      .recordOncePerDay(
+        workspaceId,
+        { daily_api_limit: daily, used_estimate: after, percent: 80, source: limits.daily_api_limit.source },
+        new Date(nowMs),
+      )
       .catch(() => undefined);
   }
 

@@ -10,7 +10,13 @@ const secs = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
  * per-minute bucket of its group, and the IETF fields (draft-ietf-httpapi-ratelimit-headers-11:
  * `RateLimit-Policy: "name";q=…;w=…` and `RateLimit: "name";r=…;t=…`) for every policy that applied.
  */
-export function apiLimitHeaders(group: EndpointGroup, limits: WorkspaceApiLimits, take: ApiTake, nowMs: number, extraPolicies: { policy: string; remaining: string }[] = []): Record<string, string> {
+export function apiLimitHeaders(
+  group: EndpointGroup,
+  limits: WorkspaceApiLimits,
+  take: ApiTake,
+  nowMs: number,
+  extraPolicies: { policy: string; remaining: string }[] = [],
+): Record<string, string> {
   const g = limits.groups[group];
   const daily = limits.daily_api_limit.value;
   const policies: string[] = [];

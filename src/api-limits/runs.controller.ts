@@ -50,7 +50,7 @@ export class RunsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Take a concurrent-run slot (idempotent per run_id); refused over the tier\'s concurrent runs or batches per run' })
+  @ApiOperation({ summary: "Take a concurrent-run slot (idempotent per run_id); refused over the tier's concurrent runs or batches per run" })
   @ApiCreatedResponse({ type: RunLeaseResponse })
   @ApiErrors(400, 401, 429)
   async take(@WorkspaceId() ws: string, @Body() dto: TakeRunDto): Promise<RunLeaseResponse> {
@@ -79,7 +79,7 @@ export class RunsController {
 
   @Post(':runId/heartbeat')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Renew a run\'s lease' })
+  @ApiOperation({ summary: "Renew a run's lease" })
   @ApiOkResponse({ type: RunLeaseResponse })
   @ApiErrors(401, 404)
   async heartbeat(@WorkspaceId() ws: string, @Param('runId') runId: string, @Body() dto: HeartbeatDto): Promise<RunLeaseResponse> {
@@ -91,7 +91,7 @@ export class RunsController {
 
   @Delete(':runId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Free a run\'s slot' })
+  @ApiOperation({ summary: "Free a run's slot" })
   @ApiNoContentResponse()
   @ApiErrors(401, 404)
   async free(@WorkspaceId() ws: string, @Param('runId') runId: string): Promise<void> {

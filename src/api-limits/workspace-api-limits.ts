@@ -6,8 +6,14 @@ export interface WorkspaceApiLimits extends EffectiveLimits {
   groups: Record<keyof EffectiveLimits['groups'], EffectiveLimits['groups'][keyof EffectiveLimits['groups']] & { per_second: number }>;
 }
 
-export function toWorkspaceApiLimits(monthlyCredits: number, engagementIdentities: number, custom: Record<string, unknown> | null): WorkspaceApiLimits {
+export function toWorkspaceApiLimits(
+  monthlyCredits: number,
+  engagementIdentities: number,
+  custom: Record<string, unknown> | null,
+): WorkspaceApiLimits {
   const e = effectiveLimits(monthlyCredits, engagementIdentities, custom as CustomLimits | null);
-  const groups = Object.fromEntries(Object.entries(e.groups).map(([g, r]) => [g, { ...r, per_second: r.per_second ?? 0 }])) as WorkspaceApiLimits['groups'];
+  const groups = Object.fromEntries(
+    Object.entries(e.groups).map(([g, r]) => [g, { ...r, per_second: r.per_second ?? 0 }]),
+  ) as WorkspaceApiLimits['groups'];
   return { ...e, groups, engagement_identities: engagementIdentities };
 }

@@ -87,14 +87,22 @@ export async function startPrivateRedis(dir: string, opts: { appendOnly?: boolea
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', resolve(dir),
-    '--save', '',
-    '--appendonly', opts.appendOnly === false ? 'no' : 'yes',
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--logfile', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    resolve(dir),
+    '--save',
+    '',
+    '--appendonly',
+    opts.appendOnly === false ? 'no' : 'yes',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
   ];
   const child = spawn(bin, args, { stdio: 'ignore' });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -64,11 +64,7 @@ export interface LocalProbe {
   postgresUrl?: string;
 }
 
-export async function resolveStores(
-  config: AppConfig,
-  say: (msg: string) => void,
-  probe: LocalProbe = {},
-): Promise<ResolvedStores> {
+export async function resolveStores(config: AppConfig, say: (msg: string) => void, probe: LocalProbe = {}): Promise<ResolvedStores> {
   const started: LocalServer[] = [];
   const notes: string[] = [];
   const cleanup = async () => {
@@ -130,9 +126,7 @@ export async function resolveStores(
         adminApiKey = `sl_admin_${randomBytes(24).toString('base64url')}`;
         mkdirSync(config.dataDir, { recursive: true });
         writeFileSync(file, adminApiKey + '\n', { mode: 0o600 });
-        say(
-          `\n  ADMIN_API_KEY was not set; generated one for development (shown once, kept in ${file}):\n\n    ${adminApiKey}\n`,
-        );
+        say(`\n  ADMIN_API_KEY was not set; generated one for development (shown once, kept in ${file}):\n\n    ${adminApiKey}\n`);
       }
     }
     return { config: new AppConfig({ ...config, redis, database, adminApiKey } as AppConfig), cleanup, notes };

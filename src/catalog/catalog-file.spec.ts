@@ -117,7 +117,11 @@ describe('loadCatalog: validation names every bad field', () => {
     ['limit slug over 64 chars', { limits: [limit(`L${'X'.repeat(64)}`)] }, `limits[0] (L${'X'.repeat(64)}).slug: must match`],
     ['window 0', { limits: [limit('LK_A', { window_seconds: 0 })] }, 'limits[0] (LK_A).window_seconds: must be at least 1'],
     ['fractional window', { limits: [limit('LK_A', { window_seconds: 1.5 })] }, 'limits[0] (LK_A).window_seconds: must be an integer'],
-    ['window over 31 days', { limits: [limit('LK_A', { window_seconds: 31 * 86_400 + 1 })] }, 'limits[0] (LK_A).window_seconds: must be at most 2678400'],
+    [
+      'window over 31 days',
+      { limits: [limit('LK_A', { window_seconds: 31 * 86_400 + 1 })] },
+      'limits[0] (LK_A).window_seconds: must be at most 2678400',
+    ],
     ['string window', { limits: [limit('LK_A', { window_seconds: '3600' })] }, 'limits[0] (LK_A).window_seconds: must be an integer'],
     [
       'negative default',
@@ -140,14 +144,42 @@ describe('loadCatalog: validation names every bad field', () => {
       'limits[0] (LK_A).default_max.gold: unknown field',
     ],
     ['misspelled field', { limits: [limit('LK_A', { window_second: 60 })] }, 'limits[0] (LK_A).window_second: unknown field'],
-    ['upper-case action slug', { actions: [{ slug: 'Bad-Slug', limits: ['LK_FOLLOWS'], account_types: ['free'] }] }, 'actions[0] (Bad-Slug).slug: must match'],
-    ['action slug starting with a dash', { actions: [{ slug: '-x', limits: ['LK_FOLLOWS'], account_types: ['free'] }] }, 'actions[0] (-x).slug: must match'],
-    ['unknown limit', { actions: [{ slug: 'a-b', limits: ['LK_NOPE'], account_types: ['free'] }] }, 'actions[0] (a-b).limits[0]: unknown limit "LK_NOPE"'],
+    [
+      'upper-case action slug',
+      { actions: [{ slug: 'Bad-Slug', limits: ['LK_FOLLOWS'], account_types: ['free'] }] },
+      'actions[0] (Bad-Slug).slug: must match',
+    ],
+    [
+      'action slug starting with a dash',
+      { actions: [{ slug: '-x', limits: ['LK_FOLLOWS'], account_types: ['free'] }] },
+      'actions[0] (-x).slug: must match',
+    ],
+    [
+      'unknown limit',
+      { actions: [{ slug: 'a-b', limits: ['LK_NOPE'], account_types: ['free'] }] },
+      'actions[0] (a-b).limits[0]: unknown limit "LK_NOPE"',
+    ],
     ['no limits', { actions: [{ slug: 'a-b', limits: [], account_types: ['free'] }] }, 'actions[0] (a-b).limits: must name at least one limit'],
-    ['limit listed twice', { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS', 'LK_FOLLOWS'], account_types: ['free'] }] }, 'actions[0] (a-b).limits[1]: "LK_FOLLOWS" is listed twice'],
-    ['unknown account type', { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: ['gold'] }] }, 'actions[0] (a-b).account_types[0]: must be one of'],
-    ['no account types', { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: [] }] }, 'actions[0] (a-b).account_types: must name at least one'],
-    ['account type twice', { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: ['free', 'free'] }] }, 'actions[0] (a-b).account_types[1]: "free" is listed twice'],
+    [
+      'limit listed twice',
+      { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS', 'LK_FOLLOWS'], account_types: ['free'] }] },
+      'actions[0] (a-b).limits[1]: "LK_FOLLOWS" is listed twice',
+    ],
+    [
+      'unknown account type',
+      { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: ['gold'] }] },
+      'actions[0] (a-b).account_types[0]: must be one of',
+    ],
+    [
+      'no account types',
+      { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: [] }] },
+      'actions[0] (a-b).account_types: must name at least one',
+    ],
+    [
+      'account type twice',
+      { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: ['free', 'free'] }] },
+      'actions[0] (a-b).account_types[1]: "free" is listed twice',
+    ],
     ['duplicate limit slug', { limits: [limit('LK_A'), limit('LK_A')] }, 'limits[1].slug: duplicate slug "LK_A" (also limits[0])'],
     [
       'duplicate action slug',

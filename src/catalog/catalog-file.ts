@@ -44,10 +44,9 @@ const limitSchema = z.strictObject({
   name: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
   description: z.string({ error: 'must be a string' }).max(2000).optional(),
   window_seconds: windowSeconds,
-  default_max: z.strictObject(
-    Object.fromEntries(ACCOUNT_TYPES.map((t) => [t, defaultMax])) as Record<AccountType, typeof defaultMax>,
-    { error: `must be an object with an integer ≥ 0 for each of ${ACCOUNT_TYPES.join(', ')}` },
-  ),
+  default_max: z.strictObject(Object.fromEntries(ACCOUNT_TYPES.map((t) => [t, defaultMax])) as Record<AccountType, typeof defaultMax>, {
+    error: `must be an object with an integer ≥ 0 for each of ${ACCOUNT_TYPES.join(', ')}`,
+  }),
 });
 
 const actionSchema = z.strictObject({
@@ -67,16 +66,13 @@ const stepsSchema = z
   .refine((s) => s.every((v, i) => i === 0 || v >= s[i - 1]), { error: 'must not decrease' })
   .refine((s) => s[s.length - 1] === 1, { error: 'must end at 1 (full defaults)' });
 
-export const catalogFileSchema = z
-  .strictObject({
+export const catalogFileSchema = z.strictObject(
+  {
     mode: z.enum(['extend', 'replace'], { error: 'must be "extend" or "replace"' }).optional(),
     limits: z.array(limitSchema, { error: 'must be an array' }).optional(),
     actions: z.array(actionSchema, { error: 'must be an array' }).optional(),
     levels: z
-      .strictObject(Object.fromEntries(LEVELS.map((l) => [l, factor.optional()])) as Record<
-        (typeof LEVELS)[number],
-        z.ZodOptional<typeof factor>
-      >)
+      .strictObject(Object.fromEntries(LEVELS.map((l) => [l, factor.optional()])) as Record<(typeof LEVELS)[number], z.ZodOptional<typeof factor>>)
       .optional(),
     warmup: z
       .strictObject({
@@ -86,7 +82,9 @@ export const catalogFileSchema = z
         restart_factor_after_restricted: fraction.optional(),
       })
       .optional(),
-  }, { error: 'must be a JSON object' });
+  },
+  { error: 'must be a JSON object' },
+);
 
 export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
@@ -116,7 +114,11 @@ export function loadCatalog(defaults: Catalog, content: unknown, options: LoadCa
   if (content === undefined) return defaults;
 
   const parsed = catalogFileSchema.safeParse(content);
-  if (!parsed.success) throw new CatalogFileError(source, parsed.error.issues.flatMap((i) => describeIssue(i, content)));
+  if (!parsed.success)
+    throw new CatalogFileError(
+      source,
+      parsed.error.issues.flatMap((i) => describeIssue(i, content)),
+    );
   const file = parsed.data;
   const mode = file.mode ?? options.mode ?? 'extend';
 

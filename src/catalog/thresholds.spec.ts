@@ -74,10 +74,22 @@ describe('effectiveThreshold over the standard ramp (days 1..6)', () => {
   it.each([
     ['LK_INVITATIONS_SENT sales_navigator (25)', limitOf('LK_INVITATIONS_SENT'), 'sales_navigator', 'standard', [5, 10, 15, 20, 25, 25]],
     ['LK_INVITATIONS_SENT free (15)', limitOf('LK_INVITATIONS_SENT'), 'free', 'standard', [3, 6, 9, 12, 15, 15]],
-    ['LK_INVITATIONS_SENT sales_navigator conservative (25 × 0.6)', limitOf('LK_INVITATIONS_SENT'), 'sales_navigator', 'conservative', [3, 6, 9, 12, 15, 15]],
+    [
+      'LK_INVITATIONS_SENT sales_navigator conservative (25 × 0.6)',
+      limitOf('LK_INVITATIONS_SENT'),
+      'sales_navigator',
+      'conservative',
+      [3, 6, 9, 12, 15, 15],
+    ],
     ['LK_FOLLOWS conservative (30 × 0.6 = 18: ceil)', limitOf('LK_FOLLOWS'), 'free', 'conservative', [4, 8, 11, 15, 18, 18]],
     ['LK_COMMENTS aggressive (15 × 1.3 = 19.5: ceil)', limitOf('LK_COMMENTS'), 'free', 'aggressive', [4, 8, 12, 16, 20, 20]],
-    ['LK_PROFILE_ENRICHMENTS sales_navigator (1400)', limitOf('LK_PROFILE_ENRICHMENTS'), 'sales_navigator', 'standard', [280, 560, 840, 1120, 1400, 1400]],
+    [
+      'LK_PROFILE_ENRICHMENTS sales_navigator (1400)',
+      limitOf('LK_PROFILE_ENRICHMENTS'),
+      'sales_navigator',
+      'standard',
+      [280, 560, 840, 1120, 1400, 1400],
+    ],
     ['a default of 2 (ceil, then at least 1)', custom(2), 'free', 'standard', [1, 1, 2, 2, 2, 2]],
     ['a default of 1, conservative (0.12 → at least 1)', custom(1), 'free', 'conservative', [1, 1, 1, 1, 1, 1]],
   ] as const)('%s', (_name, limit, accountType, level, expected) => {
@@ -177,7 +189,9 @@ describe('warmupFactor: restart after RESTRICTED', () => {
 
   it('gives thresholds from the restarted ramp', () => {
     const warmup = warmupFactor(state({ restartFactor: 0.5 }), W);
-    expect(effectiveThreshold({ limit: limitOf('LK_INVITATIONS_SENT'), accountType: 'sales_navigator', level: 'standard', warmup }, DEFAULT_CATALOG)).toBe(15);
+    expect(
+      effectiveThreshold({ limit: limitOf('LK_INVITATIONS_SENT'), accountType: 'sales_navigator', level: 'standard', warmup }, DEFAULT_CATALOG),
+    ).toBe(15);
   });
 });
 
@@ -189,24 +203,36 @@ describe('effectiveThreshold: levels, overrides, account types', () => {
     ['standard', 100],
     ['aggressive', 130],
   ] as const)('%s scales the default', (level, expected) => {
-    expect(effectiveThreshold({ limit: limitOf('LK_MESSAGES_SENT'), accountType: 'sales_navigator', level, warmup: full }, DEFAULT_CATALOG)).toBe(expected);
+    expect(effectiveThreshold({ limit: limitOf('LK_MESSAGES_SENT'), accountType: 'sales_navigator', level, warmup: full }, DEFAULT_CATALOG)).toBe(
+      expected,
+    );
   });
 
   it('does not let floating point push ceil up a step', () => {
     // 144 × 1.3 × 0.625 = 117.00000000000001 in binary floating point.
-    expect(effectiveThreshold({ limit: custom(144), accountType: 'free', level: 'aggressive', warmup: { factor: 0.625 } }, DEFAULT_CATALOG)).toBe(117);
+    expect(effectiveThreshold({ limit: custom(144), accountType: 'free', level: 'aggressive', warmup: { factor: 0.625 } }, DEFAULT_CATALOG)).toBe(
+      117,
+    );
     expect(effectiveThreshold({ limit: custom(25), accountType: 'free', level: 'conservative', warmup: { factor: 0.2 } }, DEFAULT_CATALOG)).toBe(3);
     const tenPercent = loadCatalog(DEFAULT_CATALOG, { levels: { aggressive: 1.1 } }); // 100 × 1.1 = 110.00000000000001
     expect(effectiveThreshold({ limit: custom(100), accountType: 'free', level: 'aggressive', warmup: full }, tenPercent)).toBe(110);
   });
 
   it.each([0, 1, 7, 5000])('applies an override of %i exactly, with no level or warm-up factor', (override) => {
-    const input = { limit: limitOf('LK_INVITATIONS_SENT'), accountType: 'free' as const, level: 'conservative' as const, warmup: { factor: 0.2 }, override };
+    const input = {
+      limit: limitOf('LK_INVITATIONS_SENT'),
+      accountType: 'free' as const,
+      level: 'conservative' as const,
+      warmup: { factor: 0.2 },
+      override,
+    };
     expect(effectiveThreshold(input, DEFAULT_CATALOG)).toBe(override);
   });
 
   it('ignores a null override', () => {
-    expect(effectiveThreshold({ limit: limitOf('LK_COMMENTS'), accountType: 'free', level: 'standard', warmup: full, override: null }, DEFAULT_CATALOG)).toBe(15);
+    expect(
+      effectiveThreshold({ limit: limitOf('LK_COMMENTS'), accountType: 'free', level: 'standard', warmup: full, override: null }, DEFAULT_CATALOG),
+    ).toBe(15);
   });
 
   it('keeps a default of 0 at 0 whatever the level and warm-up', () => {

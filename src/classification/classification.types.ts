@@ -35,15 +35,7 @@ export type ClassificationType =
 export type ClassificationOrigin = 'linkedin' | 'smart-limits' | 'api' | 'network' | 'upstream';
 
 /** Which cooldown rule of LIMITS.md the classification calls for (`none`: no cooldown). */
-export type CooldownKind =
-  | 'none'
-  | 'strike'
-  | 'note_limit'
-  | 'weekly_limit'
-  | 'antibot'
-  | 'challenge'
-  | 'restricted'
-  | 'auth_expired';
+export type CooldownKind = 'none' | 'strike' | 'note_limit' | 'weekly_limit' | 'antibot' | 'challenge' | 'restricted' | 'auth_expired';
 
 export interface Classification {
   type: ClassificationType;

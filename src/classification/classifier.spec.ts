@@ -165,8 +165,7 @@ describe('classify: one test per row of LIMITS.md', () => {
         status_code: 302,
         headers: {
           ...linkedInHeaders,
-          Location:
-            'https://www.linkedin.com/checkpoint/challenge/AgHkDp0VKTh9MwAAAYp?ut=2xyzW&session_redirect=%2Flogin',
+          Location: 'https://www.linkedin.com/checkpoint/challenge/AgHkDp0VKTh9MwAAAYp?ut=2xyzW&session_redirect=%2Flogin',
         },
         body: '',
       }),
@@ -202,9 +201,7 @@ describe('classify: one test per row of LIMITS.md', () => {
   });
 
   it('401 → auth_expired / AUTH_EXPIRED', () => {
-    expect(
-      run({ status_code: 401, headers: { 'content-type': 'application/json' }, body: { status: 401 } }),
-    ).toEqual({
+    expect(run({ status_code: 401, headers: { 'content-type': 'application/json' }, body: { status: 401 } })).toEqual({
       type: 'auth_expired',
       status_code: 401,
       error_label: 'AUTH_EXPIRED',
@@ -270,15 +267,12 @@ describe('classify: internal 429 shapes', () => {
     expect(run({ status_code: 429, body })).toMatchObject({ type: 'internal', signal: 'api_rate_limit', cooldown: 'none' });
   });
 
-  it.each(['/v1/identities', '/v1/workspaces', '/v1/runs/outputs', 'DAILY'])(
-    'an X-RateLimit-Type header of %s with an unreadable body',
-    (type) => {
-      expect(run({ status_code: 429, headers: { 'X-RateLimit-Type': type }, body: 'Too Many Requests' })).toMatchObject({
-        type: 'internal',
-        cooldown: 'none',
-      });
-    },
-  );
+  it.each(['/v1/identities', '/v1/workspaces', '/v1/runs/outputs', 'DAILY'])('an X-RateLimit-Type header of %s with an unreadable body', (type) => {
+    expect(run({ status_code: 429, headers: { 'X-RateLimit-Type': type }, body: 'Too Many Requests' })).toMatchObject({
+      type: 'internal',
+      cooldown: 'none',
+    });
+  });
 
   it('the message alone ("Rate limit exceeded (…)") when details are missing', () => {
     expect(run({ status_code: 429, body: { error: { code: 429, message: 'Rate limit exceeded (/v1/actions)' } } })).toMatchObject({
@@ -287,7 +281,9 @@ describe('classify: internal 429 shapes', () => {
   });
 
   it('the per-IP limit (ip_rate_limited)', () => {
-    const body = { error: { code: 429, status: 'Too Many Requests', error_label: 'ip_rate_limited', message: 'Too many requests from this address' } };
+    const body = {
+      error: { code: 429, status: 'Too Many Requests', error_label: 'ip_rate_limited', message: 'Too many requests from this address' },
+    };
     expect(run({ status_code: 429, headers: { 'retry-after': '12' }, body })).toEqual({
       type: 'internal',
       status_code: 429,
@@ -322,7 +318,7 @@ describe('classify: detected', () => {
     });
   });
 
-  it('our guard\'s COOLDOWN refusal is not LinkedIn pushback (else a cooldown would feed itself)', () => {
+  it("our guard's COOLDOWN refusal is not LinkedIn pushback (else a cooldown would feed itself)", () => {
     const body = {
       error: {
         code: 429,
@@ -347,12 +343,15 @@ describe('classify: detected', () => {
 
 describe('classify: passive', () => {
   it('a bare LinkedIn 429 (HTML page, no label) is a strike', () => {
-    expect(
-      run({ status_code: 429, headers: linkedInHeaders, body: '<html><body><h1>Too Many Requests</h1></body></html>' }),
-    ).toMatchObject({ type: 'passive', error_label: 'STATUS_429', origin: 'linkedin', cooldown: 'strike' });
+    expect(run({ status_code: 429, headers: linkedInHeaders, body: '<html><body><h1>Too Many Requests</h1></body></html>' })).toMatchObject({
+      type: 'passive',
+      error_label: 'STATUS_429',
+      origin: 'linkedin',
+      cooldown: 'strike',
+    });
   });
 
-  it('an empty 429 with LinkedIn\'s Retry-After', () => {
+  it("an empty 429 with LinkedIn's Retry-After", () => {
     expect(run({ status_code: 429, headers: { 'Retry-After': '36000' } })).toMatchObject({
       type: 'passive',
       retry_after_seconds: 36000,
@@ -422,20 +421,16 @@ describe('classify: weekly and note limit wordings', () => {
     expect(run({ status_code: 400, body: { message } })).toMatchObject({ type: 'weekly_limit', error_label: 'WEEKLY_LIMIT' });
   });
 
-  it.each(['Cannot resend yet', "You can't resend this invitation yet", 'You can’t resend', 'cannot_resend_yet'])(
-    'resend: %j',
+  it.each(['Cannot resend yet', "You can't resend this invitation yet", 'You can’t resend', 'cannot_resend_yet'])('resend: %j', (message) => {
+    expect(run({ status_code: 422, body: message })).toMatchObject({ type: 'weekly_limit', signal: 'cannot_resend_yet' });
+  });
+
+  it.each(["You're out of custom invitations for this month", 'You have used all of your personalized invitations', 'CUSTOM_INVITE_LIMIT_REACHED'])(
+    'note limit: %j',
     (message) => {
-      expect(run({ status_code: 422, body: message })).toMatchObject({ type: 'weekly_limit', signal: 'cannot_resend_yet' });
+      expect(run({ status_code: 429, body: { message } })).toMatchObject({ type: 'weekly_limit', error_label: 'NOTE_LIMIT' });
     },
   );
-
-  it.each([
-    "You're out of custom invitations for this month",
-    'You have used all of your personalized invitations',
-    'CUSTOM_INVITE_LIMIT_REACHED',
-  ])('note limit: %j', (message) => {
-    expect(run({ status_code: 429, body: { message } })).toMatchObject({ type: 'weekly_limit', error_label: 'NOTE_LIMIT' });
-  });
 });
 
 describe('classify: challenge, restricted, expired session', () => {
@@ -470,10 +465,7 @@ describe('classify: challenge, restricted, expired session', () => {
     expect(run({ status_code: 403, body: '<a href="https://www.linkedin.com/authwall?trk=x">Sign in</a>' }).type).toBe('auth_expired');
   });
 
-  it.each([
-    '{"message":"This account is temporarily restricted"}',
-    'Account restriction in place',
-  ])('restricted wording %s', (body) => {
+  it.each(['{"message":"This account is temporarily restricted"}', 'Account restriction in place'])('restricted wording %s', (body) => {
     expect(run({ status_code: 400, body }).type).toBe('restricted');
   });
 
@@ -565,7 +557,7 @@ describe('classify: success and client errors', () => {
     });
   });
 
-  it('the API\'s own 401 (a bad API key) is not an expired LinkedIn session', () => {
+  it("the API's own 401 (a bad API key) is not an expired LinkedIn session", () => {
     const body = { error: { code: 401, status: 'Unauthorized', error_label: 'UNAUTHORIZED', message: 'A valid API key is required' } };
     expect(run({ status_code: 401, body })).toMatchObject({ type: 'client_error', origin: 'api', cooldown: 'none' });
   });

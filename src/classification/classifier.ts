@@ -11,14 +11,7 @@ import { headerValue, readBody, readEnvelope } from './outcome-reader.js';
 import { parseRetryAfter } from './retry-after.js';
 import { signInBody, signInLocation, type TextSign } from './warning-signs.js';
 
-export type {
-  Classification,
-  ClassificationOrigin,
-  ClassificationType,
-  CooldownKind,
-  Outcome,
-  Signal,
-} from './classification.types.js';
+export type { Classification, ClassificationOrigin, ClassificationType, CooldownKind, Outcome, Signal } from './classification.types.js';
 
 type Verdict = Omit<Classification, 'status_code' | 'retry_after_seconds'>;
 
@@ -26,21 +19,98 @@ const V = {
   success: { type: 'success', error_label: null, origin: 'linkedin', retryable: false, signal: 'http_2xx', cooldown: 'none' },
   apiRateLimit: { type: 'internal', error_label: null, origin: 'api', retryable: true, signal: 'api_rate_limit', cooldown: 'none' },
   ipRateLimit: { type: 'internal', error_label: null, origin: 'api', retryable: true, signal: 'ip_rate_limit', cooldown: 'none' },
-  limitReached: { type: 'detected', error_label: SignLabel.LIMIT_REACHED, origin: 'smart-limits', retryable: true, signal: 'limit_reached', cooldown: 'none' },
-  guardCooldown: { type: 'detected', error_label: SignLabel.COOLDOWN, origin: 'smart-limits', retryable: true, signal: 'guard_cooldown', cooldown: 'none' },
+  limitReached: {
+    type: 'detected',
+    error_label: SignLabel.LIMIT_REACHED,
+    origin: 'smart-limits',
+    retryable: true,
+    signal: 'limit_reached',
+    cooldown: 'none',
+  },
+  guardCooldown: {
+    type: 'detected',
+    error_label: SignLabel.COOLDOWN,
+    origin: 'smart-limits',
+    retryable: true,
+    signal: 'guard_cooldown',
+    cooldown: 'none',
+  },
   passive: { type: 'passive', error_label: SignLabel.STATUS_429, origin: 'linkedin', retryable: true, signal: 'linkedin_429', cooldown: 'strike' },
-  noteLimit: { type: 'weekly_limit', error_label: SignLabel.NOTE_LIMIT, origin: 'linkedin', retryable: true, signal: 'invite_note_limit', cooldown: 'note_limit' },
-  weeklyLimit: { type: 'weekly_limit', error_label: SignLabel.WEEKLY_LIMIT, origin: 'linkedin', retryable: true, signal: 'weekly_invitation_limit', cooldown: 'weekly_limit' },
-  cannotResend: { type: 'weekly_limit', error_label: SignLabel.WEEKLY_LIMIT, origin: 'linkedin', retryable: true, signal: 'cannot_resend_yet', cooldown: 'weekly_limit' },
+  noteLimit: {
+    type: 'weekly_limit',
+    error_label: SignLabel.NOTE_LIMIT,
+    origin: 'linkedin',
+    retryable: true,
+    signal: 'invite_note_limit',
+    cooldown: 'note_limit',
+  },
+  weeklyLimit: {
+    type: 'weekly_limit',
+    error_label: SignLabel.WEEKLY_LIMIT,
+    origin: 'linkedin',
+    retryable: true,
+    signal: 'weekly_invitation_limit',
+    cooldown: 'weekly_limit',
+  },
+  cannotResend: {
+    type: 'weekly_limit',
+    error_label: SignLabel.WEEKLY_LIMIT,
+    origin: 'linkedin',
+    retryable: true,
+    signal: 'cannot_resend_yet',
+    cooldown: 'weekly_limit',
+  },
   antibot: { type: 'antibot', error_label: SignLabel.BLOCKED_ANTIBOT, origin: 'linkedin', retryable: true, signal: 'http_999', cooldown: 'antibot' },
-  antibotLabel: { type: 'antibot', error_label: SignLabel.BLOCKED_ANTIBOT, origin: 'linkedin', retryable: true, signal: 'antibot_block', cooldown: 'antibot' },
-  challenge: { type: 'challenge', error_label: SignLabel.CHALLENGE, origin: 'linkedin', retryable: false, signal: 'checkpoint_challenge', cooldown: 'challenge' },
+  antibotLabel: {
+    type: 'antibot',
+    error_label: SignLabel.BLOCKED_ANTIBOT,
+    origin: 'linkedin',
+    retryable: true,
+    signal: 'antibot_block',
+    cooldown: 'antibot',
+  },
+  challenge: {
+    type: 'challenge',
+    error_label: SignLabel.CHALLENGE,
+    origin: 'linkedin',
+    retryable: false,
+    signal: 'checkpoint_challenge',
+    cooldown: 'challenge',
+  },
   // Not retryable: LinkedIn lifts a restriction after the owner acts (ID check, accepting the
   // warning); the policy's 48 h is a floor, not a promise that the account works again.
-  restricted: { type: 'restricted', error_label: SignLabel.RESTRICTED, origin: 'linkedin', retryable: false, signal: 'account_restricted', cooldown: 'restricted' },
-  http401: { type: 'auth_expired', error_label: SignLabel.AUTH_EXPIRED, origin: 'linkedin', retryable: false, signal: 'http_401', cooldown: 'auth_expired' },
-  loginRedirect: { type: 'auth_expired', error_label: SignLabel.AUTH_EXPIRED, origin: 'linkedin', retryable: false, signal: 'login_redirect', cooldown: 'auth_expired' },
-  authLabel: { type: 'auth_expired', error_label: SignLabel.AUTH_EXPIRED, origin: 'linkedin', retryable: false, signal: 'session_expired', cooldown: 'auth_expired' },
+  restricted: {
+    type: 'restricted',
+    error_label: SignLabel.RESTRICTED,
+    origin: 'linkedin',
+    retryable: false,
+    signal: 'account_restricted',
+    cooldown: 'restricted',
+  },
+  http401: {
+    type: 'auth_expired',
+    error_label: SignLabel.AUTH_EXPIRED,
+    origin: 'linkedin',
+    retryable: false,
+    signal: 'http_401',
+    cooldown: 'auth_expired',
+  },
+  loginRedirect: {
+    type: 'auth_expired',
+    error_label: SignLabel.AUTH_EXPIRED,
+    origin: 'linkedin',
+    retryable: false,
+    signal: 'login_redirect',
+    cooldown: 'auth_expired',
+  },
+  authLabel: {
+    type: 'auth_expired',
+    error_label: SignLabel.AUTH_EXPIRED,
+    origin: 'linkedin',
+    retryable: false,
+    signal: 'session_expired',
+    cooldown: 'auth_expired',
+  },
   timeout: { type: 'transient', error_label: null, origin: 'network', retryable: true, signal: 'timeout', cooldown: 'none' },
   networkError: { type: 'transient', error_label: null, origin: 'network', retryable: true, signal: 'network_error', cooldown: 'none' },
   serverError: { type: 'transient', error_label: null, origin: 'upstream', retryable: true, signal: 'http_5xx', cooldown: 'none' },
@@ -124,10 +194,7 @@ export function classify(outcome: Outcome, now: Date = new Date()): Classificati
   const status = outcome.status_code;
   const body = readBody(outcome.body);
   const envelope = readEnvelope(body.json);
-  const retryAfter = parseRetryAfter(
-    headerValue(outcome.headers, 'retry-after') ?? envelope?.retryAfter ?? null,
-    now,
-  );
+  const retryAfter = parseRetryAfter(headerValue(outcome.headers, 'retry-after') ?? envelope?.retryAfter ?? null, now);
   const label = normalizeLabel(outcome.error_label) ?? normalizeLabel(envelope?.errorLabel);
   const result = (v: Verdict): Classification => ({
     ...v,
@@ -142,9 +209,7 @@ export function classify(outcome: Outcome, now: Date = new Date()): Classificati
   if (status >= 200 && status <= 299) return result(V.success);
 
   if (label && API_OWN_LABELS.has(label.toUpperCase())) {
-    return status >= 500 && status <= 599
-      ? passLabel({ ...V.serverError, origin: 'api' })
-      : passLabel(clientError('api', 'api_error'));
+    return status >= 500 && status <= 599 ? passLabel({ ...V.serverError, origin: 'api' }) : passLabel(clientError('api', 'api_error'));
   }
 
   const fromLocation = signInLocation(headerValue(outcome.headers, 'location'));
@@ -152,9 +217,7 @@ export function classify(outcome: Outcome, now: Date = new Date()): Classificati
   if (fromLocation === 'auth_expired') return result(V.loginRedirect);
 
   if (status === 429) {
-    const limitType = (headerValue(outcome.headers, 'x-ratelimit-type') ?? envelope?.rateLimitType ?? '')
-      .trim()
-      .toLowerCase();
+    const limitType = (headerValue(outcome.headers, 'x-ratelimit-type') ?? envelope?.rateLimitType ?? '').trim().toLowerCase();
     if (limitType.startsWith('smart-limits/')) return result(V.limitReached);
     if (limitType.startsWith('/') || limitType === 'daily') return result(V.apiRateLimit);
     if (envelope?.message && /^rate limit exceeded\b/i.test(envelope.message)) return result(V.apiRateLimit);

@@ -4,10 +4,7 @@ export const MAX_SCANNED_BODY_CHARS = 16 * 1024;
 type HeaderValue = string | string[] | number | undefined;
 
 /** Header lookup by case-insensitive name; a repeated header counts by its first value. */
-export function headerValue(
-  headers: Record<string, HeaderValue> | undefined,
-  name: string,
-): string | null {
+export function headerValue(headers: Record<string, HeaderValue> | undefined, name: string): string | null {
   if (!headers || typeof headers !== 'object') return null;
   const wanted = name.toLowerCase();
   for (const [key, raw] of Object.entries(headers)) {
@@ -52,9 +49,7 @@ function parseJsonObject(text: string): Record<string, unknown> | null {
   if (!trimmed.startsWith('{')) return null;
   try {
     const parsed: unknown = JSON.parse(trimmed);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     // Truncated at the cap, or not JSON after all: the text scan still sees it.
     return null;
@@ -74,10 +69,7 @@ export function readEnvelope(json: Record<string, unknown> | null): Envelope | n
   const error = json.error;
   if (error && typeof error === 'object' && !Array.isArray(error)) {
     const e = error as Record<string, unknown>;
-    const details =
-      e.details && typeof e.details === 'object' && !Array.isArray(e.details)
-        ? (e.details as Record<string, unknown>)
-        : undefined;
+    const details = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? (e.details as Record<string, unknown>) : undefined;
     return {
       errorLabel: asString(e.error_label) ?? asString(json.error_label),
       message: asString(e.message),

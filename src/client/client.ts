@@ -139,9 +139,13 @@ export class SmartLimitsClient {
   }
 
   async release(identityId: string, action: string, actionId: string): Promise<boolean> {
-    const r = await this.request<{ released: boolean }>('POST', `/v1/identities/${encodeURIComponent(identityId)}/actions/${encodeURIComponent(action)}/release`, {
-      action_id: actionId,
-    });
+    const r = await this.request<{ released: boolean }>(
+      'POST',
+      `/v1/identities/${encodeURIComponent(identityId)}/actions/${encodeURIComponent(action)}/release`,
+      {
+        action_id: actionId,
+      },
+    );
     return r.released;
   }
 
@@ -160,7 +164,12 @@ export class SmartLimitsClient {
    * Guard, run the action, report what LinkedIn answered. When the action throws before LinkedIn
    * was reached (the error has no `statusCode`), the slot is released so it does not count.
    */
-  async run<T extends ActionResult>(identityId: string, action: string, fn: () => Promise<T>, o: Partial<GuardOptions> = {}): Promise<{ guard: GuardResult; result: T; outcome: OutcomeResult | null }> {
+  async run<T extends ActionResult>(
+    identityId: string,
+    action: string,
+    fn: () => Promise<T>,
+    o: Partial<GuardOptions> = {},
+  ): Promise<{ guard: GuardResult; result: T; outcome: OutcomeResult | null }> {
     const actionId = o.actionId ?? `run-${Date.now().toString(36)}-${Math.floor(this.random() * 1e9).toString(36)}`;
     const guard = await this.guard(identityId, action, { ...o, actionId });
     let result: T;

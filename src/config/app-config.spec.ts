@@ -26,7 +26,13 @@ describe('loadConfig', () => {
   it('names every bad setting', () => {
     let err: unknown;
     try {
-      loadConfig({ PORT: 'abc', GUARD_FAIL_MODE: 'sometimes', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x/y', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' });
+      loadConfig({
+        PORT: 'abc',
+        GUARD_FAIL_MODE: 'sometimes',
+        REDIS_URL: 'http://x',
+        DATABASE_URL: 'mysql://x/y',
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe',
+      });
     } catch (e) {
       err = e;
     }

@@ -54,9 +54,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
   }
   const c = parsed.data;
   return new AppConfig({

@@ -58,7 +58,11 @@ export class CooldownMirror {
   }
 
   private async write(ref: IdentityRef, running: CooldownRow[], now: Date): Promise<void> {
-    const state = mirrorState(running, this.catalog.get().limits.map((l) => l.slug), now);
+    const state = mirrorState(
+      running,
+      this.catalog.get().limits.map((l) => l.slug),
+      now,
+    );
     const keys = [this.keys.identityCooldown(ref.workspaceId, ref.identityId)];
     const args = encode(state.identity);
     for (const [slug, entry] of Object.entries(state.limits)) {

@@ -68,7 +68,7 @@ describe('planCooldown', () => {
     expect(plan({ decision: decision({}), isStrike: true, running: [episode] })).toMatchObject({ kind: 'absorbed', into: episode });
   });
 
-  it('…but LinkedIn\'s Retry-After beyond the episode\'s end extends it (same level and reason)', () => {
+  it("…but LinkedIn's Retry-After beyond the episode's end extends it (same level and reason)", () => {
     const episode = running({ endsAt: at(1) });
     const p = plan({ decision: decision({}), isStrike: true, running: [episode], retryAfterSeconds: 5 * 3600 });
     expect(p).toEqual({
@@ -81,7 +81,7 @@ describe('planCooldown', () => {
     });
   });
 
-  it('a strike on another action\'s limits is a new strike', () => {
+  it("a strike on another action's limits is a new strike", () => {
     const other = running({ limits: ['LK_MESSAGES_SENT'] });
     expect(plan({ decision: decision({}), isStrike: true, running: [other] })).toMatchObject({ kind: 'start', countsAsStrike: true, supersedes: [] });
   });

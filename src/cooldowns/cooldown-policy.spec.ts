@@ -1,13 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { type Classification } from '../classification/classifier.js';
 import { classify } from '../classification/classifier.js';
-import {
-  COOLDOWN_POLICY,
-  decideCooldown,
-  INVITE_NOTES_LIMIT,
-  type CooldownHistory,
-  type CooldownInput,
-} from './cooldown-policy.js';
+import { COOLDOWN_POLICY, decideCooldown, INVITE_NOTES_LIMIT, type CooldownHistory, type CooldownInput } from './cooldown-policy.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -55,7 +49,10 @@ function decide(classification: Classification, overrides: Partial<CooldownInput
 
 describe('decideCooldown: one test per row of LIMITS.md', () => {
   it.each([
-    ['internal', classify({ status_code: 429, body: { error: { code: 429, details: { 'X-RateLimit-Type': '/v1/actions' } } }, action_slug: connect }, now)],
+    [
+      'internal',
+      classify({ status_code: 429, body: { error: { code: 429, details: { 'X-RateLimit-Type': '/v1/actions' } } }, action_slug: connect }, now),
+    ],
     ['detected', classify({ status_code: 429, error_label: 'LIMIT_REACHED', action_slug: connect }, now)],
     ['transient (5xx)', classify({ status_code: 503, action_slug: connect }, now)],
     ['transient (timeout)', classify({ status_code: 0, error_label: 'ETIMEDOUT', action_slug: connect }, now)],
@@ -66,7 +63,7 @@ describe('decideCooldown: one test per row of LIMITS.md', () => {
     expect(decide(classification)).toBeNull();
   });
 
-  it('LinkedIn 429, 1st strike → the action\'s limits, 4 h', () => {
+  it("LinkedIn 429, 1st strike → the action's limits, 4 h", () => {
     expect(decide(signs.linkedIn429())).toEqual({
       scope: 'limits',
       limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'],
@@ -80,7 +77,7 @@ describe('decideCooldown: one test per row of LIMITS.md', () => {
     });
   });
 
-  it('LinkedIn 429, 2nd strike → the action\'s limits, 24 h', () => {
+  it("LinkedIn 429, 2nd strike → the action's limits, 24 h", () => {
     const history = { strikes: [{ at: ago(5 * HOUR), action_slug: connect }], cooldowns: [{ started_at: ago(5 * HOUR) }] };
     expect(decide(signs.linkedIn429(), { history })).toEqual({
       scope: 'limits',
@@ -309,8 +306,14 @@ describe('decideCooldown: strike escalation and decay', () => {
     });
   });
 
-  it('other signs report the run\'s strikes but do not escalate', () => {
-    const history = { strikes: [{ at: ago(HOUR), action_slug: connect }, { at: ago(2 * HOUR), action_slug: message }], cooldowns: [] };
+  it("other signs report the run's strikes but do not escalate", () => {
+    const history = {
+      strikes: [
+        { at: ago(HOUR), action_slug: connect },
+        { at: ago(2 * HOUR), action_slug: message },
+      ],
+      cooldowns: [],
+    };
     expect(decide(signs.antibot(), { history, actionSlug: visit })).toMatchObject({
       level: 1,
       strikes: 2,
@@ -341,9 +344,7 @@ describe('decideCooldown: Retry-After floor and jitter', () => {
 
   it('a Retry-After floors the restricted and weekly cooldowns too', () => {
     expect(decide(signs.restricted({ 'Retry-After': String(5 * DAY) }))!.duration_seconds).toBe(5 * DAY);
-    expect(decide(signs.weeklyLimit({ 'Retry-After': String(4 * DAY) }), { weeklyWindowFreesAt: after(2 * DAY) })!.duration_seconds).toBe(
-      4 * DAY,
-    );
+    expect(decide(signs.weeklyLimit({ 'Retry-After': String(4 * DAY) }), { weeklyWindowFreesAt: after(2 * DAY) })!.duration_seconds).toBe(4 * DAY);
   });
 
   it('a Retry-After beyond 30 days is read as 30 days', () => {
@@ -351,10 +352,7 @@ describe('decideCooldown: Retry-After floor and jitter', () => {
   });
 
   it('does not give an end to cooldowns a person clears, whatever the Retry-After', () => {
-    const challenged = classify(
-      { status_code: 302, headers: { Location: '/checkpoint/challenge/x', 'Retry-After': '60' }, action_slug: visit },
-      now,
-    );
+    const challenged = classify({ status_code: 302, headers: { Location: '/checkpoint/challenge/x', 'Retry-After': '60' }, action_slug: visit }, now);
     expect(decide(challenged)).toMatchObject({ duration_seconds: null, ends_at: null });
   });
 
@@ -394,7 +392,7 @@ describe('decideCooldown: Retry-After floor and jitter', () => {
 
   it('stays within [length, length × 1.1] over many draws', () => {
     let seed = 42;
-    const lcg = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const lcg = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 500; i++) {
       const s = decide(signs.restricted(), { random: lcg })!.duration_seconds!;
       expect(s).toBeGreaterThanOrEqual(48 * HOUR);
@@ -423,9 +421,7 @@ describe('decideCooldown: WEEKLY_LIMIT', () => {
   });
 
   it('gets jitter on top like every timed cooldown', () => {
-    expect(decide(signs.weeklyLimit(), { weeklyWindowFreesAt: after(2 * DAY), random: () => 0.5 })!.duration_seconds).toBe(
-      2 * DAY * 1.05,
-    );
+    expect(decide(signs.weeklyLimit(), { weeklyWindowFreesAt: after(2 * DAY), random: () => 0.5 })!.duration_seconds).toBe(2 * DAY * 1.05);
   });
 
   it('"cannot resend yet" is treated the same way', () => {

@@ -179,12 +179,7 @@ export function decideCooldown(input: CooldownInput): CooldownDecision | null {
 
 type Draft = Omit<CooldownDecision, 'ends_at'>;
 
-function identityWide(
-  base: { strikes: number; warmup: WarmupEffect },
-  reason: string,
-  durationSeconds: number | null,
-  atRisk: boolean,
-): Draft {
+function identityWide(base: { strikes: number; warmup: WarmupEffect }, reason: string, durationSeconds: number | null, atRisk: boolean): Draft {
   return { ...base, scope: 'identity', limits: [], reason, level: 1, duration_seconds: durationSeconds, at_risk: atRisk };
 }
 
@@ -196,9 +191,7 @@ function finish(now: Date, draft: Draft): CooldownDecision {
 /** At least the rule's length and LinkedIn's Retry-After, then 0–10 % on top, whole seconds up. */
 function jittered(minimumSeconds: number, retryAfter: number | null, random: () => number): number {
   const honoured =
-    retryAfter !== null && Number.isFinite(retryAfter) && retryAfter > 0
-      ? Math.min(retryAfter, COOLDOWN_POLICY.maxRetryAfterSeconds)
-      : 0;
+    retryAfter !== null && Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, COOLDOWN_POLICY.maxRetryAfterSeconds) : 0;
   const length = Math.max(minimumSeconds, honoured);
   return Math.ceil(length + length * COOLDOWN_POLICY.jitterMaxFraction * unit(random()));
 }

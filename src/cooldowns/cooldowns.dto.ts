@@ -53,7 +53,22 @@ export class ClearResponse {
 }
 
 export class ClassificationResponse {
-  @ApiProperty({ enum: ['success', 'internal', 'detected', 'passive', 'weekly_limit', 'antibot', 'challenge', 'restricted', 'auth_expired', 'transient', 'client_error', 'unknown'] })
+  @ApiProperty({
+    enum: [
+      'success',
+      'internal',
+      'detected',
+      'passive',
+      'weekly_limit',
+      'antibot',
+      'challenge',
+      'restricted',
+      'auth_expired',
+      'transient',
+      'client_error',
+      'unknown',
+    ],
+  })
   type!: string;
   @ApiProperty() status_code!: number;
   @ApiProperty({ nullable: true, type: String }) error_label!: string | null;

@@ -236,11 +236,14 @@ export class CooldownsRepository {
    */
   inFreeIdentityLocks<T>(identityIds: string[], fn: (tx: CooldownTx, locked: string[]) => Promise<T>): Promise<T> {
     return this.ds.transaction(async (m) => {
-      const rows: Row[] = await m.query(
-        `select id from unnest($2::uuid[]) as id where pg_try_advisory_xact_lock($1, hashtext(id::text))`,
-        [ADVISORY_LOCKS.cooldownIdentity, identityIds],
+      const rows: Row[] = await m.query(`select id from unnest($2::uuid[]) as id where pg_try_advisory_xact_lock($1, hashtext(id::text))`, [
+        ADVISORY_LOCKS.cooldownIdentity,
+        identityIds,
+      ]);
+      return fn(
+        new CooldownTx(m),
+        rows.map((r) => r.id as string),
       );
-      return fn(new CooldownTx(m), rows.map((r) => r.id as string));
     });
   }
 
@@ -274,7 +277,13 @@ export class CooldownsRepository {
             order by occurred_at desc, id desc limit $5) e) as errors`,
       [ref.workspaceId, now, since, ref.identityId, errorsLimit],
     );
-    return { identityId: ref.identityId, running: (r.running as Row[]).map(toRow), cooldowns7d: r.cooldowns_7d, flagged7d: r.flagged_7d, errors: r.errors };
+    return {
+      identityId: ref.identityId,
+      running: (r.running as Row[]).map(toRow),
+      cooldowns7d: r.cooldowns_7d,
+      flagged7d: r.flagged_7d,
+      errors: r.errors,
+    };
   }
 
   /** The same risk facts for every identity of a workspace that has any (one query; others have none). */
@@ -288,7 +297,12 @@ export class CooldownsRepository {
        from c group by identity_id`,
       [workspaceId, now, since],
     );
-    return rows.map((r) => ({ identityId: r.identity_id, running: (r.running as Row[]).map(toRow), cooldowns7d: r.cooldowns_7d, flagged7d: r.flagged_7d }));
+    return rows.map((r) => ({
+      identityId: r.identity_id,
+      running: (r.running as Row[]).map(toRow),
+      cooldowns7d: r.cooldowns_7d,
+      flagged7d: r.flagged_7d,
+    }));
   }
 
   /** History of one identity, newest first, keyset-paged on (started_at, id). */

@@ -183,10 +183,7 @@ export class CooldownsService {
   ): Promise<CooldownRow> {
     const row = await tx.insert({ ...next, ...ref, ...origin, startedAt: now });
     const ended = await tx.supersede(supersedes, row.id, now);
-    const events: OutboxEvent[] = [
-      ...ended.map((e) => cooldownEnded(e, now)),
-      cooldownStarted(row, origin.classification, now, origin.extendsId),
-    ];
+    const events: OutboxEvent[] = [...ended.map((e) => cooldownEnded(e, now)), cooldownStarted(row, origin.classification, now, origin.extendsId)];
     if (row.atRisk && !origin.extendsId) events.push(identityAtRisk(row, now));
     await tx.recordEvents(events);
     return row;

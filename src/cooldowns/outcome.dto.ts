@@ -6,7 +6,7 @@ export const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
 const MAX_HEADERS = 100;
 
 function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value) ?? '', 'utf8');
+  return Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), 'utf8');
 }
 
 /** A string or a JSON object/array of at most 16 KiB (UTF-8; objects measured as JSON). */

@@ -6,7 +6,8 @@ import { type FastifyReply } from 'fastify';
 const asset = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url));
 
 /** The page may only load its own script and style and talk to this origin. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The dashboard page: three static files, read once at start. No key is needed to load them; the

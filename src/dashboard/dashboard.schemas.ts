@@ -7,7 +7,12 @@ import { HEALTH_STATUSES } from './health-status.js';
  * always present (null where it says so), so every property is required; a test walks real answers
  * against these, both ways.
  */
-const obj = (properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject => ({ type: 'object', properties, required: Object.keys(properties), ...extra });
+const obj = (properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+  ...extra,
+});
 const str: SchemaObject = { type: 'string' };
 const int: SchemaObject = { type: 'integer' };
 const num: SchemaObject = { type: 'number' };
@@ -131,7 +136,16 @@ export const DASHBOARD_SCHEMA = obj({
       usage: num,
       top_limit: nullable(OVERVIEW_LIMIT, 'the busiest limit; null when nothing is used'),
       limits: { ...arrayOf(OVERVIEW_LIMIT), description: 'limits in use, busiest first' },
-      cooldown: nullable(obj({ reason: str, scope: { type: 'string', enum: ['identity', 'limits'] }, limits: arrayOf(str), level: int, ends_at: nullable(time), at_risk: bool })),
+      cooldown: nullable(
+        obj({
+          reason: str,
+          scope: { type: 'string', enum: ['identity', 'limits'] },
+          limits: arrayOf(str),
+          level: int,
+          ends_at: nullable(time),
+          at_risk: bool,
+        }),
+      ),
       warmup_day: nullable(int),
       warmup_factor: num,
     }),

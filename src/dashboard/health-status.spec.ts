@@ -2,14 +2,36 @@ import { describe, expect, it } from '@jest/globals';
 import { decideHealth, type HealthFacts, idOfSortKey, riskSortKey, statusSortKey } from './health-status.js';
 import { lexRange } from './overview-snapshot.service.js';
 
-const calm: HealthFacts = { limits: [{ slug: 'LK_PROFILE_VISITS', consumed: 1, max: 50 }], running: [], cooldowns7d: 0, flagged7d: false, warmingUp: false };
-const cd = (reason: string, extra: Partial<HealthFacts['running'][number]> = {}) => ({ reason, scope: 'identity' as const, limits: [], atRisk: false, endsAt: new Date(1), ...extra });
+const calm: HealthFacts = {
+  limits: [{ slug: 'LK_PROFILE_VISITS', consumed: 1, max: 50 }],
+  running: [],
+  cooldowns7d: 0,
+  flagged7d: false,
+  warmingUp: false,
+};
+const cd = (reason: string, extra: Partial<HealthFacts['running'][number]> = {}) => ({
+  reason,
+  scope: 'identity' as const,
+  limits: [],
+  atRisk: false,
+  endsAt: new Date(1),
+  ...extra,
+});
 
 describe('decideHealth', () => {
   it.each<[string, Partial<HealthFacts>, string]>([
     ['nothing wrong', {}, 'healthy'],
     ['79 % is not a warning', { limits: [{ slug: 'A', consumed: 79, max: 100 }] }, 'healthy'],
-    ['80 % of any limit', { limits: [{ slug: 'A', consumed: 1, max: 100 }, { slug: 'B', consumed: 8, max: 10 }] }, 'warning'],
+    [
+      '80 % of any limit',
+      {
+        limits: [
+          { slug: 'A', consumed: 1, max: 100 },
+          { slug: 'B', consumed: 8, max: 10 },
+        ],
+      },
+      'warning',
+    ],
     ['over the limit (threshold lowered)', { limits: [{ slug: 'A', consumed: 12, max: 10 }] }, 'warning'],
     ['a limit of 0 is never used up', { limits: [{ slug: 'LK_INMAILS_SENT', consumed: 0, max: 0 }] }, 'healthy'],
     ['ramp below full speed', { warmingUp: true }, 'warming_up'],
@@ -31,7 +53,10 @@ describe('decideHealth', () => {
   it('says why, most serious first, and the highest usage', () => {
     const v = decideHealth({
       ...calm,
-      limits: [{ slug: 'A', consumed: 9, max: 10 }, { slug: 'B', consumed: 19, max: 20 }],
+      limits: [
+        { slug: 'A', consumed: 9, max: 10 },
+        { slug: 'B', consumed: 19, max: 20 },
+      ],
       running: [cd('STATUS_429_STRIKE_2', { scope: 'limits', limits: ['C'] })],
       cooldowns7d: 3,
       warmingUp: true,

@@ -64,12 +64,11 @@ export function decideHealth(f: HealthFacts): HealthVerdict {
   const reasons: string[] = [];
   const restricting = f.running.filter((c) => RESTRICTING_REASONS.has(c.reason));
   const atRisk = f.cooldowns7d >= AT_RISK_COOLDOWNS || f.flagged7d || f.running.some((c) => c.atRisk);
-  const hot = f.limits
-    .filter((l) => l.max > 0 && usageOf(l) >= WARNING_USAGE)
-    .sort((a, b) => usageOf(b) - usageOf(a));
+  const hot = f.limits.filter((l) => l.max > 0 && usageOf(l) >= WARNING_USAGE).sort((a, b) => usageOf(b) - usageOf(a));
   const usage = f.limits.reduce((m, l) => Math.max(m, usageOf(l)), 0);
 
-  for (const c of restricting) reasons.push(c.reason === 'CHALLENGE' ? 'LinkedIn asks for a checkpoint/challenge: a person must clear it' : 'LinkedIn restricted the account');
+  for (const c of restricting)
+    reasons.push(c.reason === 'CHALLENGE' ? 'LinkedIn asks for a checkpoint/challenge: a person must clear it' : 'LinkedIn restricted the account');
   if (atRisk) {
     if (f.cooldowns7d >= AT_RISK_COOLDOWNS) reasons.push(`${f.cooldowns7d} cooldowns in the last 7 days`);
     else reasons.push('repeated LinkedIn pushback (escalated cooldown in the last 7 days)');

@@ -88,7 +88,10 @@ export function warmupView(identity: IdentityEntity, catalog: Catalog, now: Date
     },
     catalog.warmup,
   );
-  const frozen = identity.warmupFrozenFrom && identity.warmupFrozenFrom.getTime() <= now.getTime() && (!identity.warmupFrozenUntil || identity.warmupFrozenUntil.getTime() > now.getTime());
+  const frozen =
+    identity.warmupFrozenFrom &&
+    identity.warmupFrozenFrom.getTime() <= now.getTime() &&
+    (!identity.warmupFrozenUntil || identity.warmupFrozenUntil.getTime() > now.getTime());
   return {
     warmup_mode: identity.warmup,
     warmup_day: w.day,
@@ -110,8 +113,7 @@ export function summarizeIdentity(
 ): IdentitySummary {
   const now = new Date(windows.nowMs);
   const running = risk.running;
-  const blocking = (slug: string) =>
-    mainCooldown(running.filter((c) => c.scope === 'identity' || c.limits.includes(slug)));
+  const blocking = (slug: string) => mainCooldown(running.filter((c) => c.scope === 'identity' || c.limits.includes(slug)));
   const limits: LimitHealth[] = windows.limits.map((s) => {
     const cd = blocking(s.limit.slug);
     return {

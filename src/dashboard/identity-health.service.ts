@@ -65,7 +65,9 @@ export class IdentityHealthService {
     const n = spanS / bucketS;
     if (!Number.isInteger(n) || n > MAX_ACTIVITY_BUCKETS) {
       throw ApiError.badRequest('Invalid query', {
-        bucket: [`${bucket} buckets over ${window} make ${Math.ceil(n)} bars; at most ${MAX_ACTIVITY_BUCKETS}, and the bucket must divide the window`],
+        bucket: [
+          `${bucket} buckets over ${window} make ${Math.ceil(n)} bars; at most ${MAX_ACTIVITY_BUCKETS}, and the bucket must divide the window`,
+        ],
       });
     }
     const identity = await this.identities.getCached(workspaceId, identityId);
@@ -73,7 +75,14 @@ export class IdentityHealthService {
     const keys = limits.map((l) => this.keys.window(workspaceId, identityId, l.slug));
     let reply: number[];
     try {
-      reply = await this.redis.slActivity(keys.length, ...keys, this.clock.scriptNowMs() ?? '', spanS * 1000, bucketS * 1000, ...limits.map((l) => l.window_seconds * 1000));
+      reply = await this.redis.slActivity(
+        keys.length,
+        ...keys,
+        this.clock.scriptNowMs() ?? '',
+        spanS * 1000,
+        bucketS * 1000,
+        ...limits.map((l) => l.window_seconds * 1000),
+      );
     } catch (e) {
       if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
       throw e;

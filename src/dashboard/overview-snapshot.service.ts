@@ -114,7 +114,16 @@ export class OverviewSnapshotService {
 
   private async build(workspaceId: string, token: string): Promise<void> {
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
-    const keys = [k(`build:${token}:order`), k(`build:${token}:by-status`), k(`build:${token}:rows`), k('order'), k('by-status'), k('rows'), k('meta'), k('lock')];
+    const keys = [
+      k(`build:${token}:order`),
+      k(`build:${token}:by-status`),
+      k(`build:${token}:rows`),
+      k('order'),
+      k('by-status'),
+      k('rows'),
+      k('meta'),
+      k('lock'),
+    ];
     try {
       const builtAt = this.clock.now().getTime();
       const catalog = this.catalog.get();
@@ -151,7 +160,11 @@ export class OverviewSnapshotService {
             .exec(),
         );
       }
-      const meta: SnapshotMeta = { built_at: builtAt, counts, workspace: { id: workspace.id, name: workspace.name, monthly_credits: workspace.monthlyCredits } };
+      const meta: SnapshotMeta = {
+        built_at: builtAt,
+        counts,
+        workspace: { id: workspace.id, name: workspace.name, monthly_credits: workspace.monthlyCredits },
+      };
       const published = await this.redisCall(() => this.redis.slDashCommit(...keys, 'commit', token, JSON.stringify(meta), SNAPSHOT_TTL_MS));
       // A newer builder took the lapsed lock over; its snapshot stands.
       if (!published) this.logger.warn(`dashboard snapshot of ${workspaceId} took longer than its ${LOCK_MS} ms lock; discarded`);
@@ -202,14 +215,20 @@ export class OverviewSnapshotService {
     }));
   }
 
-  private async read(workspaceId: string, after: string | null, status: HealthStatus | undefined, limit: number): Promise<{ meta: SnapshotMeta | null; rows: OverviewRow[]; nextCursor: string | null }> {
+  private async read(
+    workspaceId: string,
+    after: string | null,
+    status: HealthStatus | undefined,
+    limit: number,
+  ): Promise<{ meta: SnapshotMeta | null; rows: OverviewRow[]; nextCursor: string | null }> {
     const { min, max } = lexRange(after, status);
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
     const reply = await this.redisCall(() => this.redis.slDashPage(k('meta'), k(status ? 'by-status' : 'order'), k('rows'), min, max, limit + 1));
     if (!reply[0]) return { meta: null, rows: [], nextCursor: null };
     const meta = JSON.parse(reply[0]) as SnapshotMeta;
     const entries: { key: string; row: OverviewRow | null }[] = [];
-    for (let i = 1; i + 1 < reply.length; i += 2) entries.push({ key: String(reply[i]), row: reply[i + 1] ? (JSON.parse(String(reply[i + 1])) as OverviewRow) : null });
+    for (let i = 1; i + 1 < reply.length; i += 2)
+      entries.push({ key: String(reply[i]), row: reply[i + 1] ? (JSON.parse(String(reply[i + 1])) as OverviewRow) : null });
     const shown = entries.slice(0, limit);
     return {
       meta,

@@ -33,8 +33,14 @@ export class HealthController {
   @ApiErrors(503)
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const [redis, database] = await Promise.all([
-      within(this.redis.ping(), 1000).then(() => 'up', (e: Error) => `down: ${e.message}`),
-      within(this.ds.query('select 1'), 1000).then(() => 'up', (e: Error) => `down: ${e.message}`),
+      within(this.redis.ping(), 1000).then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
+      within(this.ds.query('select 1'), 1000).then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
     ]);
     const checks = { redis, database };
     if (redis === 'up' && database === 'up') {

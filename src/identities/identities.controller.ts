@@ -3,13 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import {
-  CreateIdentityDto,
-  IdentityPage,
-  IdentityResponse,
-  ListIdentitiesQuery,
-  UpdateIdentityDto,
-} from './identities.dto.js';
+import { CreateIdentityDto, IdentityPage, IdentityResponse, ListIdentitiesQuery, UpdateIdentityDto } from './identities.dto.js';
 import { IdentitiesService, toIdentityResponse } from './identities.service.js';
 
 @ApiTags('identities')

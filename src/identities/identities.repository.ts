@@ -32,11 +32,7 @@ export class IdentitiesRepository {
 
   /** Keyset paging on id: stable under inserts and deletes, no OFFSET scans. */
   async page(workspaceId: string, f: IdentityListFilter): Promise<IdentityEntity[]> {
-    const q = this.repo
-      .createQueryBuilder('i')
-      .where('i.workspace_id = :workspaceId', { workspaceId })
-      .orderBy('i.id', 'ASC')
-      .limit(f.limit);
+    const q = this.repo.createQueryBuilder('i').where('i.workspace_id = :workspaceId', { workspaceId }).orderBy('i.id', 'ASC').limit(f.limit);
     if (f.mode) q.andWhere('i.mode = :mode', { mode: f.mode });
     if (f.status) q.andWhere('i.status = :status', { status: f.status });
     if (f.afterId) q.andWhere('i.id > :afterId', { afterId: f.afterId });

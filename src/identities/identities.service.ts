@@ -146,10 +146,7 @@ export class IdentitiesService implements OnModuleInit {
     return identity;
   }
 
-  async list(
-    workspaceId: string,
-    q: { limit?: number; cursor?: string; mode?: IdentityMode; status?: IdentityStatus },
-  ): Promise<IdentityPage> {
+  async list(workspaceId: string, q: { limit?: number; cursor?: string; mode?: IdentityMode; status?: IdentityStatus }): Promise<IdentityPage> {
     const limit = q.limit ?? 50;
     const afterId = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.repo.page(workspaceId, { mode: q.mode, status: q.status, afterId, limit: limit + 1 });

@@ -147,7 +147,13 @@ export class DeliveriesRepository {
    * Writes a test event to the outbox, already dispatched, with its one delivery: it goes to this
    * subscription only, never through the fan-out.
    */
-  async enqueueTestEvent(workspaceId: string, subscriptionId: string, data: Record<string, unknown>, type: string, now: Date): Promise<{ eventId: string; deliveryId: string }> {
+  async enqueueTestEvent(
+    workspaceId: string,
+    subscriptionId: string,
+    data: Record<string, unknown>,
+    type: string,
+    now: Date,
+  ): Promise<{ eventId: string; deliveryId: string }> {
     const [row] = await this.ds.query(
       `with event as (
          insert into outbox_events (workspace_id, type, identity_id, payload, created_at, dispatched_at)

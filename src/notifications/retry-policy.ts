@@ -28,7 +28,13 @@ export function backoffMs(policy: RetryPolicy, failures: number): number {
  * delivery is failed. The last retry is made at the horizon itself, so a receiver back just before
  * it still gets the event.
  */
-export function nextAttemptAt(policy: RetryPolicy, failures: number, firstAttemptAt: Date, now: Date, random: () => number = Math.random): Date | null {
+export function nextAttemptAt(
+  policy: RetryPolicy,
+  failures: number,
+  firstAttemptAt: Date,
+  now: Date,
+  random: () => number = Math.random,
+): Date | null {
   const deadline = firstAttemptAt.getTime() + policy.horizonMs;
   if (now.getTime() >= deadline) return null;
   const delay = backoffMs(policy, failures);

@@ -41,7 +41,17 @@ describe('webhook signature', () => {
   });
 
   it('refuses malformed headers without throwing', () => {
-    for (const h of [undefined, null, '', 't=', `v1=${'a'.repeat(64)}`, `t=${T}`, `t=abc,v1=${'a'.repeat(64)}`, `t=${T},v1=xyz`, `t=${T},v1=${'a'.repeat(63)}`]) {
+    for (const h of [
+      undefined,
+      null,
+      '',
+      't=',
+      `v1=${'a'.repeat(64)}`,
+      `t=${T}`,
+      `t=abc,v1=${'a'.repeat(64)}`,
+      `t=${T},v1=xyz`,
+      `t=${T},v1=${'a'.repeat(63)}`,
+    ]) {
       expect(verifySignature(SECRET, h as string, BODY, { now: NOW })).toBe(false);
     }
     expect(verifySignature('', signPayload('', BODY, T), BODY, { now: NOW })).toBe(false);

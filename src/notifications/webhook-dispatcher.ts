@@ -76,7 +76,12 @@ export class WebhookDispatcher {
     while (!this.stopping) {
       const now = this.clock.now();
       const fanned = await this.deliveries.fanOutEvents(now, this.options.fanOutBatchSize);
-      const claimed = await this.deliveries.claimDueDeliveries(now, new Date(now.getTime() + this.options.leaseMs), randomUUID(), this.options.batchSize);
+      const claimed = await this.deliveries.claimDueDeliveries(
+        now,
+        new Date(now.getTime() + this.options.leaseMs),
+        randomUUID(),
+        this.options.batchSize,
+      );
       if (!claimed.length && !fanned) break;
       // One claim holds at most one delivery per identity and subscription, so these may go in parallel.
       await Promise.all(claimed.map((d) => this.attempt(d)));
@@ -112,7 +117,16 @@ export class WebhookDispatcher {
     }
     await this.deliveries.recordAttempt(d, { attemptedAt, statusCode: result.statusCode, latencyMs, error: result.error, outcome });
     // Ids only: the URL may carry a token of the receiver's, and the secret never leaves the claim.
-    const entry = { webhookId: d.subscriptionId, deliveryId: d.id, eventId: d.eventId, eventType: d.eventType, attempt: d.attempt, statusCode: result.statusCode, latencyMs, outcome: outcome.status };
+    const entry = {
+      webhookId: d.subscriptionId,
+      deliveryId: d.id,
+      eventId: d.eventId,
+      eventType: d.eventType,
+      attempt: d.attempt,
+      statusCode: result.statusCode,
+      latencyMs,
+      outcome: outcome.status,
+    };
     if (outcome.status === 'failed') this.logger.warn({ ...entry, error: result.error }, 'webhook delivery failed for good');
     else if (outcome.status === 'pending') this.logger.log({ ...entry, error: result.error }, 'webhook attempt failed; will retry');
     else this.logger.debug(entry, 'webhook delivered');

@@ -33,7 +33,11 @@ export async function checkWebhookTarget(raw: string, opts: { allowPrivate: bool
   }
   const blocked = addresses.find((a) => !isPublicAddress(a));
   if (blocked) {
-    return { ok: false, reason: 'private', message: `url must not point to a loopback, private, link-local or multicast address (${parsed.host} → ${blocked})` };
+    return {
+      ok: false,
+      reason: 'private',
+      message: `url must not point to a loopback, private, link-local or multicast address (${parsed.host} → ${blocked})`,
+    };
   }
   return { ok: true, url: parsed.url };
 }

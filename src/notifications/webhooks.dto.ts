@@ -5,7 +5,8 @@ import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 
 export class CreateWebhookDto {
   @ApiProperty({
-    description: 'http(s) URL receiving a POST per event. Loopback, private, link-local, unique-local and multicast targets (also after DNS resolution) are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true.',
+    description:
+      'http(s) URL receiving a POST per event. Loopback, private, link-local, unique-local and multicast targets (also after DNS resolution) are refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true.',
     example: 'https://hooks.example.com/smart-limits',
     maxLength: 2048,
   })
@@ -31,7 +32,8 @@ export class WebhookResponse {
 
 export class CreatedWebhookResponse extends WebhookResponse {
   @ApiProperty({
-    description: 'Signing secret, shown only in this response: store it now. Verify SmartLimits-Signature with it (verifySignature of smart-limits/client).',
+    description:
+      'Signing secret, shown only in this response: store it now. Verify SmartLimits-Signature with it (verifySignature of smart-limits/client).',
     example: 'whsec_3q2-7wAbCdEf…',
   })
   secret!: string;
@@ -65,7 +67,11 @@ export class ListDeliveriesQuery {
 export class DeliveryAttemptResponse {
   @ApiProperty({ description: '1 for the first attempt' }) attempt!: number;
   @ApiProperty({ format: 'date-time' }) attempted_at!: string;
-  @ApiProperty({ nullable: true, type: Number, description: "The receiver's HTTP status; null when no answer (refused target, timeout, connection error)" })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "The receiver's HTTP status; null when no answer (refused target, timeout, connection error)",
+  })
   status_code!: number | null;
   @ApiProperty({ description: 'Milliseconds from sending to the answer (or the failure)' }) latency_ms!: number;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;

@@ -43,10 +43,9 @@ export class WebhooksRepository {
   }
 
   async listInWorkspace(workspaceId: string): Promise<WebhookSubscription[]> {
-    const rows: Row[] = await this.ds.query(
-      `select ${COLUMNS} from webhook_subscriptions where workspace_id = $1 order by created_at, id`,
-      [workspaceId],
-    );
+    const rows: Row[] = await this.ds.query(`select ${COLUMNS} from webhook_subscriptions where workspace_id = $1 order by created_at, id`, [
+      workspaceId,
+    ]);
     return rows.map(toSubscription);
   }
 

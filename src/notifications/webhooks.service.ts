@@ -7,7 +7,14 @@ import { DeliveriesRepository, type DeliveryView } from './deliveries.repository
 import { DISPATCH_OPTIONS, type DispatchOptions } from './webhook-dispatcher.js';
 import { TEST_EVENT_TYPE } from './webhook-events.js';
 import { checkWebhookTarget } from './webhook-target.js';
-import { type CreatedWebhookResponse, type CreateWebhookDto, type DeliveryPage, type DeliveryResponse, type TestEventResponse, type WebhookResponse } from './webhooks.dto.js';
+import {
+  type CreatedWebhookResponse,
+  type CreateWebhookDto,
+  type DeliveryPage,
+  type DeliveryResponse,
+  type TestEventResponse,
+  type WebhookResponse,
+} from './webhooks.dto.js';
 import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
 
 /** Enough for every integration a workspace runs; bounds the fan-out work of one event. */

@@ -28,7 +28,11 @@ export class AutoGuardService {
     private readonly reader: WindowReader,
   ) {}
 
-  async pick(ws: string, actionSlug: string, dto: AutoGuardDto): Promise<{ response: GuardResponse; tightest: GuardLimitState | null; outcome?: GuardOutcome }> {
+  async pick(
+    ws: string,
+    actionSlug: string,
+    dto: AutoGuardDto,
+  ): Promise<{ response: GuardResponse; tightest: GuardLimitState | null; outcome?: GuardOutcome }> {
     const action = this.guard.resolveAction(actionSlug);
     const cost = dto.cost ?? 1;
     let pool: IdentityEntity[];

@@ -18,7 +18,8 @@ function apiHeadersOnly(h: Record<string, string>): Record<string, string> {
 
 const REFUSALS = {
   status: 429,
-  description: 'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it)',
+  description:
+    'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it)',
   schema: ERROR_ENVELOPE_SCHEMA,
 };
 
@@ -103,7 +104,11 @@ export class GuardController {
   @ApiOperation({ summary: "An action's limits for an identity (Edges shape)" })
   @ApiOkResponse({ type: EdgesLimitsResponse })
   @ApiErrors(401, 403, 404, 503)
-  actionLimits(@WorkspaceId() ws: string, @Param('identityId') identityId: string, @Param('actionSlug') actionSlug: string): Promise<EdgesLimitsResponse> {
+  actionLimits(
+    @WorkspaceId() ws: string,
+    @Param('identityId') identityId: string,
+    @Param('actionSlug') actionSlug: string,
+  ): Promise<EdgesLimitsResponse> {
     return this.reads.forAction(ws, identityId, actionSlug);
   }
 

@@ -14,7 +14,10 @@ export class GuardDto {
   @Max(10000)
   cost?: number;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Backfill of an action already done (not in the future, not older than the longest window)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Backfill of an action already done (not in the future, not older than the longest window)',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   occurred_at?: string;

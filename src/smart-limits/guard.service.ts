@@ -81,12 +81,12 @@ export class GuardService implements OnModuleInit {
     const action = this.catalog.action(slug);
     if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
     if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
-      throw new ApiError(
-        403,
-        SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED,
-        `A ${identity.accountType} account cannot perform ${slug}`,
-        { identity_id: identity.id, action: slug, account_type: identity.accountType, account_types: action.account_types },
-      );
+      throw new ApiError(403, SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED, `A ${identity.accountType} account cannot perform ${slug}`, {
+        identity_id: identity.id,
+        action: slug,
+        account_type: identity.accountType,
+        account_types: action.account_types,
+      });
     }
     return action;
   }
@@ -125,14 +125,7 @@ export class GuardService implements OnModuleInit {
     const ws = req.workspaceId;
     const id = identity.id;
     const keys = [this.keys.identityCooldown(ws, id)];
-    const args: (string | number)[] = [
-      this.clock.scriptNowMs() ?? '',
-      actionMember(req.actionId),
-      req.cost,
-      mode,
-      occurredMs,
-      plan.length,
-    ];
+    const args: (string | number)[] = [this.clock.scriptNowMs() ?? '', actionMember(req.actionId), req.cost, mode, occurredMs, plan.length];
     for (const l of plan) {
       keys.push(this.keys.window(ws, id, l.slug), this.keys.limitCooldown(ws, id, l.slug));
       args.push(l.max, l.windowMs);

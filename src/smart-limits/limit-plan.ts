@@ -29,7 +29,13 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       catalog.warmup,
     );
     const max = effectiveThreshold(
-      { limit, accountType: identity.accountType, level: identity.level, warmup: { factor: w.factor }, override: typeof override === 'number' ? override : undefined },
+      {
+        limit,
+        accountType: identity.accountType,
+        level: identity.level,
+        warmup: { factor: w.factor },
+        override: typeof override === 'number' ? override : undefined,
+      },
       catalog,
     );
     return {

@@ -24,7 +24,7 @@ describe('effectiveLimits: the higher of the two systems per endpoint group', ()
     });
   });
 
-  it('Trial with 51 engagement identities: /v1/identities and /v1/workspaces become the engagement tier\'s', () => {
+  it("Trial with 51 engagement identities: /v1/identities and /v1/workspaces become the engagement tier's", () => {
     const e = eff(1_000, 51);
     expect(e.engagement_tier).toBe('51–200');
     expect(e.groups['/v1/identities']).toEqual({ per_second: null, per_minute: 300, source: 'engagement' });
@@ -73,7 +73,7 @@ describe('effectiveLimits: the higher of the two systems per endpoint group', ()
     expect(eff(30_000_000, 6_000).concurrent_runs).toEqual({ value: 20, source: 'engagement' });
   });
 
-  it('/v1/runs/outputs is always the plan\'s: the engagement table has no such column', () => {
+  it("/v1/runs/outputs is always the plan's: the engagement table has no such column", () => {
     for (const n of [1, 5_000, 10_000, 20_000]) expect(eff(1_000, n).groups['/v1/runs/outputs'].source).toBe('plan');
   });
 
@@ -88,7 +88,8 @@ describe('effectiveLimits: the higher of the two systems per endpoint group', ()
       for (const n of counts) {
         const e = eff(plan.min_credits, n);
         expect(e.plan_tier).toBe(plan.name);
-        const engagement = ENGAGEMENT_TIERS.find((t) => n >= t.min_identities && n <= t.max_identities) ?? (n > 10_000 ? ENGAGEMENT_TIERS.at(-1)! : null);
+        const engagement =
+          ENGAGEMENT_TIERS.find((t) => n >= t.min_identities && n <= t.max_identities) ?? (n > 10_000 ? ENGAGEMENT_TIERS.at(-1)! : null);
         for (const g of ENDPOINT_GROUPS) {
           const got = e.groups[g];
           expect(got.per_minute).toBeGreaterThanOrEqual(plan.limits[g].per_minute);
@@ -124,16 +125,33 @@ describe('effectiveLimits: custom limits replace what they name', () => {
 
   it('one figure of a group keeps the other from the tiers', () => {
     expect(eff(1_000, 0, { '/v1/actions': { per_minute: 300 } }).groups['/v1/actions']).toEqual({ per_second: 1, per_minute: 300, source: 'custom' });
-    expect(eff(1_000, 0, { '/v1/workspaces': { per_second: 2 } }).groups['/v1/workspaces']).toEqual({ per_second: 2, per_minute: 5, source: 'custom' });
-    expect(eff(1_000, 51, { '/v1/workspaces': { per_second: 2 } }).groups['/v1/workspaces']).toEqual({ per_second: 2, per_minute: 30, source: 'custom' });
+    expect(eff(1_000, 0, { '/v1/workspaces': { per_second: 2 } }).groups['/v1/workspaces']).toEqual({
+      per_second: 2,
+      per_minute: 5,
+      source: 'custom',
+    });
+    expect(eff(1_000, 51, { '/v1/workspaces': { per_second: 2 } }).groups['/v1/workspaces']).toEqual({
+      per_second: 2,
+      per_minute: 30,
+      source: 'custom',
+    });
   });
 
   it('per_second null removes the per-second limit', () => {
-    expect(eff(1_000, 0, { '/v1/actions': { per_second: null } }).groups['/v1/actions']).toEqual({ per_second: null, per_minute: 60, source: 'custom' });
+    expect(eff(1_000, 0, { '/v1/actions': { per_second: null } }).groups['/v1/actions']).toEqual({
+      per_second: null,
+      per_minute: 60,
+      source: 'custom',
+    });
   });
 
   it('may be lower than the tier (negotiated, not a floor)', () => {
-    const e = eff(30_000_000, 6_000, { '/v1/actions': { per_second: 1, per_minute: 1 }, concurrent_runs: 1, batches_per_run: 1, daily_api_limit: 10 });
+    const e = eff(30_000_000, 6_000, {
+      '/v1/actions': { per_second: 1, per_minute: 1 },
+      concurrent_runs: 1,
+      batches_per_run: 1,
+      daily_api_limit: 10,
+    });
     expect(e.groups['/v1/actions']).toEqual({ per_second: 1, per_minute: 1, source: 'custom' });
     expect(e.concurrent_runs).toEqual({ value: 1, source: 'custom' });
     expect(e.batches_per_run).toEqual({ value: 1, source: 'custom' });

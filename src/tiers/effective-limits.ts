@@ -73,7 +73,8 @@ export function effectiveLimits(input: EffectiveLimitsInput): EffectiveLimits;
 /** Positional form, kept for existing callers. */
 export function effectiveLimits(monthlyCredits: number, engagementIdentities: number, customLimits?: CustomLimits | null): EffectiveLimits;
 export function effectiveLimits(a: EffectiveLimitsInput | number, b?: number, c?: CustomLimits | null): EffectiveLimits {
-  const { monthlyCredits, engagementIdentities, customLimits } = typeof a === 'number' ? { monthlyCredits: a, engagementIdentities: b ?? 0, customLimits: c } : a;
+  const { monthlyCredits, engagementIdentities, customLimits } =
+    typeof a === 'number' ? { monthlyCredits: a, engagementIdentities: b ?? 0, customLimits: c } : a;
   const plan = planTierFor(monthlyCredits);
   const engagement = engagementTierFor(engagementIdentities);
   const groups = {} as Record<EndpointGroup, EffectiveRate>;
@@ -118,8 +119,9 @@ export const TIER_RULES = {
   engagement_tier: 'none for 0 engagement identities; above 10,000 stays on the 5,001–10,000 row',
   per_second_null: 'no per-second limit: the seed\'s "< 1", or no per-second figure; the per-minute limit applies alone',
   per_second_fraction: 'a burst of ceil(per_second) requests (at least 1), refilled no slower than per_minute / 60',
-  plan_daily_api_limit: 'the seed\'s estimated daily capacity of /v1/actions for the plan',
-  higher_of_two: 'per endpoint group the row with the larger per_minute applies (ties: plan), keeping the larger per_second where both rows give one; runs, batches and daily limit: the larger value',
+  plan_daily_api_limit: "the seed's estimated daily capacity of /v1/actions for the plan",
+  higher_of_two:
+    'per endpoint group the row with the larger per_minute applies (ties: plan), keeping the larger per_second where both rows give one; runs, batches and daily limit: the larger value',
   custom: 'custom limits negotiated for a workspace replace what they name',
 } as const;
 

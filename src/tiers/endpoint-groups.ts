@@ -30,7 +30,10 @@ const WORKSPACE_HEADS = new Set(['workspace', 'webhooks', 'dashboard', 'tiers', 
  */
 export function endpointGroupFor(method: string, path: string): EndpointGroup | null {
   if (method.toUpperCase() === 'OPTIONS') return null;
-  const segments = path.split(/[?#]/, 1)[0].split('/').filter((s) => s !== '');
+  const segments = path
+    .split(/[?#]/, 1)[0]
+    .split('/')
+    .filter((s) => s !== '');
   if (segments[0] !== 'v1' || segments.length < 2) return null;
   const [, head, ...rest] = segments;
   switch (head) {

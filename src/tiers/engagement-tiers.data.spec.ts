@@ -5,10 +5,16 @@ describe('engagement tiers (seed table, row for row)', () => {
   it('holds every cell, in the seed column order', () => {
     expect(
       ENGAGEMENT_TIERS.map((t) => [
-        t.name, t.min_identities, t.max_identities,
-        t.limits['/v1/actions'].per_minute, t.limits['/v1/actions'].per_second,
-        t.limits['/v1/identities'].per_minute, t.limits['/v1/workspaces'].per_minute,
-        t.concurrent_runs, t.daily_api_limit, t.batches_per_run,
+        t.name,
+        t.min_identities,
+        t.max_identities,
+        t.limits['/v1/actions'].per_minute,
+        t.limits['/v1/actions'].per_second,
+        t.limits['/v1/identities'].per_minute,
+        t.limits['/v1/workspaces'].per_minute,
+        t.concurrent_runs,
+        t.daily_api_limit,
+        t.batches_per_run,
       ]),
     ).toEqual([
       ['1–50', 1, 50, 25, 0.4, 100, 10, 2, 720_000, 2],

@@ -10,12 +10,19 @@ const cells = (name: PlanTierName) => {
   const t = row(name);
   const l = t.limits;
   return [
-    t.min_credits, t.max_credits,
-    l['/v1/actions'].per_second, l['/v1/actions'].per_minute,
-    l['/v1/identities'].per_second, l['/v1/identities'].per_minute,
-    l['/v1/workspaces'].per_second, l['/v1/workspaces'].per_minute,
-    l['/v1/runs/outputs'].per_second, l['/v1/runs/outputs'].per_minute,
-    t.concurrent_runs, t.batches_per_run, t.daily_api_limit,
+    t.min_credits,
+    t.max_credits,
+    l['/v1/actions'].per_second,
+    l['/v1/actions'].per_minute,
+    l['/v1/identities'].per_second,
+    l['/v1/identities'].per_minute,
+    l['/v1/workspaces'].per_second,
+    l['/v1/workspaces'].per_minute,
+    l['/v1/runs/outputs'].per_second,
+    l['/v1/runs/outputs'].per_minute,
+    t.concurrent_runs,
+    t.batches_per_run,
+    t.daily_api_limit,
   ];
 };
 

@@ -83,7 +83,8 @@ describe('workspace API limits', () => {
     const ws = await createWorkspace(t, { monthly_credits: 1000 });
     const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1000 } });
     await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { '/v1/actions': { per_second: 3, per_minute: 5 } } });
-    const guard = (id: string) => t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, { key: ws.api_key, body: { action_id: id } });
+    const guard = (id: string) =>
+      t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, { key: ws.api_key, body: { action_id: id } });
     for (let n = 0; n < 3; n++) {
       const r = await guard(`p${n}`);
       expect(r.status).toBe(200);
@@ -111,7 +112,9 @@ describe('workspace API limits', () => {
   it('the daily limit is a sliding counter named "daily"', async () => {
     clock.set(T0);
     const ws = await createWorkspace(t, { monthly_credits: 1000 });
-    await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { daily_api_limit: 4, '/v1/workspaces': { per_minute: 1000, per_second: 1000 } } });
+    await t.admin('PATCH', `/v1/workspaces/${ws.id}`, {
+      custom_limits: { daily_api_limit: 4, '/v1/workspaces': { per_minute: 1000, per_second: 1000 } },
+    });
     for (let n = 0; n < 4; n++) expect((await t.request('GET', '/v1/tiers', { key: ws.api_key })).status).toBe(200);
     const r = await t.request('GET', '/v1/tiers', { key: ws.api_key });
     expect(r.status).toBe(429);
@@ -144,10 +147,14 @@ describe('workspace API limits', () => {
   it('records quota.warning once a day when a workspace passes 80 % of its daily limit', async () => {
     clock.set(T0 + 3 * 86_400_000);
     const ws = await createWorkspace(t, { monthly_credits: 1000 });
-    await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { daily_api_limit: 10, '/v1/workspaces': { per_minute: 1000, per_second: 1000 } } });
+    await t.admin('PATCH', `/v1/workspaces/${ws.id}`, {
+      custom_limits: { daily_api_limit: 10, '/v1/workspaces': { per_minute: 1000, per_second: 1000 } },
+    });
     const ds = t.app.get((await import('typeorm')).DataSource);
     const events = async () =>
-      (await ds.query(`select type, payload from outbox_events where workspace_id = $1 and type = 'quota.warning'`, [ws.id])) as { payload: Record<string, unknown> }[];
+      (await ds.query(`select type, payload from outbox_events where workspace_id = $1 and type = 'quota.warning'`, [ws.id])) as {
+        payload: Record<string, unknown>;
+      }[];
     for (let n = 0; n < 7; n++) await t.request('GET', '/v1/tiers', { key: ws.api_key });
     await new Promise((r) => setTimeout(r, 50));
     expect(await events()).toHaveLength(0);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CooldownError, LimitReachedError, RateLimitedError, signPayload, SmartLimitsClient, StoreUnavailableError, verifySignature } from '../../src/client/index.js';
+import {
+  CooldownError,
+  LimitReachedError,
+  RateLimitedError,
+  signPayload,
+  SmartLimitsClient,
+  StoreUnavailableError,
+  verifySignature,
+} from '../../src/client/index.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
 import { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../support/servers.js';
@@ -44,10 +52,17 @@ describe('worker client against the real service', () => {
   it('throws CooldownError without retrying', async () => {
     const i = await createIdentity(t, ws.api_key);
     const redis = new Redis(t.config.redis.url!);
-    await redis.set(new RedisKeys(t.config.redis.keyPrefix).identityCooldown(ws.id, i.id), JSON.stringify({ reason: 'BLOCKED_ANTIBOT', level: 1, ends_at: null }), 'PX', 60_000);
+    await redis.set(
+      new RedisKeys(t.config.redis.keyPrefix).identityCooldown(ws.id, i.id),
+      JSON.stringify({ reason: 'BLOCKED_ANTIBOT', level: 1, ends_at: null }),
+      'PX',
+      60_000,
+    );
     await redis.quit();
     sleeps.length = 0;
-    const err = await client().guard(i.id, 'linkedin-visit-profile', { actionId: 'c' }).catch((e) => e);
+    const err = await client()
+      .guard(i.id, 'linkedin-visit-profile', { actionId: 'c' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(CooldownError);
     expect(err.reason).toBe('BLOCKED_ANTIBOT');
     expect(sleeps).toEqual([]);
@@ -55,9 +70,18 @@ describe('worker client against the real service', () => {
 
   it('honours Retry-After with jitter on internal 429s, a bounded number of times', async () => {
     const tight = await createWorkspace(t);
-    await t.admin('PATCH', `/v1/workspaces/${tight.id}`, { custom_limits: { '/v1/actions': { per_second: 1, per_minute: 1 }, '/v1/identities': { per_second: 100, per_minute: 1000 } } });
+    await t.admin('PATCH', `/v1/workspaces/${tight.id}`, {
+      custom_limits: { '/v1/actions': { per_second: 1, per_minute: 1 }, '/v1/identities': { per_second: 100, per_minute: 1000 } },
+    });
     const i = await createIdentity(t, tight.api_key);
-    const c = new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: tight.api_key, maxAttempts: 3, maxRetryWaitMs: 600_000, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+    const c = new SmartLimitsClient({
+      baseUrl: t.baseUrl,
+      apiKey: tight.api_key,
+      maxAttempts: 3,
+      maxRetryWaitMs: 600_000,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+    });
     await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'r1' });
     sleeps.length = 0;
     const err = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'r2' }).catch((e) => e);
@@ -70,7 +94,9 @@ describe('worker client against the real service', () => {
   it('run() releases the slot when the action fails before reaching LinkedIn', async () => {
     const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
     const c = client();
-    await expect(c.run(i.id, 'linkedin-visit-profile', async () => Promise.reject(new Error('browser crashed')), { actionId: 'v1' })).rejects.toThrow('browser crashed');
+    await expect(c.run(i.id, 'linkedin-visit-profile', async () => Promise.reject(new Error('browser crashed')), { actionId: 'v1' })).rejects.toThrow(
+      'browser crashed',
+    );
     const l = await t.request('GET', `/v1/identities/${i.id}/limits`, { key: ws.api_key });
     expect(l.body.limits.find((x: { slug: string }) => x.slug === 'LK_PROFILE_VISITS').consumed).toBe(0);
   });
@@ -112,7 +138,13 @@ describe('worker client when Redis is down', () => {
     const i = await createIdentity(t, ws.api_key);
     await redis.stop();
     const sleeps: number[] = [];
-    const c = new SmartLimitsClient({ baseUrl: t.baseUrl, apiKey: ws.api_key, maxAttempts: 2, sleep: async (ms) => void sleeps.push(ms), random: () => 0 });
+    const c = new SmartLimitsClient({
+      baseUrl: t.baseUrl,
+      apiKey: ws.api_key,
+      maxAttempts: 2,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0,
+    });
     const err = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'd1' }).catch((e) => e);
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect(sleeps).toEqual([1000]);

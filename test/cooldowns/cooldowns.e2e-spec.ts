@@ -24,7 +24,7 @@ describe('cooldowns: escalation, Retry-After, manual, clear, history', () => {
     await t?.close();
   });
 
-  it('escalates with recurrence: 4 h on the action\'s limits, then 24 h, then 72 h on the whole identity and at_risk', async () => {
+  it("escalates with recurrence: 4 h on the action's limits, then 24 h, then 72 h on the whole identity and at_risk", async () => {
     clock.set(T0);
     const i = await createIdentity(t, ws.api_key);
     const first = await w.outcome(i.id, connect429);
@@ -85,7 +85,7 @@ describe('cooldowns: escalation, Retry-After, manual, clear, history', () => {
     expect((await w.outcome(i.id, connect429)).body.cooldown.level).toBe(2);
   });
 
-  it('never shorter than LinkedIn\'s Retry-After (plus up to 10 % jitter); a later Retry-After extends the running one', async () => {
+  it("never shorter than LinkedIn's Retry-After (plus up to 10 % jitter); a later Retry-After extends the running one", async () => {
     clock.set(T0);
     const i = await createIdentity(t, ws.api_key);
     const r = await w.outcome(i.id, { ...connect429, headers: { 'Retry-After': '36000' } });
@@ -146,7 +146,9 @@ describe('cooldowns: escalation, Retry-After, manual, clear, history', () => {
     expect(cleared.body.cleared.map((c: { ended_by: string }) => c.ended_by)).toEqual(['cleared', 'cleared']);
     expect((await w.guard(i.id, 'linkedin-visit-profile', 'v2')).status).toBe(200);
     const after = await w.history(i.id);
-    expect(after.body.data.every((c: { active: boolean; ended_at: string }) => !c.active && c.ended_at === new Date(T0 + 1000).toISOString())).toBe(true);
+    expect(after.body.data.every((c: { active: boolean; ended_at: string }) => !c.active && c.ended_at === new Date(T0 + 1000).toISOString())).toBe(
+      true,
+    );
     expect((await w.clear(i.id)).body.cleared).toEqual([]);
     const types = (await eventsOf(t, i.id)).map((e) => e.type);
     expect(types).toEqual(['cooldown.started', 'cooldown.started', 'cooldown.ended', 'cooldown.ended']);
@@ -187,7 +189,16 @@ describe('outcome and classify bodies', () => {
     const r = await t.request('POST', '/v1/classify', { key, body: { action_slug: 'anything', status_code: 999 } });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      classification: { type: 'antibot', status_code: 999, error_label: 'BLOCKED_ANTIBOT', origin: 'linkedin', retryable: true, retry_after_seconds: null, signal: 'http_999', cooldown_rule: 'antibot' },
+      classification: {
+        type: 'antibot',
+        status_code: 999,
+        error_label: 'BLOCKED_ANTIBOT',
+        origin: 'linkedin',
+        retryable: true,
+        retry_after_seconds: null,
+        signal: 'http_999',
+        cooldown_rule: 'antibot',
+      },
     });
     expect((await t.request('POST', '/v1/classify', { key: null, body: { action_slug: 'x', status_code: 999 } })).status).toBe(401);
   });
@@ -195,14 +206,23 @@ describe('outcome and classify bodies', () => {
   it('a body up to 16 KiB is read; larger gets 400 naming the field, in the envelope', async () => {
     const i = await createIdentity(t, key);
     const limit = 16 * 1024;
-    const ok = await t.request('POST', '/v1/classify', { key, body: { action_slug: 'x', status_code: 403, body: 'a'.repeat(limit - 40) + ' account has been restricted' } });
+    const ok = await t.request('POST', '/v1/classify', {
+      key,
+      body: { action_slug: 'x', status_code: 403, body: 'a'.repeat(limit - 40) + ' account has been restricted' },
+    });
     expect(ok.body.classification.type).toBe('restricted');
     for (const path of ['/v1/classify', `/v1/identities/${i.id}/outcomes`]) {
-      const big = await t.request('POST', path, { key, body: { action_slug: 'linkedin-visit-profile', status_code: 429, body: 'é'.repeat(limit / 2 + 1) } });
+      const big = await t.request('POST', path, {
+        key,
+        body: { action_slug: 'linkedin-visit-profile', status_code: 429, body: 'é'.repeat(limit / 2 + 1) },
+      });
       expect(big.status).toBe(400);
       expect(big.body.error).toMatchObject({ code: 400, error_label: 'VALIDATION_FAILED' });
       expect(big.body.error.details.body[0]).toMatch(/16 KiB/);
-      const bigObject = await t.request('POST', path, { key, body: { action_slug: 'linkedin-visit-profile', status_code: 429, body: { html: 'x'.repeat(limit) } } });
+      const bigObject = await t.request('POST', path, {
+        key,
+        body: { action_slug: 'linkedin-visit-profile', status_code: 429, body: { html: 'x'.repeat(limit) } },
+      });
       expect(bigObject.status).toBe(400);
     }
     // Nothing was recorded by the refused reports.
@@ -225,10 +245,17 @@ describe('outcome and classify bodies', () => {
     });
     expect(r.status).toBe(400);
     expect(Object.keys(r.body.error.details).sort()).toEqual(['action_slug', 'body', 'error_label', 'extra', 'headers', 'status_code']);
-    const unknownAction = await t.request('POST', `/v1/identities/${i.id}/outcomes`, { key, body: { action_slug: 'linkedin-fly', status_code: 429 } });
+    const unknownAction = await t.request('POST', `/v1/identities/${i.id}/outcomes`, {
+      key,
+      body: { action_slug: 'linkedin-fly', status_code: 429 },
+    });
     expect(unknownAction.status).toBe(400);
     expect(unknownAction.body.error.details).toEqual({ action_slug: ['unknown action; see GET /v1/catalog'] });
-    const big = await t.request('POST', `/v1/identities/${i.id}/outcomes`, { key, raw: JSON.stringify({ action_slug: 'x', status_code: 429, body: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+    const big = await t.request('POST', `/v1/identities/${i.id}/outcomes`, {
+      key,
+      raw: JSON.stringify({ action_slug: 'x', status_code: 429, body: 'x'.repeat(70_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe(413);
   });

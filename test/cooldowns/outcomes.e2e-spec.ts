@@ -29,14 +29,30 @@ describe('outcomes: each row of the signal table through HTTP', () => {
     await t?.close();
   });
 
-  it('internal (the seed\'s rate-limit 429): no cooldown, logged, the caller backs off by Retry-After', async () => {
+  it("internal (the seed's rate-limit 429): no cooldown, logged, the caller backs off by Retry-After", async () => {
     clock.set(T0);
     const i = await createIdentity(t, key);
-    const body = { error: { code: 429, status: 'Too Many Requests', message: 'Rate limit exceeded (/v1/actions)', details: { 'Retry-After': '60', 'X-RateLimit-Type': '/v1/actions' } } };
+    const body = {
+      error: {
+        code: 429,
+        status: 'Too Many Requests',
+        message: 'Rate limit exceeded (/v1/actions)',
+        details: { 'Retry-After': '60', 'X-RateLimit-Type': '/v1/actions' },
+      },
+    };
     const r = await w.outcome(i.id, { action_slug: 'linkedin-visit-profile', status_code: 429, headers: { 'Retry-After': '60' }, body });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      classification: { type: 'internal', status_code: 429, error_label: null, origin: 'api', retryable: true, retry_after_seconds: 60, signal: 'api_rate_limit', cooldown_rule: 'none' },
+      classification: {
+        type: 'internal',
+        status_code: 429,
+        error_label: null,
+        origin: 'api',
+        retryable: true,
+        retry_after_seconds: 60,
+        signal: 'api_rate_limit',
+        cooldown_rule: 'none',
+      },
       cooldown: null,
       effect: 'none',
     });
@@ -51,12 +67,18 @@ describe('outcomes: each row of the signal table through HTTP', () => {
     expect((await w.guard(i.id, 'linkedin-connect-profile', 'c1')).status).toBe(200);
   });
 
-  it('passive, 1st strike: the action\'s limits for 4 h; other actions go on', async () => {
+  it("passive, 1st strike: the action's limits for 4 h; other actions go on", async () => {
     clock.set(T0);
     const i = await createIdentity(t, key);
     const r = await w.outcome(i.id, { action_slug: 'linkedin-connect-profile', action_id: 'c-9', ...LINKEDIN_429 });
     expect(r.status).toBe(200);
-    expect(r.body.classification).toMatchObject({ type: 'passive', status_code: 429, error_label: 'STATUS_429', origin: 'linkedin', retryable: true });
+    expect(r.body.classification).toMatchObject({
+      type: 'passive',
+      status_code: 429,
+      error_label: 'STATUS_429',
+      origin: 'linkedin',
+      retryable: true,
+    });
     expect(r.body.effect).toBe('started');
     expect(r.body.cooldown).toMatchObject({
       identity_id: i.id,
@@ -73,7 +95,10 @@ describe('outcomes: each row of the signal table through HTTP', () => {
     expectEnds(r.body.cooldown.ends_at, T0, 4 * HOUR);
     const refused = await w.guard(i.id, 'linkedin-connect-profile', 'c-10');
     expect(refused.status).toBe(429);
-    expect(refused.body.error).toMatchObject({ error_label: 'COOLDOWN', details: { cooldown_id: r.body.cooldown.id, reason: 'STATUS_429_STRIKE_1', level: 1, ends_at: r.body.cooldown.ends_at } });
+    expect(refused.body.error).toMatchObject({
+      error_label: 'COOLDOWN',
+      details: { cooldown_id: r.body.cooldown.id, reason: 'STATUS_429_STRIKE_1', level: 1, ends_at: r.body.cooldown.ends_at },
+    });
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(4 * 3600 - 5);
     expect(retryAfter).toBeLessThanOrEqual(Math.ceil((Date.parse(r.body.cooldown.ends_at) - T0) / 1000));
@@ -86,7 +111,11 @@ describe('outcomes: each row of the signal table through HTTP', () => {
   it('CUSTOM_INVITE_LIMIT_REACHED: LK_INVITE_NOTES only, 30 days; invitations without a note go on', async () => {
     clock.set(T0);
     const i = await createIdentity(t, key);
-    const r = await w.outcome(i.id, { action_slug: 'linkedin-connect-profile-with-note', status_code: 429, error_label: 'CUSTOM_INVITE_LIMIT_REACHED' });
+    const r = await w.outcome(i.id, {
+      action_slug: 'linkedin-connect-profile-with-note',
+      status_code: 429,
+      error_label: 'CUSTOM_INVITE_LIMIT_REACHED',
+    });
     expect(r.body.classification).toMatchObject({ type: 'weekly_limit', error_label: 'NOTE_LIMIT' });
     expect(r.body.cooldown).toMatchObject({ scope: 'limits', limits: ['LK_INVITE_NOTES'], reason: 'NOTE_LIMIT' });
     expectEnds(r.body.cooldown.ends_at, T0, 30 * DAY);
@@ -99,7 +128,11 @@ describe('outcomes: each row of the signal table through HTTP', () => {
     const i = await createIdentity(t, key);
     // The oldest invitation of the week was sent two days ago: one more fits in five days.
     expect((await w.guard(i.id, 'linkedin-connect-profile', 'old', { occurred_at: new Date(T0 - 2 * DAY).toISOString() })).status).toBe(200);
-    const r = await w.outcome(i.id, { action_slug: 'linkedin-connect-profile', status_code: 400, body: "You've reached the weekly invitation limit" });
+    const r = await w.outcome(i.id, {
+      action_slug: 'linkedin-connect-profile',
+      status_code: 400,
+      body: "You've reached the weekly invitation limit",
+    });
     expect(r.body.classification).toMatchObject({ type: 'weekly_limit', error_label: 'WEEKLY_LIMIT' });
     expect(r.body.cooldown).toMatchObject({ scope: 'limits', limits: [...INVITES, 'LK_INVITE_NOTES'], reason: 'WEEKLY_LIMIT' });
     expectEnds(r.body.cooldown.ends_at, T0, 5 * DAY);
@@ -174,7 +207,11 @@ describe('outcomes: each row of the signal table through HTTP', () => {
     expect(r.body.classification).toMatchObject({ type: 'auth_expired', error_label: 'AUTH_EXPIRED' });
     expect(r.body.cooldown).toMatchObject({ scope: 'identity', reason: 'AUTH_EXPIRED', ends_at: null });
     const j = await createIdentity(t, key);
-    const login = await w.outcome(j.id, { action_slug: 'linkedin-message-profile', status_code: 302, headers: { location: '/uas/login?session_redirect=%2Ffeed' } });
+    const login = await w.outcome(j.id, {
+      action_slug: 'linkedin-message-profile',
+      status_code: 302,
+      headers: { location: '/uas/login?session_redirect=%2Ffeed' },
+    });
     expect(login.body.cooldown).toMatchObject({ reason: 'AUTH_EXPIRED' });
     expect((await w.guard(j.id, 'linkedin-visit-profile', 'v')).status).toBe(429);
   });

@@ -7,7 +7,16 @@ import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 /** Flags for a sandboxed, offline headless Chromium (no background calls to Google's hosts). */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * The page at /dashboard in a real browser against the running service with real data: a person
@@ -64,7 +73,9 @@ describe('dashboard page in headless Chromium', () => {
     await page.locator('#api-key').press('Enter');
     await page.locator('tr[data-identity-id]').first().waitFor();
 
-    const rows = await page.locator('tr[data-identity-id]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
+    const rows = await page
+      .locator('tr[data-identity-id]')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
     expect(rows).toEqual([
       [ids.restricted, 'restricted'],
       [ids.cooldown, 'cooldown'],
@@ -99,7 +110,10 @@ describe('dashboard page in headless Chromium', () => {
     await chart.waitFor();
     await expect(chart.getAttribute('aria-label')).resolves.toMatch(/24 hours/);
     // A row per limit the invitation counted on, each with its own total (not stacked into 2).
-    await expect(chart.locator('text.series').evaluateAll((ts) => ts.map((x) => x.textContent))).resolves.toEqual(['Invitations sent · 1', 'Invitations sent this week · 1']);
+    await expect(chart.locator('text.series').evaluateAll((ts) => ts.map((x) => x.textContent))).resolves.toEqual([
+      'Invitations sent · 1',
+      'Invitations sent this week · 1',
+    ]);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-identity.png`, fullPage: true });
     // A laptop screen: the same page, narrower.
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -130,13 +144,21 @@ describe('dashboard page in headless Chromium', () => {
     const updated = await page.getByTestId('updated').innerText();
     await workerCalls(t, ws.api_key).outcome(ids.healthy, { action_slug: 'linkedin-visit-profile', ...LINKEDIN_429 });
     const hana = page.locator(`tr[data-identity-id="${ids.healthy}"]`);
-    await page.waitForFunction((id) => document.querySelector(`tr[data-identity-id="${id}"]`)?.getAttribute('data-status') === 'cooldown', ids.healthy, { timeout: 20_000 });
+    await page.waitForFunction(
+      (id) => document.querySelector(`tr[data-identity-id="${id}"]`)?.getAttribute('data-status') === 'cooldown',
+      ids.healthy,
+      { timeout: 20_000 },
+    );
     await expect(hana.innerText()).resolves.toMatch(/STATUS_429_STRIKE_1/);
     await expect(page.getByTestId('updated').innerText()).resolves.not.toBe(updated);
     await expect(page.getByTestId('count-cooldown').innerText()).resolves.toContain('2');
     // Hana's open detail follows too.
     await expect(page.locator('#detail-title').innerText()).resolves.toContain('Hana');
-    await page.waitForFunction(() => document.querySelector('[data-testid="detail-cooldown"]')?.textContent?.includes('STATUS_429_STRIKE_1'), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="detail-cooldown"]')?.textContent?.includes('STATUS_429_STRIKE_1'),
+      undefined,
+      { timeout: 20_000 },
+    );
     await expect(page.getByTestId('recent-errors').innerText()).resolves.toContain('linkedin-visit-profile');
   });
 
@@ -163,8 +185,15 @@ describe('dashboard page in headless Chromium', () => {
     await page.getByTestId('count-cooldown').click();
     // Cleo, and Hana since the pushback above.
     await page.waitForFunction(() => document.querySelectorAll('tr[data-identity-id]').length === 2);
-    const shown = await page.locator('tr[data-identity-id]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
-    expect(shown.sort()).toEqual([[ids.cooldown, 'cooldown'], [ids.healthy, 'cooldown']].sort());
+    const shown = await page
+      .locator('tr[data-identity-id]')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-identity-id'), tr.getAttribute('data-status')]));
+    expect(shown.sort()).toEqual(
+      [
+        [ids.cooldown, 'cooldown'],
+        [ids.healthy, 'cooldown'],
+      ].sort(),
+    );
     await expect(page.getByTestId('count-cooldown').getAttribute('aria-pressed')).resolves.toBe('true');
 
     await page.reload();

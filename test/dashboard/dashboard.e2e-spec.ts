@@ -34,9 +34,15 @@ async function identitiesInEveryStatus(t: TestApp, clock: ManualClock, key: stri
   const warming = await createIdentity(t, key, { label: 'warming up', warmup: 'standard', warmup_started_at: new Date(T0 - HOUR).toISOString() });
   await visit(warming.id, 1, 'wu');
   const cooling = await createIdentity(t, key, { label: 'cooling down' });
-  expect((await w.outcome(cooling.id, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 })).body.cooldown).toMatchObject({ scope: 'limits' });
+  expect((await w.outcome(cooling.id, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 })).body.cooldown).toMatchObject({
+    scope: 'limits',
+  });
   const restricted = await createIdentity(t, key, { label: 'restricted' });
-  const r = await w.outcome(restricted.id, { action_slug: 'linkedin-visit-profile', status_code: 403, body: '<h1>Your account has been restricted</h1>' });
+  const r = await w.outcome(restricted.id, {
+    action_slug: 'linkedin-visit-profile',
+    status_code: 403,
+    body: '<h1>Your account has been restricted</h1>',
+  });
   expect(r.body.cooldown).toMatchObject({ reason: 'RESTRICTED' });
   const challenged = await createIdentity(t, key, { label: 'challenged' });
   const c = await w.outcome(challenged.id, {
@@ -68,7 +74,14 @@ describe('dashboard API: health, activity, overview', () => {
   it('health: each status is reached, with its reasons', async () => {
     const status = async (id: string) => (await get(`/v1/identities/${id}/health`)).body;
     const healthy = await status(ids.healthyBusy.id);
-    expect(healthy).toMatchObject({ identity_id: ids.healthyBusy.id, status: 'healthy', reasons: [], cooldown: null, recent_errors: [], warmup_factor: 1 });
+    expect(healthy).toMatchObject({
+      identity_id: ids.healthyBusy.id,
+      status: 'healthy',
+      reasons: [],
+      cooldown: null,
+      recent_errors: [],
+      warmup_factor: 1,
+    });
     expect((await status(ids.healthyIdle.id)).status).toBe('healthy');
 
     const warning = await status(ids.warning.id);
@@ -88,7 +101,14 @@ describe('dashboard API: health, activity, overview', () => {
     expect(cooling.limits.find((l: any) => l.slug === 'LK_INVITATIONS_SENT').cooldown).toMatchObject({ reason: 'STATUS_429_STRIKE_1' });
     expect(cooling.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS').cooldown).toBeNull();
     expect(cooling.recent_errors).toHaveLength(1);
-    expect(cooling.recent_errors[0]).toMatchObject({ action_slug: 'linkedin-connect-profile', status_code: 429, error_label: 'STATUS_429', type: 'passive', strike: true, cooldown_id: cooling.cooldown.id });
+    expect(cooling.recent_errors[0]).toMatchObject({
+      action_slug: 'linkedin-connect-profile',
+      status_code: 429,
+      error_label: 'STATUS_429',
+      type: 'passive',
+      strike: true,
+      cooldown_id: cooling.cooldown.id,
+    });
 
     const atRisk = await status(ids.atRisk.id);
     expect(atRisk).toMatchObject({ status: 'at_risk', cooldown: null, cooldowns: [], risk: { at_risk: true, cooldowns_7d: 3, flagged: false } });
@@ -111,7 +131,16 @@ describe('dashboard API: health, activity, overview', () => {
     expect(h.checked_at).toBe(new Date(T0).toISOString());
     expect(h.limits.map((l: any) => l.slug)).toContain('LK_INVITATIONS_WEEKLY');
     const visits = h.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS');
-    expect(visits).toMatchObject({ window_seconds: 86_400, max_limit: 50, consumed: 10, remaining: 40, usage: 0.2, available_at: new Date(T0).toISOString(), reset_at: new Date(T0 + DAY).toISOString(), cooldown: null });
+    expect(visits).toMatchObject({
+      window_seconds: 86_400,
+      max_limit: 50,
+      consumed: 10,
+      remaining: 40,
+      usage: 0.2,
+      available_at: new Date(T0).toISOString(),
+      reset_at: new Date(T0 + DAY).toISOString(),
+      cooldown: null,
+    });
 
     const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 2 } });
     const w = workerCalls(t, ws.api_key);
@@ -122,7 +151,13 @@ describe('dashboard API: health, activity, overview', () => {
     clock.set(T0);
     const fh = (await get(`/v1/identities/${full.id}/health`)).body;
     expect(fh.status).toBe('warning');
-    expect(fh.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS')).toMatchObject({ consumed: 2, remaining: 0, usage: 1, available_at: new Date(T0 - 2 * HOUR + DAY).toISOString(), reset_at: new Date(T0 - HOUR + DAY).toISOString() });
+    expect(fh.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS')).toMatchObject({
+      consumed: 2,
+      remaining: 0,
+      usage: 1,
+      available_at: new Date(T0 - 2 * HOUR + DAY).toISOString(),
+      reset_at: new Date(T0 - HOUR + DAY).toISOString(),
+    });
     await t.request('DELETE', `/v1/identities/${full.id}`, { key: ws.api_key });
   });
 
@@ -158,7 +193,14 @@ describe('dashboard API: health, activity, overview', () => {
 
     const r = await get(`/v1/identities/${a.id}/activity?window=24h&bucket=1h`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ identity_id: a.id, window: '24h', bucket: '1h', bucket_seconds: 3600, from: new Date(T0 - DAY).toISOString(), to: new Date(T0).toISOString() });
+    expect(r.body).toMatchObject({
+      identity_id: a.id,
+      window: '24h',
+      bucket: '1h',
+      bucket_seconds: 3600,
+      from: new Date(T0 - DAY).toISOString(),
+      to: new Date(T0).toISOString(),
+    });
     expect(r.body.buckets).toHaveLength(24);
     expect(r.body.buckets[0]).toBe(new Date(T0 - DAY).toISOString());
     const series = (slug: string) => r.body.limits.find((l: any) => l.slug === slug);
@@ -280,9 +322,18 @@ describe('dashboard API: the overview', () => {
     ]);
     expect(r.body.next_cursor).toBeNull();
     const warning = r.body.identities.find((i: any) => i.id === ids.warning.id);
-    expect(warning).toMatchObject({ usage: 0.8, top_limit: { slug: 'LK_PROFILE_VISITS', consumed: 8, max_limit: 10, usage: 0.8 }, cooldown: null, warmup_factor: 1 });
+    expect(warning).toMatchObject({
+      usage: 0.8,
+      top_limit: { slug: 'LK_PROFILE_VISITS', consumed: 8, max_limit: 10, usage: 0.8 },
+      cooldown: null,
+      warmup_factor: 1,
+    });
     const cooling = r.body.identities.find((i: any) => i.id === ids.cooling.id);
-    expect(cooling.cooldown).toMatchObject({ reason: 'STATUS_429_STRIKE_1', scope: 'limits', limits: expect.arrayContaining(['LK_INVITATIONS_SENT']) });
+    expect(cooling.cooldown).toMatchObject({
+      reason: 'STATUS_429_STRIKE_1',
+      scope: 'limits',
+      limits: expect.arrayContaining(['LK_INVITATIONS_SENT']),
+    });
     expect(r.body.identities.find((i: any) => i.id === ids.healthyIdle.id)).toMatchObject({ usage: 0, top_limit: null, limits: [] });
 
     // The overview and each identity's health say the same.
@@ -316,7 +367,10 @@ describe('dashboard API: the overview', () => {
     expect(new Set([restricted.body.identities[0].id, second.body.identities[0].id])).toEqual(new Set([ids.restricted.id, ids.challenged.id]));
     // A cursor from the unfiltered list still stays inside the filter.
     const first = await get('/v1/dashboard?limit=1');
-    expect((await get(`/v1/dashboard?status=healthy&cursor=${first.body.next_cursor}`)).body.identities.map((i: any) => i.label)).toEqual(['healthy busy', 'healthy idle']);
+    expect((await get(`/v1/dashboard?status=healthy&cursor=${first.body.next_cursor}`)).body.identities.map((i: any) => i.label)).toEqual([
+      'healthy busy',
+      'healthy idle',
+    ]);
     expect((await get('/v1/dashboard?status=at_risk')).body.identities.map((i: any) => i.id)).toEqual([ids.atRisk.id]);
   });
 
@@ -373,7 +427,16 @@ describe('dashboard API: the overview', () => {
     await redis.zadd(k('build:late:by-status'), 0, `000000|${ids.healthyIdle.id}`);
     await redis.hset(k('build:late:rows'), ids.healthyIdle.id, JSON.stringify({ id: ids.healthyIdle.id, status: 'restricted' }));
     const stale = JSON.stringify({ built_at: 0, counts: { total: 1 }, workspace: live.workspace });
-    const keys = [k('build:late:order'), k('build:late:by-status'), k('build:late:rows'), k('order'), k('by-status'), k('rows'), k('meta'), k('lock')];
+    const keys = [
+      k('build:late:order'),
+      k('build:late:by-status'),
+      k('build:late:rows'),
+      k('order'),
+      k('by-status'),
+      k('rows'),
+      k('meta'),
+      k('lock'),
+    ];
     try {
       expect(await redis.slDashCommit(...keys, 'commit', 'late-builder', stale, 60_000)).toBe(0);
       expect(await redis.exists(keys[0], keys[1], keys[2])).toBe(0);
@@ -413,7 +476,7 @@ describe('dashboard API on Redis Cluster (6 nodes)', () => {
     await cluster?.stop();
   });
 
-  it('health, activity and the overview snapshot each run on the workspace\'s one slot', async () => {
+  it("health, activity and the overview snapshot each run on the workspace's one slot", async () => {
     // Several workspaces, so several slots (and nodes) are used.
     for (let n = 0; n < 3; n++) {
       const ws = await createWorkspace(t);

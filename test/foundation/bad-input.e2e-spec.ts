@@ -31,7 +31,12 @@ describe('bad input never gets a 5xx', () => {
     ['PATCH', `/v1/identities/IDENTITY`, '{"warmup_started_at": "-000001-01-01T00:00:00Z"}', 'application/json'],
     ['PATCH', `/v1/identities/IDENTITY`, '[]', 'application/json'],
     ['POST', '/v1/identities/IDENTITY/actions/linkedin-visit-profile/guard', '{"action_id": "a", "cost": 1e20}', 'application/json'],
-    ['POST', '/v1/identities/IDENTITY/actions/linkedin-visit-profile/guard', '{"action_id": "a", "occurred_at": "2026-13-45T99:00:00Z"}', 'application/json'],
+    [
+      'POST',
+      '/v1/identities/IDENTITY/actions/linkedin-visit-profile/guard',
+      '{"action_id": "a", "occurred_at": "2026-13-45T99:00:00Z"}',
+      'application/json',
+    ],
     ['POST', '/v1/identities/IDENTITY/actions/linkedin-visit-profile/guard', '{"action_id": ["a"]}', 'application/json'],
     ['POST', '/v1/identities/IDENTITY/actions/%E0%A4%A/guard', '{"action_id": "a"}', 'application/json'],
     ['POST', '/v1/actions/linkedin-visit-profile/guard', '{"action_id": "a", "identity_ids": ["not-a-uuid"]}', 'application/json'],

@@ -12,8 +12,17 @@ describe('CATALOG_FILE extends the catalog at boot', () => {
     writeFileSync(
       file,
       JSON.stringify({
-        limits: [{ slug: 'LK_EVENT_INVITES', name: 'Event invitations', window_seconds: 86400, default_max: { free: 2, premium: 4, sales_navigator: 4, recruiter: 4 } }],
-        actions: [{ slug: 'linkedin-invite-to-event', limits: ['LK_EVENT_INVITES'], account_types: ['free', 'premium', 'sales_navigator', 'recruiter'] }],
+        limits: [
+          {
+            slug: 'LK_EVENT_INVITES',
+            name: 'Event invitations',
+            window_seconds: 86400,
+            default_max: { free: 2, premium: 4, sales_navigator: 4, recruiter: 4 },
+          },
+        ],
+        actions: [
+          { slug: 'linkedin-invite-to-event', limits: ['LK_EVENT_INVITES'], account_types: ['free', 'premium', 'sales_navigator', 'recruiter'] },
+        ],
       }),
     );
     t = await startTestApp({ env: { CATALOG_FILE: file } });
@@ -29,7 +38,8 @@ describe('CATALOG_FILE extends the catalog at boot', () => {
     expect(c.body.limits).toHaveLength(17);
     expect(c.body.actions.find((a: { slug: string }) => a.slug === 'linkedin-invite-to-event')).toBeDefined();
     const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_EVENT_INVITES: 1 } });
-    const g = (id: string) => t.request('POST', `/v1/identities/${i.id}/actions/linkedin-invite-to-event/guard`, { key: ws.api_key, body: { action_id: id } });
+    const g = (id: string) =>
+      t.request('POST', `/v1/identities/${i.id}/actions/linkedin-invite-to-event/guard`, { key: ws.api_key, body: { action_id: id } });
     expect((await g('e1')).status).toBe(200);
     expect((await g('e2')).status).toBe(429);
   });

@@ -94,7 +94,11 @@ describe('identities', () => {
   });
 
   it('refuses a body that is not JSON, and a missing body', async () => {
-    const bad = await t.request('POST', '/v1/identities', { key: a.api_key, raw: '{"external_id": ', headers: { 'content-type': 'application/json' } });
+    const bad = await t.request('POST', '/v1/identities', {
+      key: a.api_key,
+      raw: '{"external_id": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe(400);
     const none = await t.request('POST', '/v1/identities', { key: a.api_key });

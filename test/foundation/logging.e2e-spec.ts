@@ -19,7 +19,10 @@ describe('structured logs', () => {
     await createIdentity(t, ws.api_key);
     await t.request('GET', '/v1/identities', { headers: { 'x-api-key': ws.api_key, 'x-request-id': 'trace-me-42' } });
     await new Promise((r) => setTimeout(r, 50));
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     const mine = lines.find((l) => l.req?.id === 'trace-me-42');
     expect(mine).toBeDefined();
     expect(mine!.statusCode).toBe(200);

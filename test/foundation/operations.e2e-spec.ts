@@ -31,7 +31,16 @@ describe('operations', () => {
     const r = await t.request('GET', '/openapi.json');
     expect(r.status).toBe(200);
     const paths = r.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
-    for (const p of ['/v1/workspaces', '/v1/workspaces/{id}', '/v1/workspaces/{id}/api-keys', '/v1/workspaces/{id}/api-keys/{keyId}', '/v1/identities', '/v1/identities/{id}', '/v1/catalog', '/health/ready']) {
+    for (const p of [
+      '/v1/workspaces',
+      '/v1/workspaces/{id}',
+      '/v1/workspaces/{id}/api-keys',
+      '/v1/workspaces/{id}/api-keys/{keyId}',
+      '/v1/identities',
+      '/v1/identities/{id}',
+      '/v1/catalog',
+      '/health/ready',
+    ]) {
       expect(paths[p]).toBeDefined();
     }
     expect(paths['/v1/identities'].post.responses['400']).toBeDefined();
@@ -61,11 +70,20 @@ describe('operations', () => {
     expect(r.status).toBe(200);
     expect(r.body.levels).toEqual({ conservative: 0.6, standard: 1, aggressive: 1.3 });
     const connect = r.body.actions.find((x: { slug: string }) => x.slug === 'linkedin-connect-profile');
-    expect(connect).toEqual({ slug: 'linkedin-connect-profile', limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'], account_types: ['free', 'premium', 'sales_navigator', 'recruiter'] });
+    expect(connect).toEqual({
+      slug: 'linkedin-connect-profile',
+      limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'],
+      account_types: ['free', 'premium', 'sales_navigator', 'recruiter'],
+    });
     const inmail = r.body.actions.find((x: { slug: string }) => x.slug === 'linkedin-send-inmail');
     expect(inmail.account_types).toEqual(['premium', 'sales_navigator', 'recruiter']);
     const inv = r.body.limits.find((x: { slug: string }) => x.slug === 'LK_INVITATIONS_SENT');
-    expect(inv).toEqual({ slug: 'LK_INVITATIONS_SENT', name: expect.any(String), window_seconds: 86400, default_max: { free: 15, premium: 20, sales_navigator: 25, recruiter: 25 } });
+    expect(inv).toEqual({
+      slug: 'LK_INVITATIONS_SENT',
+      name: expect.any(String),
+      window_seconds: 86400,
+      default_max: { free: 15, premium: 20, sales_navigator: 25, recruiter: 25 },
+    });
     expect(r.body.limits).toHaveLength(16);
     expect(r.body.actions).toHaveLength(16);
     expect(r.body.warmup).toBeDefined();

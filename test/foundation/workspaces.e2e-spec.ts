@@ -28,7 +28,9 @@ describe('workspaces and API keys (admin routes)', () => {
   it('stores keys hashed, never in clear', async () => {
     const ws = await createWorkspace(t);
     const ds = t.app.get((await import('typeorm')).DataSource);
-    const rows: { key_hash: string; key_prefix: string }[] = await ds.query('select key_hash, key_prefix from api_keys where workspace_id = $1', [ws.id]);
+    const rows: { key_hash: string; key_prefix: string }[] = await ds.query('select key_hash, key_prefix from api_keys where workspace_id = $1', [
+      ws.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].key_hash).not.toContain(ws.api_key);
@@ -49,7 +51,9 @@ describe('workspaces and API keys (admin routes)', () => {
     const bad = await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { '/v1/actions': { per_minute: -1 }, bogus: 1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.error_label).toBe('VALIDATION_FAILED');
-    const ok = await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { '/v1/actions': { per_second: 5, per_minute: 300 }, daily_api_limit: 1000 } });
+    const ok = await t.admin('PATCH', `/v1/workspaces/${ws.id}`, {
+      custom_limits: { '/v1/actions': { per_second: 5, per_minute: 300 }, daily_api_limit: 1000 },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.custom_limits).toMatchObject({ daily_api_limit: 1000 });
   });

@@ -21,13 +21,19 @@ describe('cooldown notifications', () => {
     await db?.drop();
   });
 
-  const ofType = (type: string, identityId: string) => (all: Receiver['received']) => all.some((r) => r.body.type === type && r.body.data.identity_id === identityId);
+  const ofType = (type: string, identityId: string) => (all: Receiver['received']) =>
+    all.some((r) => r.body.type === type && r.body.data.identity_id === identityId);
 
   it('a 2-second manual cooldown sends cooldown.started at once and cooldown.ended shortly after it expires, signed', async () => {
     const ws = await createWorkspace(t);
-    const hook = (await t.request('POST', '/v1/webhooks', { key: ws.api_key, body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended'] } })).body;
+    const hook = (
+      await t.request('POST', '/v1/webhooks', { key: ws.api_key, body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended'] } })
+    ).body;
     const who = await createIdentity(t, ws.api_key);
-    const started = await t.request('POST', `/v1/identities/${who.id}/cooldowns`, { key: ws.api_key, body: { duration_seconds: 2, reason: 'manual pause' } });
+    const started = await t.request('POST', `/v1/identities/${who.id}/cooldowns`, {
+      key: ws.api_key,
+      body: { duration_seconds: 2, reason: 'manual pause' },
+    });
     expect(started.status).toBe(201);
     const endsAt = Date.parse(started.body.ends_at);
     expect(Number.isFinite(endsAt)).toBe(true);
@@ -48,7 +54,10 @@ describe('cooldown notifications', () => {
     const who = await createIdentity(t, ws.api_key);
     await receiver.down();
     try {
-      expect((await t.request('POST', `/v1/identities/${who.id}/cooldowns`, { key: ws.api_key, body: { duration_seconds: 1, reason: 'while down' } })).status).toBe(201);
+      expect(
+        (await t.request('POST', `/v1/identities/${who.id}/cooldowns`, { key: ws.api_key, body: { duration_seconds: 1, reason: 'while down' } }))
+          .status,
+      ).toBe(201);
       // Let the cooldown end and the first attempt fail.
       await new Promise((r) => setTimeout(r, 3_000));
     } finally {

@@ -36,7 +36,12 @@ describe('webhook delivery', () => {
 
   /** What a producer (cooldowns, API limits) does: one outbox row, in its own transaction. */
   async function emit(workspaceId: string, type: string, identityId: string | null, payload: Record<string, unknown>): Promise<string> {
-    const r = await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, $4) returning id`, [workspaceId, type, identityId, payload]);
+    const r = await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, $4) returning id`, [
+      workspaceId,
+      type,
+      identityId,
+      payload,
+    ]);
     return r.rows[0].id;
   }
 
@@ -71,7 +76,12 @@ describe('webhook delivery', () => {
     expect(ds).toHaveLength(10);
     const tried = ds.filter((d) => d.attempts.length > 0);
     expect(tried.map((d) => d.event_id).sort()).toEqual([sent[a.id][0], sent[b.id][0]].sort());
-    expect(tried.every((d) => d.status === 'pending' && d.attempts.length === 2 && d.attempts.every((x: any) => x.status_code === null && /ECONNREFUSED/.test(x.error)))).toBe(true);
+    expect(
+      tried.every(
+        (d) =>
+          d.status === 'pending' && d.attempts.length === 2 && d.attempts.every((x: any) => x.status_code === null && /ECONNREFUSED/.test(x.error)),
+      ),
+    ).toBe(true);
 
     await receiver.up();
     clock.advance(60 * 60_000);
@@ -180,7 +190,10 @@ describe('webhook delivery', () => {
       const [d] = await deliveries(ws.api_key, hook.id);
       expect(d.event_id).toBe(id);
       expect(d.status).toBe('pending');
-      expect(d.attempts[0]).toMatchObject({ status_code: null, error: expect.stringContaining('refused: url must not point to a loopback, private') });
+      expect(d.attempts[0]).toMatchObject({
+        status_code: null,
+        error: expect.stringContaining('refused: url must not point to a loopback, private'),
+      });
       expect(receiver.received.some((r) => r.body.id === id)).toBe(false);
     } finally {
       await strict.close();
@@ -205,7 +218,10 @@ describe('webhook delivery', () => {
     const { ws, hook } = await setup(['limit.warning', 'limit.reached']);
     const who = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 5 } });
     for (let n = 1; n <= 7; n++) {
-      const r = await t.request('POST', `/v1/identities/${who.id}/actions/linkedin-visit-profile/guard`, { key: ws.api_key, body: { action_id: `v${n}` } });
+      const r = await t.request('POST', `/v1/identities/${who.id}/actions/linkedin-visit-profile/guard`, {
+        key: ws.api_key,
+        body: { action_id: `v${n}` },
+      });
       expect(r.status).toBe(n <= 5 ? 200 : 429);
     }
     // The events are written off the request path: wait for both rows.

@@ -42,7 +42,12 @@ describe('webhook delivery with several instances', () => {
 
   it('delivers each event exactly once while both instances dispatch', async () => {
     const ws = await createWorkspace(a);
-    const hook = (await a.request('POST', '/v1/webhooks', { key: ws.api_key, body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended', 'identity.at_risk'] } })).body;
+    const hook = (
+      await a.request('POST', '/v1/webhooks', {
+        key: ws.api_key,
+        body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended', 'identity.at_risk'] },
+      })
+    ).body;
     const identities = await Promise.all(Array.from({ length: 10 }, () => createIdentity(a, ws.api_key)));
     // Slow answers make both instances' rounds overlap.
     receiver.delayMs = 10;
@@ -50,7 +55,12 @@ describe('webhook delivery with several instances', () => {
     for (let n = 0; n < 15; n++) {
       for (const i of identities) {
         const type = ['cooldown.started', 'cooldown.ended', 'identity.at_risk'][n % 3];
-        const r = await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, $4) returning id`, [ws.id, type, i.id, { n }]);
+        const r = await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, $4) returning id`, [
+          ws.id,
+          type,
+          i.id,
+          { n },
+        ]);
         (sent[i.id] ??= []).push(r.rows[0].id);
       }
     }
@@ -76,12 +86,22 @@ describe('webhook delivery with several instances', () => {
 
   it('sends what was raised while the receiver was down once it is back, signed', async () => {
     const ws = await createWorkspace(b);
-    const hook = (await b.request('POST', '/v1/webhooks', { key: ws.api_key, body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended'] } })).body;
+    const hook = (
+      await b.request('POST', '/v1/webhooks', { key: ws.api_key, body: { url: receiver.url, events: ['cooldown.started', 'cooldown.ended'] } })
+    ).body;
     const who = await createIdentity(b, ws.api_key);
     await receiver.down();
     const ids: string[] = [];
     for (const type of ['cooldown.started', 'cooldown.ended', 'cooldown.started']) {
-      ids.push((await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, '{}') returning id`, [ws.id, type, who.id])).rows[0].id);
+      ids.push(
+        (
+          await sql.query(`insert into outbox_events (workspace_id, type, identity_id, payload) values ($1, $2, $3, '{}') returning id`, [
+            ws.id,
+            type,
+            who.id,
+          ])
+        ).rows[0].id,
+      );
     }
     // Wait for the jobs to try (and fail) the first one.
     for (let i = 0; i < 100; i++) {

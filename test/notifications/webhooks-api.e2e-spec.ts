@@ -38,11 +38,22 @@ describe('webhooks API', () => {
   it('creates a webhook and shows its secret only once', async () => {
     const r = await create(t, key, { url: receiver.url, events: ['cooldown.started', 'limit.reached'] });
     expect(r.status).toBe(201);
-    expect(r.body).toEqual({ id: expect.any(String), url: receiver.url, events: ['cooldown.started', 'limit.reached'], created_at: expect.any(String), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{32}$/) });
+    expect(r.body).toEqual({
+      id: expect.any(String),
+      url: receiver.url,
+      events: ['cooldown.started', 'limit.reached'],
+      created_at: expect.any(String),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{32}$/),
+    });
 
     const list = await t.request('GET', '/v1/webhooks', { key });
     expect(list.status).toBe(200);
-    expect(list.body.data).toContainEqual({ id: r.body.id, url: receiver.url, events: ['cooldown.started', 'limit.reached'], created_at: r.body.created_at });
+    expect(list.body.data).toContainEqual({
+      id: r.body.id,
+      url: receiver.url,
+      events: ['cooldown.started', 'limit.reached'],
+      created_at: r.body.created_at,
+    });
     expect(list.text).not.toContain(r.body.secret);
     const one = await t.request('GET', `/v1/webhooks/${r.body.id}`, { key });
     expect(one.status).toBe(200);
@@ -114,7 +125,13 @@ describe('webhooks API', () => {
 
     const got = receiver.received.find((r) => r.body.id === queued.body.event_id)!;
     expect(got).toBeDefined();
-    expect(got.body).toEqual({ id: queued.body.event_id, type: 'webhook.test', created_at: expect.any(String), workspace_id: ws.id, data: expect.objectContaining({ webhook_id: hook.body.id }) });
+    expect(got.body).toEqual({
+      id: queued.body.event_id,
+      type: 'webhook.test',
+      created_at: expect.any(String),
+      workspace_id: ws.id,
+      data: expect.objectContaining({ webhook_id: hook.body.id }),
+    });
     expect(got.headers['smartlimits-event-id']).toBe(queued.body.event_id);
     const sig = got.headers['smartlimits-signature'] as string;
     expect(sig).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
@@ -150,7 +167,9 @@ describe('webhooks API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await t.request('GET', `/v1/webhooks/${hook.body.id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: ws.api_key });
+      const page: any = await t.request('GET', `/v1/webhooks/${hook.body.id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        key: ws.api_key,
+      });
       expect(page.status).toBe(200);
       expect(page.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.data.map((d: { event_id: string }) => d.event_id));

@@ -70,7 +70,10 @@ describe('exactness under concurrency: Redis Cluster (6 nodes)', () => {
       expect(r.other).toEqual([]);
       expect(r.allowed).toBe(20);
       expect(r.refused).toBe(30);
-      const multi = await a.request('POST', `/v1/identities/${i.id}/actions/linkedin-message-profile/guard`, { key: ws.api_key, body: { action_id: 'm' } });
+      const multi = await a.request('POST', `/v1/identities/${i.id}/actions/linkedin-message-profile/guard`, {
+        key: ws.api_key,
+        body: { action_id: 'm' },
+      });
       expect(multi.status).toBe(200);
       const read = await b.request('GET', `/v1/identities/${i.id}/limits`, { key: ws.api_key });
       expect(read.status).toBe(200);

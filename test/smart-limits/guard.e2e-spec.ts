@@ -38,7 +38,14 @@ describe('the pre-action guard', () => {
     const i = await createIdentity(t, key, { account_type: 'premium' });
     const r = await guard(i.id, 'linkedin-connect-profile', { action_id: 'a-1' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ allowed: true, identity_id: i.id, action: 'linkedin-connect-profile', action_id: 'a-1', recorded: true, duplicate: false });
+    expect(r.body).toMatchObject({
+      allowed: true,
+      identity_id: i.id,
+      action: 'linkedin-connect-profile',
+      action_id: 'a-1',
+      recorded: true,
+      duplicate: false,
+    });
     const sent = r.body.limits.find((l: { slug: string }) => l.slug === 'LK_INVITATIONS_SENT');
     expect(sent).toEqual({
       slug: 'LK_INVITATIONS_SENT',
@@ -110,7 +117,12 @@ describe('the pre-action guard', () => {
     const r = await guard(i.id, 'linkedin-visit-profile', { action_id: 'v3' });
     expect(r.status).toBe(429);
     expect(r.body.error).toMatchObject({ code: 429, status: 'Too Many Requests', error_label: 'LIMIT_REACHED' });
-    expect(r.body.error.details).toMatchObject({ identity_id: i.id, action: 'linkedin-visit-profile', limit: 'LK_PROFILE_VISITS', available_at: new Date(T0 + DAY).toISOString() });
+    expect(r.body.error.details).toMatchObject({
+      identity_id: i.id,
+      action: 'linkedin-visit-profile',
+      limit: 'LK_PROFILE_VISITS',
+      available_at: new Date(T0 + DAY).toISOString(),
+    });
     // 21 h minus half a second, rounded up: waiting exactly that long is enough.
     expect(r.headers.get('retry-after')).toBe(String(21 * 3600));
     expect(r.headers.get('x-ratelimit-type')).toBe('smart-limits/LK_PROFILE_VISITS');
@@ -196,7 +208,10 @@ describe('the pre-action guard', () => {
     const future = await guard(i.id, 'linkedin-visit-profile', { action_id: 'f', occurred_at: new Date(T0 + 12 * DAY).toISOString() });
     expect(future.status).toBe(400);
     expect(future.body.error.details.occurred_at).toBeDefined();
-    const old = await guard(i.id, 'linkedin-visit-profile', { action_id: 'o', occurred_at: new Date(T0 + 11 * DAY - 23 * HOUR - 31 * DAY).toISOString() });
+    const old = await guard(i.id, 'linkedin-visit-profile', {
+      action_id: 'o',
+      occurred_at: new Date(T0 + 11 * DAY - 23 * HOUR - 31 * DAY).toISOString(),
+    });
     expect(old.status).toBe(400);
   });
 
@@ -263,7 +278,10 @@ describe('the pre-action guard', () => {
     expect((await guard('00000000-0000-4000-8000-000000000000', 'linkedin-visit-profile', { action_id: 'x' })).status).toBe(404);
     expect((await guard(i.id, 'linkedin-visit-profile', { action_id: 'x'.repeat(129) })).status).toBe(400);
     const other = await createWorkspace(t);
-    const cross = await t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, { key: other.api_key, body: { action_id: 'x' } });
+    const cross = await t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, {
+      key: other.api_key,
+      body: { action_id: 'x' },
+    });
     expect(cross.status).toBe(404);
   });
 
@@ -271,7 +289,12 @@ describe('the pre-action guard', () => {
     clock.set(T0);
     const i = await createIdentity(t, key);
     const keys = new RedisKeys(t.config.redis.keyPrefix);
-    await redis.set(keys.limitCooldown(ws.id, i.id, 'LK_INVITATIONS_WEEKLY'), JSON.stringify({ id: 'cd1', reason: 'WEEKLY_LIMIT', level: 1, scope: 'limits' }), 'PX', 2 * HOUR);
+    await redis.set(
+      keys.limitCooldown(ws.id, i.id, 'LK_INVITATIONS_WEEKLY'),
+      JSON.stringify({ id: 'cd1', reason: 'WEEKLY_LIMIT', level: 1, scope: 'limits' }),
+      'PX',
+      2 * HOUR,
+    );
     const r = await guard(i.id, 'linkedin-connect-profile', { action_id: 'x' });
     expect(r.status).toBe(429);
     expect(r.body.error.error_label).toBe('COOLDOWN');
@@ -334,7 +357,7 @@ describe('the pre-action guard', () => {
     expect(subset.status).toBe(403);
   });
 
-  it('reads one action\'s limits in the Edges shape', async () => {
+  it("reads one action's limits in the Edges shape", async () => {
     clock.set(T0);
     const i = await createIdentity(t, key);
     await guard(i.id, 'linkedin-message-profile', { action_id: 'e1' });

@@ -54,7 +54,24 @@ export async function startTestRedisCluster(): Promise<{ nodes: string; stop(): 
   const children = ports.map((p) =>
     spawn(
       'redis-server',
-      ['--port', String(p), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${p}.conf`), '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''],
+      [
+        '--port',
+        String(p),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${p}.conf`),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--logfile',
+        '',
+      ],
       { stdio: 'ignore' },
     ),
   );
@@ -78,7 +95,10 @@ export async function startTestRedisCluster(): Promise<{ nodes: string; stop(): 
     await new Promise((res) => setTimeout(res, 100));
   }
   return {
-    nodes: ports.slice(0, 3).map((p) => `127.0.0.1:${p}`).join(','),
+    nodes: ports
+      .slice(0, 3)
+      .map((p) => `127.0.0.1:${p}`)
+      .join(','),
     async stop() {
       for (const c of children) c.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,11 @@ export interface TestApp {
   app: NestFastifyApplication;
   baseUrl: string;
   config: AppConfig;
-  request<T = any>(method: string, path: string, opts?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }

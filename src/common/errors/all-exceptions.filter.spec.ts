@@ -50,6 +50,8 @@ describe('renderError', () => {
   it('keeps Fastify body errors as 4xx', () => {
     const { logger } = recordingLogger();
     expect(renderError(Object.assign(new Error('too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), logger).status).toBe(413);
-    expect(renderError(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), logger).status).toBe(415);
+    expect(
+      renderError(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), logger).status,
+    ).toBe(415);
   });
 });

@@ -78,13 +78,7 @@ export function renderError(exception: unknown, logger: Logger, requestId?: stri
   logger.error({ err: exception, errorId, requestId }, `unexpected error ${errorId}`);
   return {
     status: 500,
-    body: errorEnvelope(
-      500,
-      CommonErrorLabel.INTERNAL_ERROR,
-      'Unexpected error; quote error_id when reporting it',
-      undefined,
-      errorId,
-    ),
+    body: errorEnvelope(500, CommonErrorLabel.INTERNAL_ERROR, 'Unexpected error; quote error_id when reporting it', undefined, errorId),
     headers: {},
   };
 }

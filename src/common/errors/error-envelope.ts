@@ -11,13 +11,7 @@ export interface ErrorEnvelope {
   };
 }
 
-export function errorEnvelope(
-  code: number,
-  errorLabel: string | null,
-  message: string,
-  details?: unknown,
-  errorId?: string,
-): ErrorEnvelope {
+export function errorEnvelope(code: number, errorLabel: string | null, message: string, details?: unknown, errorId?: string): ErrorEnvelope {
   const error: ErrorEnvelope['error'] = {
     code,
     status: HTTP_STATUS_TEXT[code] ?? (code >= 500 ? 'Server Error' : 'Error'),

@@ -25,7 +25,7 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; every field problem is listed in details',
   401: 'Missing, invalid or revoked API key',
   403: 'Not allowed for this identity (e.g. NO_VALID_ACCOUNT_CONFIGURED)',
-  404: 'Not found (including other workspaces\' resources)',
+  404: "Not found (including other workspaces' resources)",
   409: 'Conflicts with existing data',
   413: 'Body larger than 64 KiB',
   429: 'Rate limited (see Retry-After)',
@@ -35,8 +35,6 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents error responses in the envelope of SPEC §8. */
 export function ApiErrors(...codes: number[]) {
   return applyDecorators(
-    ...codes.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? HTTP_STATUS_TEXT[status], schema: ERROR_ENVELOPE_SCHEMA }),
-    ),
+    ...codes.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? HTTP_STATUS_TEXT[status], schema: ERROR_ENVELOPE_SCHEMA })),
   );
 }

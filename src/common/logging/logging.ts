@@ -15,26 +15,26 @@ export function requestIdFor(raw: IncomingMessage): string {
 
 export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
   const options = {
-      level: config.logLevel,
-      genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) ?? randomUUID(),
-      // Secrets never reach the log: keys, admin key, webhook secrets, cookies.
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["x-api-key"]',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-          '*.api_key',
-          '*.secret',
-          '*.adminApiKey',
-        ],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      },
-      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
-      customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    level: config.logLevel,
+    genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) ?? randomUUID(),
+    // Secrets never reach the log: keys, admin key, webhook secrets, cookies.
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.api_key',
+        '*.secret',
+        '*.adminApiKey',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+    customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   } as NonNullable<Params['pinoHttp']>;
   return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
 }

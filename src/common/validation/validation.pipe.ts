@@ -7,9 +7,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   for (const e of errors) {
     const path = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
     if (e.constraints) {
-      out[path] = Object.values(e.constraints).map((m) =>
-        m.startsWith('property ') && m.endsWith(' should not exist') ? 'unknown field' : m,
-      );
+      out[path] = Object.values(e.constraints).map((m) => (m.startsWith('property ') && m.endsWith(' should not exist') ? 'unknown field' : m));
     }
     if (e.children?.length) Object.assign(out, flattenValidationErrors(e.children, path));
   }
