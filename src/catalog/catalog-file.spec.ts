@@ -32,16 +32,25 @@ describe('loadCatalog: extend (the default)', () => {
       limits: [limit('LK_POSTS', { name: 'Posts published' })],
       actions: [{ slug: 'linkedin-publish-post', limits: ['LK_POSTS', 'LK_PROFILE_ENRICHMENTS'], account_types: ['premium'] }],
     });
-    expect(c.limits).toHaveLength(17);
-    expect(c.limits[16]).toEqual({
+    expect(c.limits).toHaveLength(18);
+    expect(c.limits[17]).toEqual({
       slug: 'LK_POSTS',
       name: 'Posts published',
       description: '',
       window_seconds: 3600,
       default_max: { free: 1, premium: 2, sales_navigator: 3, recruiter: 4 },
+      min_gap_seconds: 0,
+      jitter_seconds: 0,
+      bursts: [],
+      per_action: false,
     });
     expect(c.actions).toHaveLength(17);
-    expect(c.actions[16]).toEqual({ slug: 'linkedin-publish-post', limits: ['LK_POSTS', 'LK_PROFILE_ENRICHMENTS'], account_types: ['premium'] });
+    expect(c.actions[16]).toEqual({
+      slug: 'linkedin-publish-post',
+      limits: ['LK_POSTS', 'LK_PROFILE_ENRICHMENTS'],
+      account_types: ['premium'],
+      single_flight: false,
+    });
   });
 
   it('replaces a limit or an action whole, in place, by slug', () => {
@@ -51,7 +60,7 @@ describe('loadCatalog: extend (the default)', () => {
     });
     const i = DEFAULT_CATALOG.limits.findIndex((l) => l.slug === 'LK_FOLLOWS');
     expect(c.limits[i]).toMatchObject({ slug: 'LK_FOLLOWS', name: 'LK_FOLLOWS', window_seconds: 43_200 });
-    expect(c.limits).toHaveLength(16);
+    expect(c.limits).toHaveLength(17);
     expect(c.actions.find((a) => a.slug === 'linkedin-follow-profile')!.limits).toEqual(['LK_FOLLOWS', 'LK_PROFILE_VISITS']);
     expect(DEFAULT_CATALOG.limits[i].window_seconds).toBe(86_400);
   });
@@ -68,6 +77,35 @@ describe('loadCatalog: extend (the default)', () => {
       freeze_days_after_pushback: 3,
       restart_factor_after_restricted: 0.5,
     });
+  });
+
+  it('reads pacing: gaps, jitter, bursts, per_action, single_flight and the catalog-wide settings', () => {
+    const c = loadCatalog(DEFAULT_CATALOG, {
+      limits: [
+        limit('LK_POSTS', {
+          min_gap_seconds: 300,
+          jitter_seconds: 30,
+          bursts: [
+            { window_seconds: 600, max: 2 },
+            { window_seconds: 1800, max_share: 0.5 },
+          ],
+          per_action: true,
+        }),
+      ],
+      actions: [{ slug: 'linkedin-publish-post', limits: ['LK_POSTS'], account_types: ['free'], single_flight: true }],
+      pacing: { start_jitter_minutes: 10 },
+    });
+    expect(c.limits.find((l) => l.slug === 'LK_POSTS')).toMatchObject({
+      min_gap_seconds: 300,
+      jitter_seconds: 30,
+      bursts: [
+        { window_seconds: 600, max: 2 },
+        { window_seconds: 1800, max_share: 0.5 },
+      ],
+      per_action: true,
+    });
+    expect(c.actions.find((a) => a.slug === 'linkedin-publish-post')!.single_flight).toBe(true);
+    expect(c.pacing).toEqual({ in_flight_seconds: 120, start_jitter_minutes: 10 });
   });
 
   it('lets an extension action use a default limit and a default action use a replaced limit', () => {
@@ -93,7 +131,7 @@ describe('loadCatalog: replace', () => {
   it('takes the mode from options when the file has none, and the file’s mode wins', () => {
     const body = { limits: [limit('LK_ONLY')], actions: [{ slug: 'only-action', limits: ['LK_ONLY'], account_types: ['free'] }] };
     expect(loadCatalog(DEFAULT_CATALOG, body, { mode: 'replace' }).limits).toHaveLength(1);
-    expect(loadCatalog(DEFAULT_CATALOG, { ...body, mode: 'extend' }, { mode: 'replace' }).limits).toHaveLength(17);
+    expect(loadCatalog(DEFAULT_CATALOG, { ...body, mode: 'extend' }, { mode: 'replace' }).limits).toHaveLength(18);
   });
 
   it('requires limits and actions', () => {
@@ -198,6 +236,63 @@ describe('loadCatalog: validation names every bad field', () => {
     ['unknown top-level key', { limit: [] }, 'limit: unknown field'],
     ['not an object', [1, 2], '(file): must be a JSON object'],
     ['limits not an array', { limits: {} }, 'limits: must be an array'],
+    ['negative gap', { limits: [limit('LK_A', { min_gap_seconds: -1 })] }, 'limits[0] (LK_A).min_gap_seconds: must be ≥ 0'],
+    ['gap over a day', { limits: [limit('LK_A', { min_gap_seconds: 86_401 })] }, 'limits[0] (LK_A).min_gap_seconds: must be at most 86400'],
+    ['fractional jitter', { limits: [limit('LK_A', { jitter_seconds: 1.5 })] }, 'limits[0] (LK_A).jitter_seconds: must be an integer'],
+    ['jitter over an hour', { limits: [limit('LK_A', { jitter_seconds: 3_601 })] }, 'limits[0] (LK_A).jitter_seconds: must be at most 3600'],
+    [
+      'burst with neither max',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 60 }] })] },
+      'limits[0] (LK_A).bursts[0]: give exactly one of max or max_share',
+    ],
+    [
+      'burst with both max and max_share',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 60, max: 2, max_share: 0.5 }] })] },
+      'limits[0] (LK_A).bursts[0]: give exactly one of max or max_share',
+    ],
+    [
+      'burst as long as the window',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 3600, max: 2 }] })] },
+      "limits[0] (LK_A).bursts[0].window_seconds: must be shorter than the limit's window (3600 s)",
+    ],
+    [
+      'burst window twice',
+      {
+        limits: [
+          limit('LK_A', {
+            bursts: [
+              { window_seconds: 60, max: 2 },
+              { window_seconds: 60, max: 3 },
+            ],
+          }),
+        ],
+      },
+      'limits[0] (LK_A).bursts[1].window_seconds: 60 is listed twice',
+    ],
+    [
+      'burst max 0',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 60, max: 0 }] })] },
+      'limits[0] (LK_A).bursts[0].max: must be an integer ≥ 1',
+    ],
+    [
+      'burst share above 1',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 60, max_share: 1.5 }] })] },
+      'limits[0] (LK_A).bursts[0].max_share: must be ≤ 1',
+    ],
+    [
+      'unknown burst field',
+      { limits: [limit('LK_A', { bursts: [{ window_seconds: 60, max: 1, every: 2 }] })] },
+      'limits[0] (LK_A).bursts[0].every: unknown field',
+    ],
+    ['per_action not boolean', { limits: [limit('LK_A', { per_action: 'yes' })] }, 'limits[0] (LK_A).per_action: must be true or false'],
+    [
+      'single_flight not boolean',
+      { actions: [{ slug: 'a-b', limits: ['LK_FOLLOWS'], account_types: ['free'], single_flight: 1 }] },
+      'actions[0] (a-b).single_flight: must be true or false',
+    ],
+    ['lease of 0 s', { pacing: { in_flight_seconds: 0 } }, 'pacing.in_flight_seconds: must be at least 1 second'],
+    ['start jitter over 4 h', { pacing: { start_jitter_minutes: 241 } }, 'pacing.start_jitter_minutes: must be at most 240'],
+    ['unknown pacing key', { pacing: { gap: 3 } }, 'pacing.gap: unknown field'],
   ])('%s', (_name, content, expected) => {
     const problems = problemsOf(content);
     expect(problems.some((p) => p.startsWith(expected))).toBe(true);

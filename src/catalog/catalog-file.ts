@@ -7,7 +7,9 @@ import {
   type AccountType,
   type ActionDefinition,
   type Catalog,
+  type BurstDefinition,
   type LimitDefinition,
+  type PacingConfig,
   type WarmupConfig,
 } from './catalog.types.js';
 
@@ -39,6 +41,26 @@ const positiveInt = z.int({ error: 'must be an integer ≥ 1' }).min(1, { error:
 const factor = z.number({ error: 'must be a number > 0' }).gt(0, { error: 'must be > 0' });
 const fraction = z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be > 0' }).lte(1, { error: 'must be ≤ 1' });
 
+/** A gap longer than a day would stretch a day's handful of actions past the day. */
+export const MAX_GAP_SECONDS = 86_400;
+export const MAX_JITTER_SECONDS = 3_600;
+const gapSeconds = z
+  .int({ error: `must be an integer number of seconds from 0 to ${MAX_GAP_SECONDS}` })
+  .min(0, { error: 'must be ≥ 0' })
+  .max(MAX_GAP_SECONDS, { error: `must be at most ${MAX_GAP_SECONDS} seconds` });
+const jitterSeconds = z
+  .int({ error: `must be an integer number of seconds from 0 to ${MAX_JITTER_SECONDS}` })
+  .min(0, { error: 'must be ≥ 0' })
+  .max(MAX_JITTER_SECONDS, { error: `must be at most ${MAX_JITTER_SECONDS} seconds` });
+const burstSchema = z.strictObject(
+  {
+    window_seconds: windowSeconds,
+    max: positiveInt.optional(),
+    max_share: fraction.optional(),
+  },
+  { error: 'must be an object {window_seconds, max | max_share}' },
+);
+
 const limitSchema = z.strictObject({
   slug: limitSlug,
   name: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
@@ -47,6 +69,10 @@ const limitSchema = z.strictObject({
   default_max: z.strictObject(Object.fromEntries(ACCOUNT_TYPES.map((t) => [t, defaultMax])) as Record<AccountType, typeof defaultMax>, {
     error: `must be an object with an integer ≥ 0 for each of ${ACCOUNT_TYPES.join(', ')}`,
   }),
+  min_gap_seconds: gapSeconds.optional(),
+  jitter_seconds: jitterSeconds.optional(),
+  bursts: z.array(burstSchema, { error: 'must be an array of {window_seconds, max | max_share}' }).max(8, { error: 'at most 8 bursts' }).optional(),
+  per_action: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 const actionSchema = z.strictObject({
@@ -58,6 +84,7 @@ const actionSchema = z.strictObject({
     })
     .min(1, { error: 'must name at least one account type' }),
   cost_note: z.string({ error: 'must be a string' }).max(500).optional(),
+  single_flight: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 const stepsSchema = z
@@ -80,6 +107,20 @@ export const catalogFileSchema = z.strictObject(
         cold: z.strictObject({ step_days: positiveInt.optional(), steps: stepsSchema.optional() }).optional(),
         freeze_days_after_pushback: defaultMax.optional(),
         restart_factor_after_restricted: fraction.optional(),
+      })
+      .optional(),
+    pacing: z
+      .strictObject({
+        in_flight_seconds: z
+          .int({ error: 'must be an integer number of seconds from 1 to 86400' })
+          .min(1, { error: 'must be at least 1 second' })
+          .max(86_400, { error: 'must be at most 86400 seconds' })
+          .optional(),
+        start_jitter_minutes: z
+          .int({ error: 'must be an integer number of minutes from 0 to 240' })
+          .min(0, { error: 'must be ≥ 0' })
+          .max(240, { error: 'must be at most 240 minutes' })
+          .optional(),
       })
       .optional(),
   },
@@ -135,12 +176,22 @@ export function loadCatalog(defaults: Catalog, content: unknown, options: LoadCa
     description: l.description ?? '',
     window_seconds: l.window_seconds,
     default_max: { ...l.default_max },
+    min_gap_seconds: l.min_gap_seconds ?? 0,
+    jitter_seconds: l.jitter_seconds ?? 0,
+    bursts: (l.bursts ?? []).map((b): BurstDefinition => ({
+      window_seconds: b.window_seconds,
+      ...(b.max !== undefined ? { max: b.max } : {}),
+      ...(b.max_share !== undefined ? { max_share: b.max_share } : {}),
+    })),
+    per_action: l.per_action ?? false,
   }));
+  (file.limits ?? []).forEach((l, i) => problems.push(...burstProblems(`limits[${i}] (${l.slug})`, l.window_seconds, l.bursts ?? [])));
   const fileActions: ActionDefinition[] = (file.actions ?? []).map((a) => ({
     slug: a.slug,
     limits: [...a.limits],
     account_types: [...a.account_types],
     ...(a.cost_note !== undefined ? { cost_note: a.cost_note } : {}),
+    single_flight: a.single_flight ?? false,
   }));
 
   const limits = mode === 'replace' ? fileLimits : mergeBySlug(defaults.limits, fileLimits);
@@ -166,7 +217,9 @@ export function loadCatalog(defaults: Catalog, content: unknown, options: LoadCa
     restart_factor_after_restricted: file.warmup?.restart_factor_after_restricted ?? defaults.warmup.restart_factor_after_restricted,
   };
 
-  return deepFreeze({ actions, limits, levels: { ...defaults.levels, ...file.levels }, warmup });
+  const pacing: PacingConfig = { ...defaults.pacing, ...file.pacing };
+
+  return deepFreeze({ actions, limits, levels: { ...defaults.levels, ...file.levels }, warmup, pacing });
 }
 
 /** Reads and validates CATALOG_FILE at boot (sync on purpose: nothing runs before the catalog). */
@@ -184,6 +237,19 @@ export function readCatalogFile(path: string, defaults: Catalog = DEFAULT_CATALO
     throw new Error(`Catalog file ${path} is not valid JSON: ${(err as Error).message}`);
   }
   return loadCatalog(defaults, content, { source: path });
+}
+
+/** Each burst: exactly one of max / max_share, a window shorter than the limit's, no window twice. */
+function burstProblems(where: string, windowSeconds: number, bursts: { window_seconds: number; max?: number; max_share?: number }[]): string[] {
+  const problems: string[] = [];
+  bursts.forEach((b, k) => {
+    const at = `${where}.bursts[${k}]`;
+    if ((b.max === undefined) === (b.max_share === undefined)) problems.push(`${at}: give exactly one of max or max_share`);
+    if (b.window_seconds >= windowSeconds) problems.push(`${at}.window_seconds: must be shorter than the limit's window (${windowSeconds} s)`);
+    if (bursts.findIndex((o) => o.window_seconds === b.window_seconds) !== k)
+      problems.push(`${at}.window_seconds: ${b.window_seconds} is listed twice`);
+  });
+  return problems;
 }
 
 function mergeBySlug<T extends { slug: string }>(base: readonly T[], extra: T[]): T[] {

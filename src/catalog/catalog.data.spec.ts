@@ -23,31 +23,81 @@ const LIMIT_ROWS: [string, number, number, number, number, number][] = [
   ['LK_COMMENTS', H24, 15, 15, 15, 15],
   ['LK_ENDORSEMENTS', H24, 20, 20, 20, 20],
   ['LK_INVITATIONS_WITHDRAWN', H24, 40, 40, 40, 40],
+  ['LK_WRITE_ACTIONS', H24, 100, 150, 200, 200],
+];
+
+// LIMITS.md "Pacing defaults": [slug, min gap, jitter, bursts].
+const M15 = 900;
+const H4 = 14_400;
+const PACING_ROWS: [string, number, number, { window_seconds: number; max?: number; max_share?: number }[]][] = [
+  [
+    'LK_INVITATIONS_SENT',
+    60,
+    15,
+    [
+      { window_seconds: M15, max: 3 },
+      { window_seconds: H4, max_share: 0.4 },
+    ],
+  ],
+  [
+    'LK_MESSAGES_SENT',
+    60,
+    15,
+    [
+      { window_seconds: M15, max: 5 },
+      { window_seconds: H4, max_share: 0.4 },
+    ],
+  ],
+  ['LK_INMAILS_SENT', 30, 15, [{ window_seconds: M15, max: 5 }]],
+  ['LK_OPEN_INMAILS', 30, 15, [{ window_seconds: M15, max: 5 }]],
+  [
+    'LK_PROFILE_VISITS',
+    30,
+    15,
+    [
+      { window_seconds: M15, max: 5 },
+      { window_seconds: H4, max_share: 0.4 },
+    ],
+  ],
+  ['LK_COMMENTS', 15, 15, [{ window_seconds: M15, max: 5 }]],
+  ['LK_REACTIONS', 10, 15, [{ window_seconds: M15, max: 10 }]],
+  ['LK_FOLLOWS', 10, 15, [{ window_seconds: M15, max: 10 }]],
+  ['LK_ENDORSEMENTS', 10, 15, [{ window_seconds: M15, max: 10 }]],
+  ['LK_INVITATIONS_WITHDRAWN', 10, 10, [{ window_seconds: M15, max: 20 }]],
+  ['LK_SEARCHES', 10, 10, [{ window_seconds: H4, max_share: 0.4 }]],
+  ['LK_CONTACT_INFO', 10, 10, [{ window_seconds: H4, max_share: 0.4 }]],
+  ['LK_PROFILE_ENRICHMENTS', 0, 0, [{ window_seconds: H4, max_share: 0.4 }]],
+  ['LK_SEARCH_RESULTS', 0, 0, [{ window_seconds: H4, max_share: 0.4 }]],
+  ['LK_WRITE_ACTIONS', 0, 0, [{ window_seconds: 3_600, max: 25 }]],
+  ['LK_INVITATIONS_WEEKLY', 0, 0, []],
+  ['LK_INVITE_NOTES', 0, 0, []],
 ];
 
 const ALL = ['free', 'premium', 'sales_navigator', 'recruiter'];
 const PAID = ['premium', 'sales_navigator', 'recruiter'];
+const W = 'LK_WRITE_ACTIONS';
+// Outreach actions also consume LK_WRITE_ACTIONS once (LIMITS.md "Pacing defaults").
 const ACTION_ROWS: [string, string[], string[]][] = [
-  ['linkedin-connect-profile', ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'], ALL],
-  ['linkedin-connect-profile-with-note', ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', 'LK_INVITE_NOTES'], ALL],
-  ['linkedin-message-profile', ['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS'], ALL],
-  ['linkedin-send-inmail', ['LK_INMAILS_SENT', 'LK_PROFILE_ENRICHMENTS'], PAID],
-  ['linkedin-send-open-inmail', ['LK_OPEN_INMAILS'], PAID],
+  ['linkedin-connect-profile', ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', W], ALL],
+  ['linkedin-connect-profile-with-note', ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', 'LK_INVITE_NOTES', W], ALL],
+  ['linkedin-message-profile', ['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS', W], ALL],
+  ['linkedin-send-inmail', ['LK_INMAILS_SENT', 'LK_PROFILE_ENRICHMENTS', W], PAID],
+  ['linkedin-send-open-inmail', ['LK_OPEN_INMAILS', W], PAID],
   ['linkedin-visit-profile', ['LK_PROFILE_VISITS'], ALL],
   ['linkedin-extract-profile', ['LK_PROFILE_ENRICHMENTS'], ALL],
   ['linkedin-get-contact-info', ['LK_CONTACT_INFO'], ALL],
   ['linkedin-search-people', ['LK_SEARCHES'], ALL],
   ['linkedin-extract-search-results', ['LK_SEARCH_RESULTS'], ALL],
   ['salesnavigator-search-people', ['LK_SEARCHES'], ['sales_navigator', 'recruiter']],
-  ['linkedin-follow-profile', ['LK_FOLLOWS'], ALL],
-  ['linkedin-like-post', ['LK_REACTIONS'], ALL],
-  ['linkedin-comment-post', ['LK_COMMENTS'], ALL],
-  ['linkedin-endorse-skill', ['LK_ENDORSEMENTS'], ALL],
-  ['linkedin-withdraw-invitation', ['LK_INVITATIONS_WITHDRAWN'], ALL],
+  ['linkedin-follow-profile', ['LK_FOLLOWS', W], ALL],
+  ['linkedin-like-post', ['LK_REACTIONS', W], ALL],
+  ['linkedin-comment-post', ['LK_COMMENTS', W], ALL],
+  ['linkedin-endorse-skill', ['LK_ENDORSEMENTS', W], ALL],
+  ['linkedin-withdraw-invitation', ['LK_INVITATIONS_WITHDRAWN', W], ALL],
 ];
 
 describe('DEFAULT_CATALOG matches LIMITS.md', () => {
-  it('has exactly the 16 limits, in the table order', () => {
+  it('has exactly the 17 limits, in the table order (LK_WRITE_ACTIONS last)', () => {
     expect(DEFAULT_CATALOG.limits.map((l) => l.slug)).toEqual(LIMIT_ROWS.map((r) => r[0]));
   });
 
@@ -57,6 +107,34 @@ describe('DEFAULT_CATALOG matches LIMITS.md', () => {
     expect(limit.default_max).toEqual({ free, premium, sales_navigator: sn, recruiter });
     expect(limit.name.length).toBeGreaterThan(0);
     expect(limit.description.length).toBeGreaterThan(0);
+  });
+
+  it.each(PACING_ROWS)('%s paces with a gap of %d s, jitter %d s and bursts %j', (slug, gap, jitter, bursts) => {
+    const limit = DEFAULT_CATALOG.limits.find((l) => l.slug === slug)!;
+    expect(limit.min_gap_seconds).toBe(gap);
+    expect(limit.jitter_seconds).toBe(jitter);
+    expect(limit.bursts).toEqual(bursts);
+    expect(limit.per_action).toBe(slug === 'LK_WRITE_ACTIONS');
+  });
+
+  it('marks exactly the outreach actions single-flight: those that consume LK_WRITE_ACTIONS', () => {
+    for (const a of DEFAULT_CATALOG.actions) expect(a.single_flight).toBe(a.limits.includes('LK_WRITE_ACTIONS'));
+    expect(DEFAULT_CATALOG.actions.filter((a) => a.single_flight).map((a) => a.slug)).toEqual([
+      'linkedin-connect-profile',
+      'linkedin-connect-profile-with-note',
+      'linkedin-message-profile',
+      'linkedin-send-inmail',
+      'linkedin-send-open-inmail',
+      'linkedin-follow-profile',
+      'linkedin-like-post',
+      'linkedin-comment-post',
+      'linkedin-endorse-skill',
+      'linkedin-withdraw-invitation',
+    ]);
+  });
+
+  it('has the in-flight lease and the start offset of LIMITS.md', () => {
+    expect(DEFAULT_CATALOG.pacing).toEqual({ in_flight_seconds: 120, start_jitter_minutes: 30 });
   });
 
   it('has exactly the 16 actions, in the table order', () => {
@@ -84,8 +162,10 @@ describe('DEFAULT_CATALOG matches LIMITS.md', () => {
   });
 
   it('passes the same validation as a deployer file', () => {
-    const { actions, limits, levels, warmup } = DEFAULT_CATALOG;
-    expect(loadCatalog(DEFAULT_CATALOG, JSON.parse(JSON.stringify({ mode: 'replace', actions, limits, levels, warmup })))).toEqual(DEFAULT_CATALOG);
+    const { actions, limits, levels, warmup, pacing } = DEFAULT_CATALOG;
+    expect(loadCatalog(DEFAULT_CATALOG, JSON.parse(JSON.stringify({ mode: 'replace', actions, limits, levels, warmup, pacing })))).toEqual(
+      DEFAULT_CATALOG,
+    );
   });
 
   it('cannot be changed by whoever reads it', () => {

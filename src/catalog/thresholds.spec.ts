@@ -24,7 +24,17 @@ function limitOf(slug: string): LimitDefinition {
 }
 
 function custom(max: number, window_seconds = 86_400): LimitDefinition {
-  return { slug: 'LK_X', name: 'x', description: '', window_seconds, default_max: { free: max, premium: max, sales_navigator: max, recruiter: max } };
+  return {
+    slug: 'LK_X',
+    name: 'x',
+    description: '',
+    window_seconds,
+    default_max: { free: max, premium: max, sales_navigator: max, recruiter: max },
+    min_gap_seconds: 0,
+    jitter_seconds: 0,
+    bursts: [],
+    per_action: false,
+  };
 }
 
 function state(partial: Partial<WarmupState>): WarmupState {
@@ -278,6 +288,7 @@ describe('catalog helpers', () => {
       'LK_INVITATIONS_SENT',
       'LK_INVITATIONS_WEEKLY',
       'LK_INVITE_NOTES',
+      'LK_WRITE_ACTIONS',
     ]);
     expect(limitsForAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
     expect(findAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
