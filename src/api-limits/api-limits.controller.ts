@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { effectiveLimits, tiersTable } from '../tiers/effective-limits.js';
+import { UpdateOwnWorkspaceDto } from '../workspaces/workspaces.dto.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
@@ -33,10 +34,25 @@ export class ApiLimitsController {
   @ApiResponse(SEED_429)
   @ApiErrors(401)
   async workspace(@WorkspaceId() ws: string) {
+    return this.describe(ws);
+  }
+
+  @Patch('workspace')
+  @ApiOperation({ summary: "Change the workspace's own settings: its identities' default working hours (schedule)" })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiResponse(SEED_429)
+  @ApiErrors(400, 401, 413)
+  async updateWorkspace(@WorkspaceId() ws: string, @Body() dto: UpdateOwnWorkspaceDto) {
+    if (dto.schedule !== undefined) await this.workspaces.update(ws, { schedule: dto.schedule });
+    this.limits.invalidate(ws);
+    return this.describe(ws);
+  }
+
+  private async describe(ws: string) {
     const [w, limits, usage] = await Promise.all([this.workspaces.get(ws), this.limits.limitsFor(ws), this.limits.usageToday(ws)]);
     const shown = effectiveLimits(w.monthlyCredits, limits.engagement_identities, w.customLimits as never);
     return {
-      workspace: { id: w.id, name: w.name, monthly_credits: w.monthlyCredits, custom_limits: w.customLimits },
+      workspace: { id: w.id, name: w.name, monthly_credits: w.monthlyCredits, custom_limits: w.customLimits, schedule: w.schedule ?? null },
       plan_tier: shown.plan_tier,
       engagement_identities: limits.engagement_identities,
       engagement_tier: shown.engagement_tier,

@@ -1,5 +1,5 @@
 import { PageQuery } from '../common/http/page-query.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsIn,
   IsISO8601,
@@ -14,7 +14,16 @@ import {
 import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
 import { activeCatalog } from '../common/validation/catalog-registry.js';
 import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
-import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.entity.js';
+import { IsPacingOverrides, IsSchedule, SCHEDULE_SCHEMA } from '../pacing/pacing-validators.js';
+import { type Schedule } from '../pacing/schedule.js';
+import { IDENTITY_MODES, IDENTITY_STATUSES, PACING_MODES } from './identity.entity.js';
+
+const PACING_OVERRIDES_SCHEMA = {
+  type: 'object',
+  description: "min_gap_seconds per limit slug, replacing the catalog's (0 disables that gap)",
+  example: { LK_INVITATIONS_SENT: 120 },
+  additionalProperties: { type: 'integer', minimum: 0, maximum: 86400 },
+} satisfies ApiPropertyOptions;
 
 function IsLimitOverrides(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -103,6 +112,21 @@ export class CreateIdentityDto {
   @IsLimitOverrides()
   limit_overrides?: Record<string, number>;
 
+  @ApiPropertyOptional({ ...SCHEDULE_SCHEMA, description: `${SCHEDULE_SCHEMA.description} Default null: the workspace's default schedule applies.` })
+  @IsOptional()
+  @IsSchedule()
+  schedule?: Schedule | null;
+
+  @ApiPropertyOptional({ enum: PACING_MODES, default: 'standard', description: 'off: no gaps, bursts or single flight (windows still apply)' })
+  @IsOptional()
+  @IsIn(PACING_MODES)
+  pacing?: (typeof PACING_MODES)[number];
+
+  @ApiPropertyOptional(PACING_OVERRIDES_SCHEMA)
+  @IsOptional()
+  @IsPacingOverrides()
+  pacing_overrides?: Record<string, number>;
+
   @ApiPropertyOptional({ enum: IDENTITY_STATUSES, default: 'active', description: 'paused identities are skipped by auto mode' })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)
@@ -158,6 +182,21 @@ export class UpdateIdentityDto {
   @IsLimitOverrides()
   limit_overrides?: Record<string, number>;
 
+  @ApiPropertyOptional({ ...SCHEDULE_SCHEMA, description: `${SCHEDULE_SCHEMA.description} null: the workspace's default schedule applies.` })
+  @IsOptional()
+  @IsSchedule()
+  schedule?: Schedule | null;
+
+  @ApiPropertyOptional({ enum: PACING_MODES, description: 'off: no gaps, bursts or single flight (windows still apply)' })
+  @IsOptional()
+  @IsIn(PACING_MODES)
+  pacing?: (typeof PACING_MODES)[number];
+
+  @ApiPropertyOptional(PACING_OVERRIDES_SCHEMA)
+  @IsOptional()
+  @IsPacingOverrides()
+  pacing_overrides?: Record<string, number>;
+
   @ApiPropertyOptional({ enum: IDENTITY_STATUSES })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)
@@ -188,6 +227,10 @@ export class IdentityResponse {
   @ApiProperty({ enum: LEVELS }) level!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) limit_overrides!: Record<string, number>;
   @ApiProperty({ enum: IDENTITY_STATUSES }) status!: string;
+  @ApiProperty({ ...SCHEDULE_SCHEMA, description: "The identity's own working hours; null: the workspace's default schedule applies" })
+  schedule!: Schedule | null;
+  @ApiProperty({ enum: PACING_MODES }) pacing!: string;
+  @ApiProperty(PACING_OVERRIDES_SCHEMA) pacing_overrides!: Record<string, number>;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }

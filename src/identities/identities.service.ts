@@ -5,6 +5,7 @@ import { startFreeze } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { PgEventsService } from '../database/pg-events.service.js';
+import { normalizeSchedule } from '../pacing/schedule.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type CreateIdentityDto, type IdentityPage, type IdentityResponse, type UpdateIdentityDto } from './identities.dto.js';
@@ -27,6 +28,9 @@ export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
     level: i.level,
     limit_overrides: i.limitOverrides ?? {},
     status: i.status,
+    schedule: i.schedule ?? null,
+    pacing: i.pacing,
+    pacing_overrides: i.pacingOverrides ?? {},
     created_at: i.createdAt.toISOString(),
     updated_at: i.updatedAt.toISOString(),
   };
@@ -92,6 +96,9 @@ export class IdentitiesService implements OnModuleInit {
         level: dto.level ?? 'standard',
         limitOverrides: dto.limit_overrides ?? {},
         status: dto.status ?? 'active',
+        schedule: normalizeSchedule(dto.schedule),
+        pacing: dto.pacing ?? 'standard',
+        pacingOverrides: dto.pacing_overrides ?? {},
       });
       await this.changed(workspaceId, identity.id, 'created');
       return identity;
@@ -170,6 +177,9 @@ export class IdentitiesService implements OnModuleInit {
     if (dto.level !== undefined) patch.level = dto.level;
     if (dto.limit_overrides !== undefined) patch.limitOverrides = dto.limit_overrides;
     if (dto.status !== undefined) patch.status = dto.status;
+    if (dto.schedule !== undefined) patch.schedule = normalizeSchedule(dto.schedule);
+    if (dto.pacing !== undefined) patch.pacing = dto.pacing;
+    if (dto.pacing_overrides !== undefined) patch.pacingOverrides = dto.pacing_overrides;
     let updated: IdentityEntity | null;
     try {
       updated = await this.repo.update(workspaceId, id, patch);

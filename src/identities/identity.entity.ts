@@ -1,10 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { type AccountType, type Level, type WarmupMode } from '../catalog/catalog.types.js';
+import { type Schedule } from '../pacing/schedule.js';
 
 export type IdentityMode = 'engagement' | 'standard';
 export const IDENTITY_MODES: IdentityMode[] = ['engagement', 'standard'];
 export type IdentityStatus = 'active' | 'paused';
 export const IDENTITY_STATUSES: IdentityStatus[] = ['active', 'paused'];
+/** `off`: no gaps, bursts or single flight (windows, cooldowns and working hours still apply). */
+export type PacingMode = 'standard' | 'off';
+export const PACING_MODES: PacingMode[] = ['standard', 'off'];
 
 @Entity('identities')
 export class IdentityEntity {
@@ -23,6 +27,11 @@ export class IdentityEntity {
   @Column('text') level!: Level;
   @Column('jsonb', { name: 'limit_overrides' }) limitOverrides!: Record<string, number>;
   @Column('text') status!: IdentityStatus;
+  /** Own working hours; null: the workspace's default schedule applies (itself null: any time). */
+  @Column('jsonb', { nullable: true }) schedule!: Schedule | null;
+  @Column('text') pacing!: PacingMode;
+  /** min_gap_seconds per limit slug (0 disables that limit's gap). */
+  @Column('jsonb', { name: 'pacing_overrides' }) pacingOverrides!: Record<string, number>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsSchedule, SCHEDULE_SCHEMA } from '../pacing/pacing-validators.js';
+import { type Schedule } from '../pacing/schedule.js';
+
+const WORKSPACE_SCHEDULE = {
+  ...SCHEDULE_SCHEMA,
+  description: "Default working hours of the workspace's identities, each in its own time zone (an identity's own schedule wins); null: any time",
+};
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'Acme outbound', minLength: 1, maxLength: 200 })
@@ -33,6 +40,19 @@ export class UpdateWorkspaceDto {
   @IsOptional()
   @IsObject()
   custom_limits?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional(WORKSPACE_SCHEDULE)
+  @IsOptional()
+  @IsSchedule()
+  schedule?: Schedule | null;
+}
+
+/** What a workspace may change about itself with its own key (PATCH /v1/workspace). */
+export class UpdateOwnWorkspaceDto {
+  @ApiPropertyOptional(WORKSPACE_SCHEDULE)
+  @IsOptional()
+  @IsSchedule()
+  schedule?: Schedule | null;
 }
 
 export class WorkspaceResponse {
@@ -42,6 +62,7 @@ export class WorkspaceResponse {
   @ApiProperty({ example: 'Silver' }) plan_tier!: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
   custom_limits?: Record<string, unknown> | null;
+  @ApiProperty(WORKSPACE_SCHEDULE) schedule!: Schedule | null;
   @ApiProperty() created_at!: string;
 }
 

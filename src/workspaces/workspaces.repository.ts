@@ -15,7 +15,7 @@ export class WorkspacesRepository {
   /** Creates the workspace and its first key in one transaction: no workspace without a key. */
   async createWithKey(name: string, monthlyCredits: number, keyHash: string, keyPrefix: string) {
     return this.ds.transaction(async (m) => {
-      const ws = await m.save(m.create(WorkspaceEntity, { name, monthlyCredits, customLimits: null }));
+      const ws = await m.save(m.create(WorkspaceEntity, { name, monthlyCredits, customLimits: null, schedule: null }));
       const key = await m.save(m.create(ApiKeyEntity, { workspaceId: ws.id, keyHash, keyPrefix, revokedAt: null }));
       return { workspace: ws, key };
     });
@@ -25,7 +25,7 @@ export class WorkspacesRepository {
     return this.workspaces.findOneBy({ id });
   }
 
-  async update(id: string, patch: Partial<Pick<WorkspaceEntity, 'monthlyCredits' | 'customLimits'>>): Promise<WorkspaceEntity | null> {
+  async update(id: string, patch: Partial<Pick<WorkspaceEntity, 'monthlyCredits' | 'customLimits' | 'schedule'>>): Promise<WorkspaceEntity | null> {
     if (Object.keys(patch).length) await this.workspaces.update({ id }, patch as never);
     return this.findById(id);
   }

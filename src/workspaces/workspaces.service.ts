@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { generateApiKey, hashApiKey } from '../common/auth/key-hash.js';
 import { PgEventsService } from '../database/pg-events.service.js';
+import { normalizeSchedule, type Schedule } from '../pacing/schedule.js';
 import { customLimitsSchema } from '../tiers/effective-limits.js';
 import { planTierFor } from '../tiers/tier-tables.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -18,17 +19,49 @@ export function toWorkspaceResponse(ws: WorkspaceEntity): WorkspaceResponse {
     monthly_credits: ws.monthlyCredits,
     plan_tier: planTierFor(ws.monthlyCredits).name,
     custom_limits: ws.customLimits,
+    schedule: ws.schedule ?? null,
     created_at: ws.createdAt.toISOString(),
   };
 }
 
+const SCHEDULE_CACHE_MS = 5_000;
+
 @Injectable()
-export class WorkspacesService {
+export class WorkspacesService implements OnModuleInit {
+  private readonly schedules = new Map<string, { schedule: Promise<Schedule | null>; at: number }>();
+
   constructor(
     private readonly repo: WorkspacesRepository,
     private readonly keys: ApiKeysService,
     private readonly events: PgEventsService,
   ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe('workspace.changed', (ws) => this.schedules.delete(ws));
+    this.events.subscribe('reconnect', () => this.schedules.clear());
+  }
+
+  /**
+   * The workspace's default schedule for the guard's hot path: cached a few seconds, dropped at once
+   * on change (here and, through NOTIFY, on every instance); the last copy serves while PostgreSQL
+   * is down.
+   */
+  async defaultSchedule(workspaceId: string): Promise<Schedule | null> {
+    const hit = this.schedules.get(workspaceId);
+    if (hit && Date.now() - hit.at < SCHEDULE_CACHE_MS) return hit.schedule;
+    const schedule = this.get(workspaceId).then((w) => w.schedule ?? null);
+    this.schedules.set(workspaceId, { schedule, at: Date.now() });
+    try {
+      return await schedule;
+    } catch (e) {
+      if (hit) {
+        this.schedules.set(workspaceId, hit);
+        return hit.schedule;
+      }
+      this.schedules.delete(workspaceId);
+      throw e;
+    }
+  }
 
   async create(name: string, monthlyCredits: number) {
     const apiKey = generateApiKey('live');
@@ -45,7 +78,8 @@ export class WorkspacesService {
 
   async update(id: string, dto: UpdateWorkspaceDto): Promise<WorkspaceEntity> {
     await this.get(id);
-    const patch: Partial<Pick<WorkspaceEntity, 'monthlyCredits' | 'customLimits'>> = {};
+    const patch: Partial<Pick<WorkspaceEntity, 'monthlyCredits' | 'customLimits' | 'schedule'>> = {};
+    if (dto.schedule !== undefined) patch.schedule = normalizeSchedule(dto.schedule);
     if (dto.monthly_credits !== undefined) patch.monthlyCredits = dto.monthly_credits;
     if (dto.custom_limits !== undefined) {
       if (dto.custom_limits === null) patch.customLimits = null;
@@ -63,6 +97,7 @@ export class WorkspacesService {
       }
     }
     const ws = (await this.repo.update(id, patch))!;
+    this.schedules.delete(id);
     await this.events.publish('workspace.changed', id);
     return ws;
   }

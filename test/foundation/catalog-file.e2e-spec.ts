@@ -18,10 +18,18 @@ describe('CATALOG_FILE extends the catalog at boot', () => {
             name: 'Event invitations',
             window_seconds: 86400,
             default_max: { free: 2, premium: 4, sales_navigator: 4, recruiter: 4 },
+            min_gap_seconds: 45,
+            jitter_seconds: 5,
+            bursts: [{ window_seconds: 600, max: 1 }],
           },
         ],
         actions: [
-          { slug: 'linkedin-invite-to-event', limits: ['LK_EVENT_INVITES'], account_types: ['free', 'premium', 'sales_navigator', 'recruiter'] },
+          {
+            slug: 'linkedin-invite-to-event',
+            limits: ['LK_EVENT_INVITES'],
+            account_types: ['free', 'premium', 'sales_navigator', 'recruiter'],
+            single_flight: true,
+          },
         ],
       }),
     );
@@ -35,8 +43,15 @@ describe('CATALOG_FILE extends the catalog at boot', () => {
   it('serves and enforces the added action and limit', async () => {
     const ws = await createWorkspace(t);
     const c = await t.request('GET', '/v1/catalog', { key: ws.api_key });
-    expect(c.body.limits).toHaveLength(17);
-    expect(c.body.actions.find((a: { slug: string }) => a.slug === 'linkedin-invite-to-event')).toBeDefined();
+    expect(c.body.limits).toHaveLength(18);
+    expect(c.body.limits.find((l: { slug: string }) => l.slug === 'LK_EVENT_INVITES')).toMatchObject({
+      min_gap_seconds: 45,
+      jitter_seconds: 5,
+      bursts: [{ window_seconds: 600, max: 1 }],
+      per_action: false,
+    });
+    expect(c.body.actions.find((a: { slug: string }) => a.slug === 'linkedin-invite-to-event')).toMatchObject({ single_flight: true });
+    expect(c.body.pacing).toEqual({ in_flight_seconds: 120, start_jitter_minutes: 30 });
     const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_EVENT_INVITES: 1 } });
     const g = (id: string) =>
       t.request('POST', `/v1/identities/${i.id}/actions/linkedin-invite-to-event/guard`, { key: ws.api_key, body: { action_id: id } });
