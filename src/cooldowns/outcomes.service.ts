@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
+import { type ActionDefinition } from '../catalog/catalog.types.js';
 import { type Classification, classify } from '../classification/classifier.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -42,12 +43,21 @@ export class OutcomesService {
     if (classification.type === 'success') return { classification, effect: 'none', cooldown: null };
     const effect = await this.cooldowns.recordOutcome({
       ref: { workspaceId, identityId: identity.id },
-      action,
+      action: this.cooldownScopeOf(action),
       actionId: dto.action_id ?? null,
       classification,
       weeklyWindowFreesAt: classification.cooldown === 'weekly_limit' ? await this.weeklyWindowFreesAt(identity) : null,
     });
     return { classification, ...effect };
+  }
+
+  /**
+   * A cooldown scoped to an action covers the limits of that kind of action, not a budget every
+   * outreach action shares (LK_WRITE_ACTIONS, `per_action`): a 429 on invitations must not stop
+   * messages.
+   */
+  private cooldownScopeOf(action: ActionDefinition): ActionDefinition {
+    return { ...action, limits: action.limits.filter((slug) => !this.catalog.limit(slug)?.per_action) };
   }
 
   /**

@@ -31,6 +31,11 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:cd:${limitSlug}`;
   }
 
+  /** The identity's in-flight lease (string = action_id of the single-flight action, PX in_flight_seconds). */
+  lease(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:lease`;
+  }
+
   /** Hash action_id → first decision, for idempotent retries. */
   decisions(workspaceId: string, identityId: string): string {
     return `${this.identity(workspaceId, identityId)}:d`;

@@ -113,6 +113,7 @@ describe('dashboard page in headless Chromium', () => {
     await expect(chart.locator('text.series').evaluateAll((ts) => ts.map((x) => x.textContent))).resolves.toEqual([
       'Invitations sent · 1',
       'Invitations sent this week · 1',
+      'Outreach actions · 1',
     ]);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-identity.png`, fullPage: true });
     // A laptop screen: the same page, narrower.

@@ -72,8 +72,9 @@ describe('operations', () => {
     const connect = r.body.actions.find((x: { slug: string }) => x.slug === 'linkedin-connect-profile');
     expect(connect).toEqual({
       slug: 'linkedin-connect-profile',
-      limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'],
+      limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', 'LK_WRITE_ACTIONS'],
       account_types: ['free', 'premium', 'sales_navigator', 'recruiter'],
+      single_flight: true,
     });
     const inmail = r.body.actions.find((x: { slug: string }) => x.slug === 'linkedin-send-inmail');
     expect(inmail.account_types).toEqual(['premium', 'sales_navigator', 'recruiter']);
@@ -83,8 +84,21 @@ describe('operations', () => {
       name: expect.any(String),
       window_seconds: 86400,
       default_max: { free: 15, premium: 20, sales_navigator: 25, recruiter: 25 },
+      min_gap_seconds: 60,
+      jitter_seconds: 15,
+      bursts: [
+        { window_seconds: 900, max: 3 },
+        { window_seconds: 14400, max_share: 0.4 },
+      ],
+      per_action: false,
     });
-    expect(r.body.limits).toHaveLength(16);
+    expect(r.body.limits.find((x: { slug: string }) => x.slug === 'LK_WRITE_ACTIONS')).toMatchObject({
+      default_max: { free: 100, premium: 150, sales_navigator: 200, recruiter: 200 },
+      bursts: [{ window_seconds: 3600, max: 25 }],
+      per_action: true,
+    });
+    expect(r.body.pacing).toEqual({ in_flight_seconds: 120, start_jitter_minutes: 30 });
+    expect(r.body.limits).toHaveLength(17);
     expect(r.body.actions).toHaveLength(16);
     expect(r.body.warmup).toBeDefined();
   });

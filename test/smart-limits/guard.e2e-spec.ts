@@ -364,7 +364,7 @@ describe('the pre-action guard', () => {
     const r = await t.request('GET', `/v1/identities/${i.id}/actions/linkedin-message-profile/limits`, { key });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ identity_id: i.id, action_slug: 'linkedin-message-profile', level: 'standard', standard_level: 1 });
-    expect(r.body.limits.map((l: { slug: string }) => l.slug)).toEqual(['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS']);
+    expect(r.body.limits.map((l: { slug: string }) => l.slug)).toEqual(['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS', 'LK_WRITE_ACTIONS']);
     expect(r.body.limits[0]).toEqual({
       slug: 'LK_MESSAGES_SENT',
       name: expect.any(String),

@@ -1,0 +1,57 @@
+--[[
+Pacing rules over an identity's windows (SPEC 4b), shared by the guard and its reads. Each function
+answers "the earliest time >= t at which this rule passes", reading the same sorted sets the windows
+use (member = action member, "#k" suffix for the k-th unit of a cost > 1; score = ms): no per-action
+memory beyond the windows, so a window rebuilt from the journal paces exactly as before.
+-2 means never (a threshold below the cost).
+]]
+
+-- Earliest time >= t at which `units` more fit in the last `win` ms of the set under `max`.
+local function window_free_at(key, t, win, max, units)
+  if units > max then return -2 end
+  local from = '(' .. (t - win)
+  local k = redis.call('ZCOUNT', key, from, '+inf')
+  if k + units <= max then return t end
+  -- The (k + units - max)-th oldest entry still inside must leave: at its score + win.
+  local e = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', k + units - max - 1, 1)
+  return tonumber(e[2]) + win
+end
+
+-- The jitter of a recorded action for one limit, uniform in [0, jit] ms, drawn from the action's
+-- member (its "#k" unit suffix stripped) and the limit: the same on every call and every instance,
+-- kept without storing it, and the same after a rebuild of the window.
+local function member_jitter(member, slug, jit)
+  if jit <= 0 then return 0 end
+  local base = string.match(member, '^[^#]*')
+  return tonumber(string.sub(redis.sha1hex(base .. '|' .. slug), 1, 8), 16) % (jit + 1)
+end
+
+-- Earliest time >= t at least `gap` + its own jitter after every recorded action of the limit;
+-- also returns the score of the action that binds (-1 when none does).
+local function gap_free_at(key, t, gap, jit, slug)
+  local es = redis.call('ZRANGEBYSCORE', key, '(' .. (t - gap - jit), '+inf', 'WITHSCORES')
+  local at, last = t, -1
+  local seen = {}
+  for j = 1, #es, 2 do
+    local base = string.match(es[j], '^[^#]*')
+    if not seen[base] then
+      seen[base] = true
+      local f = tonumber(es[j + 1]) + gap + member_jitter(base, slug, jit)
+      if f > at then at, last = f, tonumber(es[j + 1]) end
+    end
+  end
+  return at, last
+end
+
+-- intervals: flat list s1, e1, s2, e2, ... ascending (end exclusive), or nil for "always open".
+-- Returns t when open at t, the next opening after t, or -3 past the calendar's horizon.
+local function open_at_or_after(intervals, t)
+  if not intervals then return t end
+  for j = 1, #intervals, 2 do
+    if t < intervals[j + 1] then
+      if t >= intervals[j] then return t end
+      return intervals[j]
+    end
+  end
+  return -3
+end
