@@ -35,7 +35,15 @@ export class GuardController {
   @ApiOperation({ operationId: 'guardAction', summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
-  @ApiErrors(400, 401, 403, 404, 413, 503)
+  @ApiErrors(
+    400,
+    401,
+    403,
+    404,
+    { status: 409, description: 'IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it)' },
+    413,
+    503,
+  )
   async check(
     @WorkspaceId() ws: string,
     @Param('identityId') identityId: string,
