@@ -6,13 +6,12 @@ import { CatalogService } from './catalog.service.js';
 
 const CATALOG_SCHEMA = {
   type: 'object',
-  required: ['actions', 'limits', 'levels', 'warmup'],
+  required: ['actions', 'limits', 'levels', 'warmup', 'pacing'],
   properties: {
     actions: {
       type: 'array',
       items: {
         type: 'object',
-        required: ['slug', 'limits', 'account_types'],
         properties: {
           slug: { type: 'string', example: 'linkedin-connect-profile' },
           limits: { type: 'array', items: { type: 'string' }, example: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'] },
@@ -30,7 +29,6 @@ const CATALOG_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['slug', 'name', 'window_seconds', 'default_max'],
         properties: {
           slug: { type: 'string', example: 'LK_INVITATIONS_SENT' },
           name: { type: 'string' },
@@ -55,9 +53,10 @@ const CATALOG_SCHEMA = {
               properties: {
                 window_seconds: { type: 'integer', example: 900 },
                 max: { type: 'integer', example: 3 },
-                max_share: { type: 'number', example: 0.4 },
+                max_share: { type: 'number', exclusiveMinimum: 0, maximum: 1, example: 0.4 },
               },
               required: ['window_seconds'],
+              additionalProperties: false,
             },
           },
           per_action: { type: 'boolean', description: 'Consumed once per action whatever its cost (LK_WRITE_ACTIONS)' },
