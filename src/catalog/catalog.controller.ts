@@ -53,7 +53,7 @@ const CATALOG_SCHEMA = {
               properties: {
                 window_seconds: { type: 'integer', example: 900 },
                 max: { type: 'integer', example: 3 },
-                max_share: { type: 'number', exclusiveMinimum: 0, maximum: 1, example: 0.4 },
+                max_share: { type: 'number', minimum: 0, maximum: 1, example: 0.4 },
               },
               required: ['window_seconds'],
               additionalProperties: false,
