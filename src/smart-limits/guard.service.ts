@@ -19,6 +19,7 @@ import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js'
 import { GUARD_SCRIPT, type GuardMode, type GuardReply } from './guard.script.js';
 import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { refusePaused } from './paused-identity.js';
 import { RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
@@ -105,6 +106,7 @@ export class GuardService implements OnModuleInit {
   async guard(req: GuardRequest): Promise<GuardOutcome> {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
+    refusePaused(identity, req.actionSlug, req);
     return this.guardIdentity(req, identity, action);
   }
 
