@@ -268,17 +268,26 @@ async function main(): Promise<void> {
     GUARD_SCRIPT.define(raw);
     const guardInput = (id: string, nowMs: number, member: string, mode: GuardMode): GuardInput => ({
       identityCooldownKey: keys.identityCooldown(wsId, id),
+      leaseKey: keys.lease(wsId, id),
       nowMs,
       member,
+      actionId: member,
       cost: 1,
       mode,
       occurredAtMs: null,
+      leaseMs: 0,
+      openIntervals: null,
       limits: [
         {
           windowKey: keys.window(wsId, id, 'LK_PROFILE_VISITS'),
           cooldownKey: keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
+          slug: 'LK_PROFILE_VISITS',
           max: 1_000_000,
           windowMs: 86_400_000,
+          units: 1,
+          gapMs: 0,
+          jitterMs: 0,
+          bursts: [],
         },
       ],
       api: { bucketKey: keys.apiLimit(wsId, '/v1/actions'), dailyKey: keys.apiDaily(wsId), limits: { perSecond: 0, perMinute: 0, daily: 0 } },

@@ -50,6 +50,7 @@ describe('mirrorState', () => {
         limits: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'],
         started_at: at(-1).toISOString(),
         ends_at: at(4).toISOString(),
+        ends_ms: at(4).getTime(),
       },
       pttlMs: 4 * H,
     });

@@ -10,6 +10,8 @@ export interface MirrorValue {
   limits: string[];
   started_at: string;
   ends_at: string | null;
+  /** ends_at in epoch ms (null: until a person clears it): the guard script reads the end from it. */
+  ends_ms: number | null;
 }
 
 /** One key's content: a value with its TTL in ms (null: no TTL), or null to delete the key. */
@@ -41,6 +43,7 @@ export function mirrorState(rows: CooldownRow[], limitSlugs: string[], now: Date
         limits: c.limits,
         started_at: c.startedAt.toISOString(),
         ends_at: c.endsAt ? c.endsAt.toISOString() : null,
+        ends_ms: c.endsAt ? c.endsAt.getTime() : null,
       },
       pttlMs,
     };

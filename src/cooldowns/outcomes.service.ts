@@ -7,6 +7,7 @@ import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
+import { GuardService } from '../smart-limits/guard.service.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
 import { CooldownsService, type OutcomeEffect } from './cooldowns.service.js';
 import { type OutcomeDto } from './outcome.dto.js';
@@ -24,6 +25,7 @@ export class OutcomesService {
     private readonly cooldowns: CooldownsService,
     private readonly windows: WindowReader,
     private readonly clock: Clock,
+    private readonly guard: GuardService,
   ) {}
 
   classify(dto: OutcomeDto): Classification {
@@ -41,6 +43,8 @@ export class OutcomesService {
       throw ApiError.badRequest(`Unknown action ${dto.action_slug}`, { action_slug: ['unknown action; see GET /v1/catalog'] });
     }
     const classification = this.classify(dto);
+    // The action is done, whatever LinkedIn answered: the identity's next outreach may go (SPEC 4b).
+    if (dto.action_id) await this.guard.freeLease(workspaceId, identity.id, dto.action_id);
     if (classification.type === 'success') return { classification, effect: 'none', cooldown: null };
     const effect = await this.cooldowns.recordOutcome({
       ref: { workspaceId, identityId: identity.id },

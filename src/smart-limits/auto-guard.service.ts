@@ -6,18 +6,17 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
-import { type GuardOutcome, GuardService } from './guard.service.js';
+import { type GuardOutcome, GuardService, type Refusal } from './guard.service.js';
 import { guardHeaders, refusalError } from './guard-http.js';
-import { limitsOf } from './limit-plan.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
-import { WindowReader } from './window-reader.service.js';
 
 const MAX_POOL = 1000;
 
 /**
- * Auto mode. Headroom of the whole pool is read in one pipelined round trip (every identity of a
- * workspace shares its slot); then the best candidate is guarded atomically like any other call.
- * If another request took its last slot in between, the guard refuses and the next one is tried.
+ * Auto mode. The whole pool's decisions are read in one pipelined round trip (every identity of a
+ * workspace shares its slot): identities too soon, in flight, closed, cooling down or full are
+ * skipped; then the one with most headroom is guarded atomically like any other call. If another
+ * request took its room in between, the guard refuses and the next one is tried.
  */
 @Injectable()
 export class AutoGuardService {
@@ -25,7 +24,6 @@ export class AutoGuardService {
     private readonly identities: IdentitiesService,
     private readonly catalog: CatalogService,
     private readonly guard: GuardService,
-    private readonly reader: WindowReader,
   ) {}
 
   async pick(
@@ -49,28 +47,28 @@ export class AutoGuardService {
         account_types: action.account_types,
       });
     }
-    const limits = limitsOf(this.catalog.get(), action);
-    const member = actionMember(dto.action_id);
-    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member })));
+    // Every candidate's whole decision (windows, bursts, gaps, lease, hours, cooldowns), read in one
+    // pipelined round trip without recording: the same rules as the guard, so the pool's earliest
+    // available_at is by the same rule.
+    const peeks = await this.guard.peekMany(
+      pool.map((identity) => ({ identity, action, member: actionMember(dto.action_id), actionId: dto.action_id, cost })),
+    );
 
     // A retry of an action already recorded on one of them answers as a duplicate on that one.
-    const holder = windows.findIndex((w) => w.holdsMember);
+    const holder = peeks.findIndex((p) => p.reply.status === 'duplicate');
     const order: { identity: IdentityEntity; headroom: number; ratio: number }[] = [];
-    let earliest: number | null = null;
-    windows.forEach((w, i) => {
-      const cooling = w.identityCooldown ?? w.limits.find((l) => l.cooldown)?.cooldown ?? null;
-      if (cooling) {
-        if (cooling.pttl > 0) earliest = Math.min(earliest ?? Infinity, w.nowMs + cooling.pttl);
-        return;
+    let earliest: { at: number; refusal: Refusal; identityId: string } | null = null;
+    const consider = (refusal: Refusal, identityId: string) => {
+      if (refusal.availableAt && (!earliest || refusal.availableAt.getTime() < earliest.at)) {
+        earliest = { at: refusal.availableAt.getTime(), refusal, identityId };
       }
-      const headroom = Math.min(...w.limits.map((l) => l.remaining));
-      const ratio = Math.min(...w.limits.map((l) => (l.limit.max > 0 ? l.remaining / l.limit.max : 0)));
-      if (headroom >= cost) order.push({ identity: pool[i], headroom, ratio });
-      else {
-        for (const l of w.limits) {
-          if (l.remaining < cost && l.availableAtMs !== null) earliest = Math.min(earliest ?? Infinity, l.availableAtMs);
-        }
-      }
+    };
+    peeks.forEach((p, i) => {
+      if (p.outcome.kind === 'refused') return consider(p.outcome, pool[i].id);
+      const remaining = p.plan.map((l, k) => l.max - p.reply.windows[k].consumedAfter);
+      const headroom = Math.min(...remaining);
+      const ratio = Math.min(...p.plan.map((l, k) => (l.max > 0 ? remaining[k] / l.max : 0)));
+      order.push({ identity: pool[i], headroom, ratio });
     });
     order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));
     if (holder >= 0) order.unshift({ identity: pool[holder], headroom: Infinity, ratio: 1 });
@@ -85,23 +83,26 @@ export class AutoGuardService {
       last = outcome;
       if (outcome.kind === 'allowed') return { response: outcome.response, tightest: outcome.tightest, outcome };
       if (outcome.kind === 'api_limited') throw refusalError(outcome, c.identity.id, actionSlug);
-      if (outcome.kind === 'limit_reached' && outcome.availableAt) {
-        earliest = Math.min(earliest ?? Infinity, outcome.availableAt.getTime());
-      }
+      consider(outcome, c.identity.id);
     }
-    const nowMs = windows[0]?.nowMs ?? Date.now();
+    const nowMs = peeks[0]?.reply.nowMs ?? Date.now();
     // The /v1/actions API limit counted the tries: its fields describe the refusal (none tried: the
     // per-IP limit's, added for every answer that carries no other).
     const headers: Record<string, string> = last?.api ? guardHeaders(last, null) : {};
-    if (earliest !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((earliest - nowMs) / 1000)));
+    const soonest = earliest as { at: number; refusal: Refusal; identityId: string } | null;
+    if (soonest) headers['Retry-After'] = String(Math.max(1, Math.ceil((soonest.at - nowMs) / 1000)));
+    // The label is the soonest identity's (what the pool is really waiting for); LIMIT_REACHED when
+    // no identity will ever do.
+    const label = soonest ? soonest.refusal.label : SmartLimitsErrorLabel.LIMIT_REACHED;
     throw new ApiError(
       429,
-      SmartLimitsErrorLabel.LIMIT_REACHED,
-      `No identity of the pool has room for ${actionSlug} now`,
+      label,
+      `No identity of the pool can perform ${actionSlug} now`,
       {
         action: actionSlug,
         identity_ids: pool.map((p) => p.id),
-        available_at: earliest === null ? null : new Date(earliest).toISOString(),
+        available_at: soonest ? new Date(soonest.at).toISOString() : null,
+        ...(soonest ? { identity_id: soonest.identityId, blocked_by: soonest.refusal.blockedBy } : {}),
         ...(headers['Retry-After'] ? { 'Retry-After': headers['Retry-After'] } : {}),
       },
       headers,

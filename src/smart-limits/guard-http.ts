@@ -1,7 +1,7 @@
 import { apiLimitHeaders, apiLimitRefusal } from '../api-limits/rate-limit-http.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { type GuardLimitState } from './guard.dto.js';
-import { type GuardOutcome } from './guard.service.js';
+import { type GuardOutcome, type Refusal } from './guard.service.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
@@ -43,40 +43,84 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     const a = outcome.api!;
     return apiLimitRefusal('/v1/actions', a.limits, a.take, a.nowMs);
   }
-  if (outcome.kind === 'limit_reached') {
-    const l = outcome.limit;
-    const availableMs = outcome.availableAt?.getTime() ?? null;
+  return refusalToError(outcome, identityId, action);
+}
+
+const secondsUntil = (ms: number, nowMs: number) => String(Math.max(1, Math.ceil((ms - nowMs) / 1000)));
+
+/**
+ * SPEC 4b: `error_label` names the rule that frees last, `details.blocked_by` lists every rule that
+ * refuses now, and `available_at` / `Retry-After` are when the action passes all of them at once.
+ */
+export function refusalToError(r: Refusal, identityId: string, action: string): ApiError {
+  const availableMs = r.availableAt?.getTime() ?? null;
+  const available_at = availableMs === null ? null : new Date(availableMs).toISOString();
+  const common = { identity_id: identityId, action, available_at, blocked_by: r.blockedBy };
+  const headers: Record<string, string> = {};
+  if (availableMs !== null) headers['Retry-After'] = secondsUntil(availableMs, r.nowMs);
+
+  if (r.label === 'LIMIT_REACHED' && r.limit) {
+    const l = r.limit;
+    const rule = r.primary.rule === 'burst' ? 'burst' : 'window';
+    const windowSeconds = r.primary.window_seconds ?? l.windowSeconds;
+    const max = r.windowMax ?? l.max;
     // Never fits (threshold below the cost, or 0): wait at least the window before asking again.
-    const retryAfter = availableMs === null ? l.windowSeconds : Math.max(1, Math.ceil((availableMs - outcome.nowMs) / 1000));
-    const headers: Record<string, string> = {
-      'Retry-After': String(retryAfter),
-      'X-RateLimit-Limit': String(l.max),
+    if (availableMs === null) headers['Retry-After'] = String(windowSeconds);
+    Object.assign(headers, {
+      'X-RateLimit-Limit': String(max),
       'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': String(Math.ceil((availableMs ?? outcome.nowMs + l.windowMs) / 1000)),
+      'X-RateLimit-Reset': String(Math.ceil((availableMs ?? r.nowMs + windowSeconds * 1000) / 1000)),
       'X-RateLimit-Type': `smart-limits/${l.slug}`,
-    };
+    });
+    const what =
+      rule === 'burst' ? `its burst window (${max} per ${windowSeconds / 60} min)` : `its threshold (${max} per ${windowSeconds / 3600} h)`;
     return new ApiError(
       429,
       SmartLimitsErrorLabel.LIMIT_REACHED,
-      `${l.slug} is at its threshold for this identity (${l.max} per ${l.windowSeconds / 3600} h)`,
+      `${l.slug} is at ${what} for this identity`,
+      { ...common, limit: l.slug, rule, max_limit: max, window_seconds: windowSeconds, limits: r.states, ...headers },
+      headers,
+    );
+  }
+  if (r.label === 'TOO_SOON') {
+    const gap = r.primary;
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.TOO_SOON,
+      `Too soon after the previous ${gap.limit} action of this identity; next at ${available_at}`,
+      { ...common, limit: gap.limit, rule: 'gap', last_action_at: gap.last_action_at ?? null, ...headers },
+      headers,
+    );
+  }
+  if (r.label === 'IN_FLIGHT') {
+    const lease = r.lease;
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.IN_FLIGHT,
+      `Another outreach action of this identity is in flight (${lease?.actionId ?? 'unknown'}); report its outcome or release it`,
       {
-        identity_id: identityId,
-        action,
-        limit: l.slug,
-        max_limit: l.max,
-        window_seconds: l.windowSeconds,
-        available_at: availableMs === null ? null : new Date(availableMs).toISOString(),
-        limits: outcome.states,
+        ...common,
+        rule: 'in_flight',
+        action_id: lease?.actionId ?? null,
+        lease_ends_at: lease?.endsAt ? lease.endsAt.toISOString() : null,
         ...headers,
       },
       headers,
     );
   }
-  const c = outcome.cooldown;
+  if (r.label === 'OUTSIDE_WORKING_HOURS') {
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.OUTSIDE_WORKING_HOURS,
+      `The identity's working hours are closed; they open at ${r.primary.until}`,
+      { ...common, rule: 'working_hours', opens_at: r.primary.until, ...headers },
+      headers,
+    );
+  }
+  const cd = r.cooldown;
+  const c = cd?.mirror ?? {};
   // The mirror carries the cooldown's exact end; now + PTTL is only as exact as the TTL's rounding.
-  const endsAt = typeof c.ends_at === 'string' ? c.ends_at : outcome.endsAt ? outcome.endsAt.toISOString() : (c.ends_at ?? null);
-  const headers: Record<string, string> = {};
-  if (outcome.endsAt) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.endsAt.getTime() - outcome.nowMs) / 1000)));
+  const endsAt = typeof c.ends_at === 'string' ? c.ends_at : cd?.endsAt ? cd.endsAt.toISOString() : null;
   return new ApiError(
     429,
     SmartLimitsErrorLabel.COOLDOWN,
@@ -84,13 +128,13 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
       ? `Identity is cooling down (${c.reason ?? 'cooldown'}) until ${endsAt}`
       : `Identity is cooling down (${c.reason ?? 'cooldown'}) until a person clears it`,
     {
-      identity_id: identityId,
-      action,
+      ...common,
+      rule: 'cooldown',
       cooldown_id: c.id ?? null,
       reason: c.reason ?? null,
       level: c.level ?? null,
-      scope: outcome.limit ? 'limits' : (c.scope ?? 'identity'),
-      limit: outcome.limit,
+      scope: cd?.limit ? 'limits' : (c.scope ?? 'identity'),
+      limit: cd?.limit ?? null,
       started_at: c.started_at ?? null,
       ends_at: endsAt,
       ...headers,

@@ -7,7 +7,7 @@ import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors, ERROR_ENVELOPE_REF } from '../common/http/api-errors.decorator.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { guardHeaders, limitHeaders, refusalError } from './guard-http.js';
-import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
+import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, NextResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
 import { LimitsReadService } from './limits-read.service.js';
 
@@ -115,6 +115,17 @@ export class GuardController {
     @Param('actionSlug') actionSlug: string,
   ): Promise<EdgesLimitsResponse> {
     return this.reads.forAction(ws, identityId, actionSlug);
+  }
+
+  @Get('identities/:identityId/actions/:actionSlug/next')
+  @ApiOperation({
+    operationId: 'getNextAllowed',
+    summary: 'When the action may run: the earliest time it passes every rule at once, and every rule that refuses now (no guard call)',
+  })
+  @ApiOkResponse({ type: NextResponse })
+  @ApiErrors(401, 403, 404, 503)
+  next(@WorkspaceId() ws: string, @Param('identityId') identityId: string, @Param('actionSlug') actionSlug: string): Promise<NextResponse> {
+    return this.guard.next(ws, identityId, actionSlug);
   }
 
   @Get('identities/:identityId/limits')

@@ -135,3 +135,40 @@ export class EdgesLimitsResponse {
   @ApiProperty({ example: 1 }) standard_level!: number;
   @ApiProperty({ type: [EdgesLimit] }) limits!: EdgesLimit[];
 }
+
+export class BlockedRuleDto {
+  @ApiProperty({ enum: ['cooldown', 'window', 'burst', 'gap', 'in_flight', 'working_hours'] }) rule!: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'LK_INVITATIONS_SENT',
+    description: 'The limit the rule is about (window, burst, gap, a limit-scoped cooldown)',
+  })
+  limit?: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 900, description: 'The full window (main or burst)' })
+  window_seconds?: number | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When this rule alone passes; null: never by itself (a person or a configuration must act)',
+  })
+  until!: string | null;
+  @ApiPropertyOptional({ format: 'date-time', description: 'For a gap: the recorded action it waits after' })
+  last_action_at?: string;
+}
+
+export class NextResponse {
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiProperty({ example: 'linkedin-connect-profile' }) action!: string;
+  @ApiProperty({ format: 'date-time' }) now!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The earliest time the action passes every rule at once (now when allowed now); null: no time will do',
+  })
+  available_at!: string | null;
+  @ApiProperty() allowed_now!: boolean;
+  @ApiProperty({ type: [BlockedRuleDto], description: 'Every rule that refuses now' }) blocked_by!: BlockedRuleDto[];
+}

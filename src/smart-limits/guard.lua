@@ -1,126 +1,194 @@
 --[[
-Pre-action guard: the whole decision in one atomic call (one round trip, one Cluster slot).
+Pre-action guard: the whole decision in one atomic call (one round trip, one Cluster slot): the
+workspace's API limit, then every rule of SPEC 4 and 4b at once (cooldowns, windows, bursts, gaps,
+the in-flight lease, working hours), then the record in every window or in none.
 
 KEYS[1]            identity cooldown mirror
-KEYS[2 + 2(i-1)]   window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
-KEYS[3 + 2(i-1)]   cooldown mirror of limit i
-KEYS[2n + 2]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 3] its daily counter (api-limit.include.lua)
+KEYS[2]            the identity's in-flight lease (string "<ends_at ms>:<action_id>"; PX only collects it: its end is read on the script's clock)
+KEYS[1 + 2i]       window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
+KEYS[2 + 2i]       cooldown mirror of limit i
+KEYS[2n + 3]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 4] its daily counter (api-limit.include.lua)
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
-ARGV[2]  action member (compact action id)
-ARGV[3]  cost (integer >= 1)
-ARGV[4]  mode: "check" (record when allowed), "dry" (dry run), "backfill" (record, never refused by a limit)
-ARGV[5]  occurred_at in ms for a backfill, else ""
-ARGV[6]  number of limits n
-ARGV[7 + 2(i-1)]  max of limit i
-ARGV[8 + 2(i-1)]  window of limit i in ms
-ARGV[7 + 2n], ARGV[8 + 2n], ARGV[9 + 2n]  the API limit: per second, per minute, daily (0 = none); cost 1
+ARGV[2]  action member (compact action id; "" for a read that names no action: no idempotency check)
+ARGV[3]  action_id as the caller gave it (what the lease holds)
+ARGV[4]  cost (integer >= 1)
+ARGV[5]  mode: "check" (record when allowed), "dry" (decide only), "backfill" (record, never refused)
+ARGV[6]  occurred_at in ms for a backfill, else ""
+ARGV[7]  lease ms: > 0 for a single-flight action of a paced identity (check it, take it on admit), else 0
+ARGV[8]  number of limits n
+ARGV[9]  number of open intervals m of the working hours, -1 for "any time"
+then     2m values: start, end (exclusive) of each interval in ms, ascending
+then per limit i: max, window ms, units (cost, or 1 when consumed once per action), gap ms (0: none),
+         jitter ms, limit slug (the jitter's seed), number of bursts b, then b pairs (window ms, max)
+then     the API limit: per second, per minute, daily (0 = none); cost 1
 
-Reply: { status, now, refused_index, available_at, cooldown_value, cooldown_pttl,
-         api_take's 7 values (api_ok, retry_after_ms, minute_remaining, minute_reset_ms, refused_by, daily_remaining, second_remaining),
-         consumed_before_1, consumed_after_1, oldest_1, newest_1, ..., for every limit }
-status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run), 5 API limit (nothing else checked)
-Records only what is admitted (PITFALLS 3): a refused call changes nothing.
+Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl, cooldown_index,
+         lease_holder|false, lease_ends_at,
+         api_take's 7 values,
+         number of blocking rules k, then k × (rule, limit index (0: none), window ms (0: none), until, last_action_at),
+         consumed_before_i, consumed_after_i, oldest_i, newest_i for every limit }
+status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked)
+Times are ms; -1 none; -2 never (no time will do); -3 past the calendar's horizon (the caller
+finds the opening after free_at in a later calendar).
+available_at: the earliest time that passes every rule at once: the latest freeing of every blocking
+rule (free_at; each one stays free once free, as nothing but this call records), moved to the first
+open interval at or after it. A refused call changes nothing (PITFALLS 3).
 ]]
 local now = script_now(ARGV[1])
 local member = ARGV[2]
-local cost = tonumber(ARGV[3])
-local mode = ARGV[4]
+local action_id = ARGV[3]
+local cost = tonumber(ARGV[4])
+local mode = ARGV[5]
 local ts = now
-if ARGV[5] ~= '' then ts = tonumber(ARGV[5]) end
-local n = tonumber(ARGV[6])
+if ARGV[6] ~= '' then ts = tonumber(ARGV[6]) end
+local lease_ms = tonumber(ARGV[7])
+local n = tonumber(ARGV[8])
+local m = tonumber(ARGV[9])
+local a = 10
+
+local intervals = nil
+if m >= 0 then
+  intervals = {}
+  for j = 1, 2 * m do
+    intervals[j] = tonumber(ARGV[a])
+    a = a + 1
+  end
+end
+
+local L = {}
+for i = 1, n do
+  local l = {
+    key = KEYS[1 + 2 * i], cd = KEYS[2 + 2 * i],
+    max = tonumber(ARGV[a]), win = tonumber(ARGV[a + 1]), units = tonumber(ARGV[a + 2]),
+    gap = tonumber(ARGV[a + 3]), jit = tonumber(ARGV[a + 4]), slug = ARGV[a + 5], bursts = {},
+  }
+  local nb = tonumber(ARGV[a + 6])
+  a = a + 7
+  for b = 1, nb do
+    l.bursts[b] = { win = tonumber(ARGV[a]), max = tonumber(ARGV[a + 1]) }
+    a = a + 2
+  end
+  L[i] = l
+end
 
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }
-local aps, apm, aday = tonumber(ARGV[7 + 2 * n]), tonumber(ARGV[8 + 2 * n]), tonumber(ARGV[9 + 2 * n])
+local aps, apm, aday = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
 if aps > 0 or apm > 0 or aday > 0 then
-  api = api_take(KEYS[2 * n + 2], KEYS[2 * n + 3], now, aps, apm, aday, 1)
+  api = api_take(KEYS[2 * n + 3], KEYS[2 * n + 4], now, aps, apm, aday, 1)
 end
 
-local function unit(k)
-  if k == 1 then return member end
-  return member .. '#' .. k
-end
-
--- Trim every window first: what has left the window no longer counts, and idle members go.
+-- Trim every main window first: what has left it no longer counts, and idle members go.
 local consumed = {}
 for i = 1, n do
-  local key = KEYS[2 * i]
-  local win = tonumber(ARGV[8 + 2 * (i - 1)])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
-  consumed[i] = redis.call('ZCARD', key)
+  redis.call('ZREMRANGEBYSCORE', L[i].key, '-inf', now - L[i].win)
+  consumed[i] = redis.call('ZCARD', L[i].key)
 end
 
-local function state(status, refused, available_at, cd_value, cd_pttl)
-  local out = { status, now, refused, available_at, cd_value, cd_pttl }
+local blocked = {}
+local free, never = now, false
+local cd_value, cd_pttl, cd_index, cd_until = false, -1, -1, -1
+local holder, lease_ends = false, -1
+
+local function state(status, available)
+  local out = { status, now, available, never and -2 or free, cd_value, cd_pttl, cd_index, holder, lease_ends }
   for k = 1, 7 do out[#out + 1] = api[k] end
+  out[#out + 1] = #blocked
+  for k = 1, #blocked do
+    for f = 1, 5 do out[#out + 1] = blocked[k][f] end
+  end
   for i = 1, n do
-    local key = KEYS[2 * i]
-    local after = redis.call('ZCARD', key)
+    local key = L[i].key
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
     out[#out + 1] = consumed[i]
-    out[#out + 1] = after
+    out[#out + 1] = redis.call('ZCARD', key)
     out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
     out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
   end
   return out
 end
 
-if api[1] == 0 then return state(5, 0, -1, false, -1) end
+if api[1] == 0 then return state(4, -1) end
 
 -- Idempotency: the action's member is already in its windows (any limit that still holds it).
-for i = 1, n do
-  if redis.call('ZSCORE', KEYS[2 * i], member) then
-    return state(1, 0, -1, false, -1)
+if member ~= '' then
+  for i = 1, n do
+    if redis.call('ZSCORE', L[i].key, member) then return state(1, -1) end
   end
 end
 
-if mode ~= 'backfill' then
-  -- Cooldowns: the whole identity, then each limit the action consumes.
-  local cd = redis.call('GET', KEYS[1])
-  if cd then return state(3, 0, -1, cd, redis.call('PTTL', KEYS[1])) end
-  for i = 1, n do
-    cd = redis.call('GET', KEYS[2 * i + 1])
-    if cd then return state(3, i, -1, cd, redis.call('PTTL', KEYS[2 * i + 1])) end
-  end
+local function block(rule, index, win, untl, last)
+  blocked[#blocked + 1] = { rule, index, win, untl, last }
+  if untl == -2 then never = true elseif untl > free then free = untl end
+end
 
-  -- Every limit must have room for the whole cost; report the one that frees last.
-  local refused, latest = 0, -1
-  for i = 1, n do
-    local max = tonumber(ARGV[7 + 2 * (i - 1)])
-    local win = tonumber(ARGV[8 + 2 * (i - 1)])
-    if consumed[i] + cost > max then
-      local at
-      local must_leave = consumed[i] + cost - max
-      if cost > max then
-        at = -2 -- can never fit (threshold below the cost, e.g. an override of 0)
-      else
-        -- The must_leave-th oldest entry leaving the window makes room.
-        local e = redis.call('ZRANGE', KEYS[2 * i], must_leave - 1, must_leave - 1, 'WITHSCORES')
-        at = tonumber(e[2]) + win
-      end
-      if refused == 0 or at == -2 or (latest ~= -2 and at > latest) then
-        refused, latest = i, at
-      end
+if mode ~= 'backfill' then
+  -- Cooldowns: the whole identity and each limit; the one that ends last is reported.
+  local function cooldown(key, index)
+    local v = redis.call('GET', key)
+    if not v then return end
+    local pt = redis.call('PTTL', key)
+    local untl = cooldown_ends(v, now, pt)
+    if untl ~= -2 and untl <= now then return end
+    block('cooldown', index, 0, untl, -1)
+    if cd_index == -1 or untl == -2 or (cd_until ~= -2 and untl > cd_until) then
+      cd_value, cd_pttl, cd_index, cd_until = v, pt, index, untl
     end
   end
-  if refused > 0 then return state(2, refused, latest, false, -1) end
-  if mode == 'dry' then return state(4, 0, -1, false, -1) end
+  cooldown(KEYS[1], 0)
+  for i = 1, n do cooldown(L[i].cd, i) end
+
+  for i = 1, n do
+    local l = L[i]
+    local f = window_free_at(l.key, now, l.win, l.max, l.units)
+    if f ~= now then block('window', i, l.win, f, -1) end
+    for b = 1, #l.bursts do
+      local bf = window_free_at(l.key, now, l.bursts[b].win, l.bursts[b].max, l.units)
+      if bf ~= now then block('burst', i, l.bursts[b].win, bf, -1) end
+    end
+    if l.gap > 0 then
+      local gf, last = gap_free_at(l.key, now, l.gap, l.jit, l.slug)
+      if gf > now then block('gap', i, 0, gf, last) end
+    end
+  end
+
+  if lease_ms > 0 then
+    local h, ends = lease_of(KEYS[2], now)
+    if h and h ~= action_id then
+      holder, lease_ends = h, ends
+      block('in_flight', 0, 0, lease_ends, -1)
+    end
+  end
+
+  local opens = open_at_or_after(intervals, now)
+  if opens ~= now then block('working_hours', 0, 0, opens, -1) end
+
+  if #blocked > 0 then
+    local available = -2
+    if not never then available = open_at_or_after(intervals, free) end
+    return state(2, available)
+  end
+  if mode == 'dry' then return state(3, now) end
 end
 
 -- Record in every window, or (above) in none.
 for i = 1, n do
-  local key = KEYS[2 * i]
-  local win = tonumber(ARGV[8 + 2 * (i - 1)])
-  if ts > now - win then
-    for k = 1, cost do
-      redis.call('ZADD', key, ts, unit(k))
+  local l = L[i]
+  if ts > now - l.win then
+    for k = 1, l.units do
+      if k == 1 then
+        redis.call('ZADD', l.key, ts, member)
+      else
+        redis.call('ZADD', l.key, ts, member .. '#' .. k)
+      end
     end
     -- Idle keys expire once their newest entry has left the window: dormant identities cost nothing.
-    local ttl = redis.call('PTTL', key)
-    local want = ts + win - now + 1000
-    if ttl < want then redis.call('PEXPIRE', key, want) end
+    local ttl = redis.call('PTTL', l.key)
+    local want = ts + l.win - now + 1000
+    if ttl < want then redis.call('PEXPIRE', l.key, want) end
   end
 end
-return state(0, 0, -1, false, -1)
+if mode == 'check' and lease_ms > 0 then redis.call('SET', KEYS[2], (now + lease_ms) .. ':' .. action_id, 'PX', lease_ms) end
+return state(0, now)

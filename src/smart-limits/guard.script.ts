@@ -2,6 +2,7 @@ import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { PACING_INCLUDE } from './pacing.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -11,30 +12,66 @@ declare module 'ioredis' {
 
 export type GuardMode = 'check' | 'dry' | 'backfill';
 
+export interface GuardScriptBurst {
+  windowMs: number;
+  max: number;
+}
+
 export interface GuardScriptLimit {
   windowKey: string;
   cooldownKey: string;
+  slug: string;
   max: number;
   windowMs: number;
+  /** Units this action puts in the window: the cost, or 1 for a limit consumed once per action. */
+  units: number;
+  /** 0: no gap (no pacing, or none for this limit). */
+  gapMs: number;
+  jitterMs: number;
+  bursts: GuardScriptBurst[];
 }
 
 export interface GuardInput {
   identityCooldownKey: string;
+  leaseKey: string;
   /** The injected clock, or null for Redis TIME. */
   nowMs: number | null;
+  /** "" for a read that names no action (GET …/next): no idempotency check. */
   member: string;
+  /** The caller's action_id, as the in-flight lease holds it ("" for a read). */
+  actionId: string;
   cost: number;
   mode: GuardMode;
   /** A backfill's occurred_at, else null. */
   occurredAtMs: number | null;
+  /** > 0: a single-flight action of a paced identity (checks the lease, takes it when recorded). */
+  leaseMs: number;
+  /** The working hours' open intervals [start, end) ascending; null: any time. */
+  openIntervals: [number, number][] | null;
   limits: GuardScriptLimit[];
-  /** The workspace's /v1/actions API limit, checked first in the same call. */
+  /** The workspace's /v1/actions API limit, checked first in the same call (all 0: none). */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited'] as const;
+export const GUARD_STATUSES = ['recorded', 'duplicate', 'refused', 'dry_run_allowed', 'api_limited'] as const;
 export type GuardStatus = (typeof GUARD_STATUSES)[number];
+
+export const GUARD_RULES = ['cooldown', 'window', 'burst', 'gap', 'in_flight', 'working_hours'] as const;
+export type GuardRule = (typeof GUARD_RULES)[number];
+
+/** A rule that refuses at `now`. Times in ms; `untilMs` null: never (a person or a config must act). */
+export interface GuardBlock {
+  rule: GuardRule;
+  /** Index in `input.limits`, or null for identity-wide rules. */
+  limitIndex: number | null;
+  /** The window (main or burst) that is full, else null. */
+  windowMs: number | null;
+  /** When this rule alone passes; -3 (past the calendar's horizon) only for working_hours. */
+  untilMs: number | null;
+  /** For a gap: the recorded action it waits after. */
+  lastActionAtMs: number | null;
+}
 
 export interface GuardWindow {
   consumedBefore: number;
@@ -43,40 +80,49 @@ export interface GuardWindow {
   newestMs: number | null;
 }
 
-interface GuardReplyBase {
+export interface GuardReply {
+  status: GuardStatus;
   nowMs: number;
+  /**
+   * The earliest time every rule passes at once: null never; -3 when it lies past the calendar the
+   * script got (the caller moves `freeAtMs` to the next opening with a longer calendar).
+   */
+  availableAtMs: number | null;
+  /** The latest freeing of every blocking rule, before the working hours; null never. */
+  freeAtMs: number | null;
+  /** The cooldown that ends last, when one blocks. */
+  cooldown: { value: string; pttlMs: number; limitIndex: number | null } | null;
+  /** The action in flight that blocks this one. */
+  lease: { actionId: string; endsAtMs: number | null } | null;
+  blocked: GuardBlock[];
   api: ApiTake;
   windows: GuardWindow[];
 }
 
-export type GuardReply = GuardReplyBase &
-  (
-    | {
-        status: 'limit_reached';
-        /** The refused limit's index in `input.limits` (the one whose room frees last). */
-        limitIndex: number;
-        /** When the refused limit has room for the cost (ms); -2 never (see guard.lua). */
-        availableAtMs: number;
-      }
-    | {
-        status: 'cooldown';
-        /** The cooling-down limit's index in `input.limits`; null when the whole identity cools down. */
-        limitIndex: number | null;
-        cooldown: { value: string; pttlMs: number };
-      }
-    | { status: 'recorded' | 'duplicate' | 'dry_run_allowed' | 'api_limited' }
-  );
+const never = (v: number) => (v === -2 ? null : v);
 
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, PACING_INCLUDE]),
   encode: (i) => {
-    const keys = [i.identityCooldownKey];
-    const args: (string | number)[] = [scriptNowArg(i.nowMs), i.member, i.cost, i.mode, i.occurredAtMs ?? '', i.limits.length];
+    const keys = [i.identityCooldownKey, i.leaseKey];
+    const args: (string | number)[] = [
+      scriptNowArg(i.nowMs),
+      i.member,
+      i.actionId,
+      i.cost,
+      i.mode,
+      i.occurredAtMs ?? '',
+      i.leaseMs,
+      i.limits.length,
+      i.openIntervals ? i.openIntervals.length : -1,
+    ];
+    for (const [s, e] of i.openIntervals ?? []) args.push(s, e);
     for (const l of i.limits) {
       keys.push(l.windowKey, l.cooldownKey);
-      args.push(l.max, l.windowMs);
+      args.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.slug, l.bursts.length);
+      for (const b of l.bursts) args.push(b.windowMs, b.max);
     }
     keys.push(i.api.bucketKey, i.api.dailyKey);
     args.push(...apiLimitArgv(i.api.limits));
@@ -84,31 +130,56 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   },
   decode: (reply, input) => {
     const n = input.limits.length;
-    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 4 * n);
+    const r: ReplyReader = new ReplyReader('guard.lua', reply);
     const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
     const nowMs = r.int('now', 0);
-    const index = r.int('refused_index', 0, n);
-    const availableAtMs = r.int('available_at', -2);
+    const available = r.int('available_at', -3);
+    const free = r.int('free_at', -2);
     const cdValue = r.strOrNull('cooldown_value');
-    const cdPttl = r.int('cooldown_pttl', -1);
+    const cdPttl = r.int('cooldown_pttl', -2);
+    const cdIndex = r.int('cooldown_index', -1, n);
+    const holder = r.strOrNull('lease_holder');
+    const leaseEnds = r.int('lease_ends_at', -2);
     const api = readApiTake(r);
+    const k = r.int('blocked', 0, 6 + 3 * n + 1);
+    const blocked: GuardBlock[] = [];
+    for (let j = 0; j < k; j++) {
+      const rule = r.oneOf('rule', GUARD_RULES);
+      const index = r.int('rule_limit', 0, n);
+      const win = r.int('rule_window', 0);
+      const until = r.int('rule_until', -3);
+      const last = r.msOrNone('rule_last_action_at');
+      if (until === -3 && rule !== 'working_hours') r.fail(`${rule} until past the horizon`);
+      blocked.push({
+        rule,
+        limitIndex: index === 0 ? null : index - 1,
+        windowMs: win === 0 ? null : win,
+        untilMs: never(until),
+        lastActionAtMs: last,
+      });
+    }
     const windows = input.limits.map(() => ({
       consumedBefore: r.int('consumed_before', 0),
       consumedAfter: r.int('consumed_after', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
     }));
+    if (r.length !== 9 + API_TAKE_LENGTH + 1 + 5 * k + 4 * n) r.fail('unexpected length');
     r.end();
-    const base = { nowMs, api, windows };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
-    if (status === 'limit_reached') {
-      if (index === 0) r.fail('status limit_reached without the refused limit');
-      return { ...base, status, limitIndex: index - 1, availableAtMs };
-    }
-    if (status === 'cooldown') {
-      if (cdValue === null) r.fail('status cooldown without a cooldown value');
-      return { ...base, status, limitIndex: index === 0 ? null : index - 1, cooldown: { value: cdValue, pttlMs: cdPttl } };
-    }
-    return { ...base, status };
+    if (status === 'refused' && !blocked.length) r.fail('status refused without a blocking rule');
+    if (status !== 'refused' && blocked.length) r.fail(`status ${status} with blocking rules`);
+    if ((cdValue === null) !== (cdIndex === -1)) r.fail('cooldown value and index disagree');
+    return {
+      status,
+      nowMs,
+      availableAtMs: never(available),
+      freeAtMs: never(free),
+      cooldown: cdValue === null ? null : { value: cdValue, pttlMs: cdPttl, limitIndex: cdIndex === 0 ? null : cdIndex - 1 },
+      lease: holder === null ? null : { actionId: holder, endsAtMs: never(leaseEnds) },
+      blocked,
+      api,
+      windows,
+    };
   },
 });

@@ -12,15 +12,17 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type IdentityCalendar, WorkingHoursService } from '../pacing/working-hours.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { GUARD_SCRIPT, type GuardMode, type GuardReply } from './guard.script.js';
-import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
+import { GUARD_RULES, GUARD_SCRIPT, type GuardBlock, type GuardInput, type GuardMode, type GuardReply, type GuardRule } from './guard.script.js';
+import { type GuardLimitState, type GuardResponse, type NextResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
 import { refusePaused } from './paused-identity.js';
-import { RELEASE_SCRIPT } from './release.script.js';
+import { pacingPlan } from './pacing-plan.js';
+import { FREE_LEASE_SCRIPT, RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 export interface GuardRequest {
@@ -50,14 +52,52 @@ export interface ApiLimitState {
   nowMs: number;
 }
 
+/** A rule that refuses now, as the API shows it (`blocked_by`). */
+export interface BlockedRule {
+  rule: GuardRule;
+  limit: string | null;
+  window_seconds: number | null;
+  /** When this rule alone passes; null: never by itself. */
+  until: string | null;
+  /** A gap's recorded action it waits after. */
+  last_action_at?: string;
+}
+
+export type RefusalLabel = 'LIMIT_REACHED' | 'TOO_SOON' | 'IN_FLIGHT' | 'OUTSIDE_WORKING_HOURS' | 'COOLDOWN';
+
+const LABEL_OF: Record<GuardRule, RefusalLabel> = {
+  cooldown: 'COOLDOWN',
+  window: 'LIMIT_REACHED',
+  burst: 'LIMIT_REACHED',
+  gap: 'TOO_SOON',
+  in_flight: 'IN_FLIGHT',
+  working_hours: 'OUTSIDE_WORKING_HOURS',
+};
+
+export interface Refusal {
+  kind: 'refused';
+  /** The rule that frees last: what the caller is really waiting for. */
+  label: RefusalLabel;
+  primary: BlockedRule;
+  /** The limit the primary rule is about, when it is one. */
+  limit: PlannedLimit | null;
+  /** The window (main or burst) that is full, for LIMIT_REACHED. */
+  windowMax: number | null;
+  blockedBy: BlockedRule[];
+  /** The earliest time every rule passes at once; null: no time will do. */
+  availableAt: Date | null;
+  states: GuardLimitState[];
+  nowMs: number;
+  cooldown: { mirror: CooldownMirror; limit: string | null; endsAt: Date | null } | null;
+  lease: { actionId: string; endsAt: Date | null } | null;
+}
+
 export type GuardOutcome = (
-  | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
-  | { kind: 'api_limited' }
-  | { kind: 'limit_reached'; limit: PlannedLimit; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
-  | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number }
+  { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] } | { kind: 'api_limited' } | Refusal
 ) & { api?: ApiLimitState };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const NO_API_LIMIT = { perSecond: 0, perMinute: 0, daily: 0 };
 
 @Injectable()
 export class GuardService implements OnModuleInit {
@@ -73,11 +113,13 @@ export class GuardService implements OnModuleInit {
     private readonly events: GuardEvents,
     private readonly metrics: MetricsService,
     private readonly apiLimits: ApiLimitsService,
+    private readonly hours: WorkingHoursService,
   ) {}
 
   onModuleInit(): void {
     GUARD_SCRIPT.define(this.redis);
     RELEASE_SCRIPT.define(this.redis);
+    FREE_LEASE_SCRIPT.define(this.redis);
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
@@ -128,33 +170,115 @@ export class GuardService implements OnModuleInit {
       occurredAtMs = Math.min(t, nowMs);
     }
     const ws = req.workspaceId;
-    const id = identity.id;
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
-    const apiLimits = await this.apiLimits.limitsFor(ws);
+    const [apiLimits, calendar] = await Promise.all([this.apiLimits.limitsFor(ws), this.hours.calendarOf(identity, this.clock.now().getTime())]);
+    const input = this.scriptInput(identity, action, plan, calendar, {
+      member: actionMember(req.actionId),
+      actionId: req.actionId,
+      cost: req.cost,
+      mode,
+      occurredAtMs,
+      api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+    });
     let reply: GuardReply;
     try {
-      reply = await GUARD_SCRIPT.run(this.redis, {
-        identityCooldownKey: this.keys.identityCooldown(ws, id),
-        nowMs: this.clock.scriptNowMs(),
-        member: actionMember(req.actionId),
-        cost: req.cost,
-        mode,
-        occurredAtMs,
-        limits: plan.map((l) => ({
-          windowKey: this.keys.window(ws, id, l.slug),
-          cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
-          max: l.max,
-          windowMs: l.windowMs,
-        })),
-        api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
-      });
+      reply = await GUARD_SCRIPT.run(this.redis, input);
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
     }
-    const outcome = this.interpret(reply, req, plan);
+    const outcome = this.interpret(reply, input, req, plan, calendar);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
+  }
+
+  /** The guard script's input for an identity and action (also used by reads that decide nothing). */
+  scriptInput(
+    identity: IdentityEntity,
+    action: ActionDefinition,
+    plan: PlannedLimit[],
+    calendar: IdentityCalendar,
+    call: Pick<GuardInput, 'member' | 'actionId' | 'cost' | 'mode' | 'occurredAtMs' | 'api'>,
+  ): GuardInput {
+    const ws = identity.workspaceId;
+    const id = identity.id;
+    const pacing = pacingPlan(identity, action, limitsOf(this.catalog.get(), action), this.catalog.get(), call.cost);
+    return {
+      identityCooldownKey: this.keys.identityCooldown(ws, id),
+      leaseKey: this.keys.lease(ws, id),
+      nowMs: this.clock.scriptNowMs(),
+      leaseMs: call.mode === 'backfill' ? 0 : pacing.leaseMs,
+      openIntervals: calendar.intervals,
+      limits: plan.map((l, i) => ({
+        windowKey: this.keys.window(ws, id, l.slug),
+        cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
+        slug: l.slug,
+        max: l.max,
+        windowMs: l.windowMs,
+        ...pacing.limits[i],
+      })),
+      ...call,
+    };
+  }
+
+  /** Reads the guard's decision for an identity and action without recording or counting anything. */
+  async peek(identity: IdentityEntity, action: ActionDefinition, call: { member: string; actionId: string; cost: number }) {
+    const plan = this.plan(identity, action);
+    const calendar = await this.hours.calendarOf(identity, this.clock.now().getTime());
+    const input = this.scriptInput(identity, action, plan, calendar, {
+      ...call,
+      mode: 'dry',
+      occurredAtMs: null,
+      api: { bucketKey: this.keys.apiLimit(identity.workspaceId, 'none'), dailyKey: this.keys.apiDaily(identity.workspaceId), limits: NO_API_LIMIT },
+    });
+    return { input, plan, calendar };
+  }
+
+  /**
+   * GET …/next: the guard's answer for one more unit of the action, read without recording, without
+   * an action id (any action in flight blocks it) and without counting against the API limit.
+   */
+  async next(workspaceId: string, identityId: string, actionSlug: string): Promise<NextResponse> {
+    const identity = await this.identities.getCached(workspaceId, identityId);
+    const action = this.resolveAction(actionSlug, identity);
+    const [{ reply, outcome }] = await this.peekMany([{ identity, action, member: '', actionId: '', cost: 1 }]);
+    const refused = outcome.kind === 'refused' ? outcome : null;
+    return {
+      identity_id: identity.id,
+      action: actionSlug,
+      now: iso(reply.nowMs),
+      available_at: refused ? (refused.availableAt?.toISOString() ?? null) : iso(reply.nowMs),
+      allowed_now: !refused,
+      blocked_by: refused?.blockedBy ?? [],
+    };
+  }
+
+  /** Many peeks (one identity each) in one pipelined round trip; their decisions, interpreted. */
+  async peekMany(items: { identity: IdentityEntity; action: ActionDefinition; member: string; actionId: string; cost: number }[]) {
+    const prepared = await Promise.all(items.map((it) => this.peek(it.identity, it.action, it)));
+    let replies: GuardReply[];
+    try {
+      replies = await GUARD_SCRIPT.runMany(
+        this.redis,
+        prepared.map((p) => p.input),
+      );
+    } catch (e) {
+      if (storeOfError(e) === 'redis') throw ApiError.storeUnavailable('redis');
+      throw e;
+    }
+    return replies.map((reply, i) => {
+      const it = items[i];
+      const p = prepared[i];
+      const req: GuardRequest = {
+        workspaceId: it.identity.workspaceId,
+        identityId: it.identity.id,
+        actionSlug: it.action.slug,
+        actionId: it.actionId,
+        cost: it.cost,
+        dryRun: true,
+      };
+      return { reply, plan: p.plan, outcome: this.interpret(reply, p.input, req, p.plan, p.calendar, false) };
+    });
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
@@ -194,10 +318,20 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private interpret(reply: GuardReply, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+  private interpret(
+    reply: GuardReply,
+    input: GuardInput,
+    req: GuardRequest,
+    plan: PlannedLimit[],
+    calendar: IdentityCalendar,
+    count = true,
+  ): GuardOutcome {
     const { status, nowMs } = reply;
+    const inc = (outcome: string) => {
+      if (count) this.metrics.guardDecisions.inc({ outcome });
+    };
     if (status === 'api_limited') {
-      this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
+      inc('api_limited');
       return { kind: 'api_limited' };
     }
     const states: GuardLimitState[] = [];
@@ -229,31 +363,13 @@ export class GuardService implements OnModuleInit {
         }
       }
     });
-    if (reply.status === 'limit_reached') {
-      this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
-      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
-      return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
+    if (reply.status === 'refused') {
+      const refusal = this.refusal(reply, input, plan, calendar, states);
+      inc(refusal.label.toLowerCase());
+      return refusal;
     }
-    if (reply.status === 'cooldown') {
-      this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
-      const raw = reply.cooldown.value;
-      const pttl = reply.cooldown.pttlMs;
-      let cooldown: CooldownMirror = {};
-      try {
-        cooldown = JSON.parse(raw) as CooldownMirror;
-      } catch {
-        cooldown = { reason: raw };
-      }
-      return {
-        kind: 'cooldown',
-        cooldown,
-        limit: reply.limitIndex !== null ? plan[reply.limitIndex].slug : null,
-        endsAt: pttl > 0 ? new Date(nowMs + pttl) : null,
-        nowMs,
-      };
-    }
-    this.metrics.guardDecisions.inc({ outcome: status === 'duplicate' ? 'duplicate' : status === 'dry_run_allowed' ? 'dry_run' : 'allowed' });
-    this.events.emit(crossings);
+    inc(status === 'duplicate' ? 'duplicate' : status === 'dry_run_allowed' ? 'dry_run' : 'allowed');
+    if (count) this.events.emit(crossings);
     const tightest = [...states].sort((a, b) => a.remaining - b.remaining || a.max_limit - b.max_limit)[0] ?? null;
     const response: GuardResponse = {
       allowed: true,
@@ -268,11 +384,77 @@ export class GuardService implements OnModuleInit {
     return { kind: 'allowed', response, tightest, crossings };
   }
 
+  /**
+   * Every rule that refuses now, the one that frees last (its label names the refusal; ties go to
+   * the first of cooldown, window, burst, gap, in flight, working hours), and when the action passes
+   * every rule at once: the script's answer, or, past the calendar it got, the opening after the
+   * last freeing found in a longer calendar.
+   */
+  private refusal(reply: GuardReply, input: GuardInput, plan: PlannedLimit[], calendar: IdentityCalendar, states: GuardLimitState[]): Refusal {
+    const { nowMs } = reply;
+    const untilOf = (b: GuardBlock): number | null =>
+      b.rule === 'working_hours' && b.untilMs === -3 ? this.hours.nextOpenAt(calendar.input, nowMs) : b.untilMs;
+    const blocks = reply.blocked.map((b) => ({ b, until: untilOf(b) }));
+    const rank = (x: { b: GuardBlock; until: number | null }) => (x.until === null ? Infinity : x.until);
+    const primary = blocks.reduce((best, x) =>
+      rank(x) > rank(best) || (rank(x) === rank(best) && GUARD_RULES.indexOf(x.b.rule) < GUARD_RULES.indexOf(best.b.rule)) ? x : best,
+    );
+    const show = (x: { b: GuardBlock; until: number | null }): BlockedRule => ({
+      rule: x.b.rule,
+      limit: x.b.limitIndex === null ? null : plan[x.b.limitIndex].slug,
+      window_seconds: x.b.windowMs === null ? null : x.b.windowMs / 1000,
+      until: x.until === null ? null : iso(x.until),
+      ...(x.b.lastActionAtMs !== null ? { last_action_at: iso(x.b.lastActionAtMs) } : {}),
+    });
+    let available = reply.availableAtMs;
+    if (available === -3) available = reply.freeAtMs === null ? null : this.hours.nextOpenAt(calendar.input, reply.freeAtMs);
+    const limit = primary.b.limitIndex === null ? null : plan[primary.b.limitIndex];
+    let windowMax: number | null = null;
+    if (limit && primary.b.rule === 'window') windowMax = limit.max;
+    if (limit && primary.b.rule === 'burst') {
+      windowMax = input.limits[primary.b.limitIndex!].bursts.find((x) => x.windowMs === primary.b.windowMs)?.max ?? null;
+    }
+    let cooldown: Refusal['cooldown'] = null;
+    if (reply.cooldown) {
+      let mirror: CooldownMirror = {};
+      try {
+        mirror = JSON.parse(reply.cooldown.value) as CooldownMirror;
+      } catch {
+        mirror = { reason: reply.cooldown.value };
+      }
+      const pttl = reply.cooldown.pttlMs;
+      cooldown = {
+        mirror,
+        limit: reply.cooldown.limitIndex === null ? null : plan[reply.cooldown.limitIndex].slug,
+        endsAt: pttl > 0 ? new Date(nowMs + pttl) : null,
+      };
+    }
+    return {
+      kind: 'refused',
+      label: LABEL_OF[primary.b.rule],
+      primary: show(primary),
+      limit,
+      windowMax,
+      blockedBy: blocks.map(show),
+      availableAt: available === null ? null : new Date(available),
+      states,
+      nowMs,
+      cooldown,
+      lease: reply.lease ? { actionId: reply.lease.actionId, endsAt: reply.lease.endsAtMs === null ? null : new Date(reply.lease.endsAtMs) } : null,
+    };
+  }
+
   async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
     const identity = await this.identities.getCached(workspaceId, identityId);
     const action = this.resolveAction(actionSlug);
     const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
-    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
+    const leaseKey = this.keys.lease(workspaceId, identity.id);
+    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, leaseKey, member: actionMember(actionId), actionId })) > 0;
+  }
+
+  /** The outcome of `actionId` was reported: its in-flight lease (if it holds one) frees at once. */
+  async freeLease(workspaceId: string, identityId: string, actionId: string): Promise<boolean> {
+    return (await FREE_LEASE_SCRIPT.run(this.redis, { leaseKey: this.keys.lease(workspaceId, identityId), actionId })) === 1;
   }
 }

@@ -55,3 +55,24 @@ local function open_at_or_after(intervals, t)
   end
   return -3
 end
+
+-- The in-flight lease: "<ends_at ms>:<action_id>". Its end is compared with the script's clock (the
+-- one clock of every window), so a lease ends at the same instant for every instance; the key's PX
+-- only collects it. Returns holder, ends_at; nil when there is none or it has ended.
+local function lease_of(key, now)
+  local v = redis.call('GET', key)
+  if not v then return nil, -1 end
+  local sep = string.find(v, ':', 1, true)
+  local ends = tonumber(string.sub(v, 1, sep - 1))
+  if ends <= now then return nil, -1 end
+  return string.sub(v, sep + 1), ends
+end
+
+-- When a cooldown mirror ends: its "ends_ms" (the cooldown's exact end, written by the mirror), else
+-- now + its TTL (a mirror without it), or -2 when it has neither (a person must clear it).
+local function cooldown_ends(value, now, pttl)
+  local ends = string.match(value, '"ends_ms":(%d+)')
+  if ends then return tonumber(ends) end
+  if pttl > 0 then return now + pttl end
+  return -2
+end

@@ -22,12 +22,26 @@ function guardInput(k: (p: string) => string, over: Partial<GuardInput> & { maxe
   const maxes = over.maxes ?? [3];
   return {
     identityCooldownKey: k('cd'),
+    leaseKey: k('lease'),
     nowMs: T0,
     member: 'a1',
+    actionId: 'a1',
     cost: 1,
     mode: 'check',
     occurredAtMs: null,
-    limits: maxes.map((max, i) => ({ windowKey: k(`w${i}`), cooldownKey: k(`cd${i}`), max, windowMs: HOUR })),
+    leaseMs: 0,
+    openIntervals: null,
+    limits: maxes.map((max, i) => ({
+      windowKey: k(`w${i}`),
+      cooldownKey: k(`cd${i}`),
+      slug: `LK_${i}`,
+      max,
+      windowMs: HOUR,
+      units: over.cost ?? 1,
+      gapMs: 0,
+      jitterMs: 0,
+      bursts: [],
+    })),
     api: { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 0, daily: 0 } },
     ...over,
   };
@@ -40,6 +54,11 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect(first).toEqual({
       status: 'recorded',
       nowMs: T0,
+      availableAtMs: T0,
+      freeAtMs: T0,
+      cooldown: null,
+      lease: null,
+      blocked: [],
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
       windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0 }],
     });
@@ -47,7 +66,11 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a3', nowMs: T0 + 2000 }));
     const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a4', nowMs: T0 + 3000 }));
-    expect(refused).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + HOUR });
+    expect(refused).toMatchObject({
+      status: 'refused',
+      availableAtMs: T0 + HOUR,
+      blocked: [{ rule: 'window', limitIndex: 0, windowMs: HOUR, untilMs: T0 + HOUR, lastActionAtMs: null }],
+    });
     expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000 });
     // A refused call changes nothing.
     expect(await redis.zcard(k('w0'))).toBe(3);
@@ -61,14 +84,20 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect(back.windows[0]).toMatchObject({ consumedAfter: 1, oldestMs: T0 - 60_000 });
     await redis.set(k('cd1'), '{"reason":"limit"}', 'PX', 60_000);
     const perLimit = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'c' }));
-    expect(perLimit).toMatchObject({ status: 'cooldown', limitIndex: 1, cooldown: { value: '{"reason":"limit"}' } });
-    if (perLimit.status === 'cooldown') expect(perLimit.cooldown.pttlMs).toBeGreaterThan(0);
+    expect(perLimit).toMatchObject({ status: 'refused', cooldown: { value: '{"reason":"limit"}', limitIndex: 1 } });
+    expect(perLimit.cooldown!.pttlMs).toBeGreaterThan(0);
+    expect(perLimit.blocked).toEqual([
+      { rule: 'cooldown', limitIndex: 1, windowMs: null, untilMs: T0 + perLimit.cooldown!.pttlMs, lastActionAtMs: null },
+    ]);
     await redis.set(k('cd'), 'whole');
-    expect(await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'd' }))).toMatchObject({
-      status: 'cooldown',
-      limitIndex: null,
-      cooldown: { value: 'whole', pttlMs: -1 },
+    const whole = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'd' }));
+    expect(whole).toMatchObject({
+      status: 'refused',
+      availableAtMs: null,
+      freeAtMs: null,
+      cooldown: { value: 'whole', pttlMs: -1, limitIndex: null },
     });
+    expect(whole.blocked).toEqual([{ rule: 'cooldown', limitIndex: null, windowMs: null, untilMs: null, lastActionAtMs: null }]);
   });
 
   it('checks the workspace API limit first and touches nothing else when it refuses', async () => {
@@ -97,7 +126,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
     await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
     const e = await short;
-    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 17 values, got 16\)/);
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply/);
     const http = httpStatusOf(e);
     expect(http.status).toBe(500);
     expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);
@@ -136,13 +165,13 @@ describe('release.lua through RELEASE_SCRIPT', () => {
     const k = testKeys();
     await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'r', cost: 2 }));
     expect(await redis.zcard(k('w1'))).toBe(2);
-    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0'), k('w1')], member: 'r' })).toBe(2);
+    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0'), k('w1')], leaseKey: k('lease'), member: 'r', actionId: 'r' })).toBe(2);
     expect(await redis.exists(k('w0'), k('w1'))).toBe(0);
-    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], member: 'r' })).toBe(0);
+    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], leaseKey: k('lease'), member: 'r', actionId: 'r' })).toBe(0);
   });
 
   it('rejects a reply that is not a count', () => {
-    const input = { windowKeys: [], member: 'm' };
+    const input = { windowKeys: [], leaseKey: 'l', member: 'm', actionId: 'm' };
     const e = (() => {
       try {
         RELEASE_SCRIPT.decode([1], input);

@@ -63,7 +63,7 @@ describe('the pre-action guard', () => {
   });
 
   it('is idempotent by action_id: a retry is a duplicate, never counted twice', async () => {
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     const first = await guard(i.id, 'linkedin-visit-profile', { action_id: 'same' });
     const again = await guard(i.id, 'linkedin-visit-profile', { action_id: 'same' });
     expect(first.body).toMatchObject({ recorded: true, duplicate: false });
@@ -108,7 +108,7 @@ describe('the pre-action guard', () => {
 
   it('refuses at the threshold with the exact Retry-After as the window slides (injected clock)', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key, { limit_overrides: { LK_PROFILE_VISITS: 3 } });
+    const i = await createIdentity(t, key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 3 } });
     for (let h = 0; h < 3; h++) {
       clock.set(T0 + h * HOUR);
       expect((await guard(i.id, 'linkedin-visit-profile', { action_id: `v${h}` })).status).toBe(200);
@@ -142,7 +142,7 @@ describe('the pre-action guard', () => {
 
   it('records in every window or none (multi-limit all-or-nothing)', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key, { limit_overrides: { LK_INVITATIONS_SENT: 5, LK_INVITATIONS_WEEKLY: 3 } });
+    const i = await createIdentity(t, key, { pacing: 'off', limit_overrides: { LK_INVITATIONS_SENT: 5, LK_INVITATIONS_WEEKLY: 3 } });
     for (let n = 0; n < 3; n++) expect((await guard(i.id, 'linkedin-connect-profile', { action_id: `c${n}` })).status).toBe(200);
     const r = await guard(i.id, 'linkedin-connect-profile', { action_id: 'c3' });
     expect(r.status).toBe(429);
@@ -155,7 +155,7 @@ describe('the pre-action guard', () => {
 
   it('counts cost > 1 in every unit and frees the right number of oldest entries', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key, { limit_overrides: { LK_SEARCH_RESULTS: 12 } });
+    const i = await createIdentity(t, key, { pacing: 'off', limit_overrides: { LK_SEARCH_RESULTS: 12 } });
     expect((await guard(i.id, 'linkedin-extract-search-results', { action_id: 's1', cost: 5 })).body.limits[0].consumed).toBe(5);
     clock.set(T0 + HOUR);
     expect((await guard(i.id, 'linkedin-extract-search-results', { action_id: 's2', cost: 5 })).body.limits[0].consumed).toBe(10);
@@ -316,7 +316,7 @@ describe('the pre-action guard', () => {
     t.app.get(GuardEvents).onCrossings((c) => {
       seen.push(...c);
     });
-    const i = await createIdentity(t, key, { limit_overrides: { LK_REACTIONS: 5 } });
+    const i = await createIdentity(t, key, { pacing: 'off', limit_overrides: { LK_REACTIONS: 5 } });
     for (let n = 0; n < 6; n++) await guard(i.id, 'linkedin-like-post', { action_id: `l${n}` });
     await new Promise((r) => setTimeout(r, 20));
     const mine = seen.filter((c) => c.identityId === i.id);
@@ -330,9 +330,9 @@ describe('the pre-action guard', () => {
     clock.set(T0);
     const other = await createWorkspace(t);
     const k = other.api_key;
-    const a = await createIdentity(t, k, { limit_overrides: { LK_FOLLOWS: 2 } });
-    const b = await createIdentity(t, k, { limit_overrides: { LK_FOLLOWS: 3 } });
-    const c = await createIdentity(t, k, { limit_overrides: { LK_FOLLOWS: 1 }, status: 'paused' });
+    const a = await createIdentity(t, k, { pacing: 'off', limit_overrides: { LK_FOLLOWS: 2 } });
+    const b = await createIdentity(t, k, { pacing: 'off', limit_overrides: { LK_FOLLOWS: 3 } });
+    const c = await createIdentity(t, k, { pacing: 'off', limit_overrides: { LK_FOLLOWS: 1 }, status: 'paused' });
     const auto = (id: string) => t.request('POST', '/v1/actions/linkedin-follow-profile/guard', { key: k, body: { action_id: id } });
     const picks: string[] = [];
     for (let n = 0; n < 5; n++) {

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { WorkspacesService } from '../workspaces/workspaces.service.js';
+import { type Schedule } from './schedule.js';
+import { type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from './working-hours.js';
+
+const HOUR_MS = 3_600_000;
+const MAX_CACHED = 20_000;
+
+export interface IdentityCalendar {
+  schedule: Schedule | null;
+  /** Where the schedule comes from: the identity's own, the workspace's default, or none (any time). */
+  source: 'identity' | 'workspace' | null;
+  /** Open intervals ending after now, for the next ~8 days; null: any time. */
+  intervals: OpenInterval[] | null;
+  input: CalendarInput;
+}
+
+/**
+ * The working hours of an identity as the guard needs them: its own schedule or its workspace's
+ * default, resolved to open intervals in its time zone. The intervals of an hour are computed once
+ * (a guard call costs a map lookup), keyed by everything they depend on.
+ */
+@Injectable()
+export class WorkingHoursService {
+  private readonly cache = new Map<string, OpenInterval[]>();
+
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async calendarOf(identity: IdentityEntity, nowMs: number): Promise<IdentityCalendar> {
+    const own = identity.schedule ?? null;
+    const schedule = own ?? (await this.workspaces.defaultSchedule(identity.workspaceId));
+    const source = own ? 'identity' : schedule ? 'workspace' : null;
+    const input: CalendarInput = {
+      schedule,
+      timezone: identity.timezone,
+      identityId: identity.id,
+      startJitterMinutes: this.catalog.get().pacing.start_jitter_minutes,
+    };
+    return { schedule, source, intervals: this.intervals(input, nowMs), input };
+  }
+
+  /** The first open time at or after `t`, however far (null: never, which a valid schedule is not). */
+  nextOpenAt(input: CalendarInput, t: number): number | null {
+    return nextOpenAt(input, t);
+  }
+
+  private intervals(input: CalendarInput, nowMs: number): OpenInterval[] | null {
+    if (!input.schedule) return null;
+    const hour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+    const key = `${input.identityId}|${input.timezone}|${input.startJitterMinutes}|${JSON.stringify(input.schedule)}|${hour}`;
+    let all = this.cache.get(key);
+    if (!all) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      all = openIntervals(input, hour)!;
+      this.cache.set(key, all);
+    }
+    return all.filter(([, e]) => e > nowMs);
+  }
+}
