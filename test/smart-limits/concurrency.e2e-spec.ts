@@ -36,7 +36,7 @@ describe('exactness under concurrency: two instances, one Redis', () => {
     [25, 25],
   ])('%i concurrent guards on a limit of %i admit exactly min(N, L)', async (n, limit) => {
     const ws = await createWorkspace(a, { monthly_credits: 50_000_000 });
-    const i = await createIdentity(a, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: limit } });
+    const i = await createIdentity(a, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: limit } });
     const r = await hammer([a, b], ws.api_key, i.id, n);
     expect(r.other).toEqual([]);
     expect(r.allowed).toBe(Math.min(n, limit));
@@ -65,7 +65,7 @@ describe('exactness under concurrency: Redis Cluster (6 nodes)', () => {
     for (let w = 0; w < 3; w++) {
       // Several workspaces land on different slots (and nodes) of the cluster.
       const ws = await createWorkspace(a, { monthly_credits: 50_000_000 });
-      const i = await createIdentity(a, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 20 } });
+      const i = await createIdentity(a, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 20 } });
       const r = await hammer([a, b], ws.api_key, i.id, 50);
       expect(r.other).toEqual([]);
       expect(r.allowed).toBe(20);
