@@ -2,6 +2,7 @@ import { apiLimitHeaders, apiLimitRefusal } from '../api-limits/rate-limit-http.
 import { ApiError } from '../common/errors/api-error.js';
 import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome, type Refusal } from './guard.service.js';
+import { limitReachedMessage } from './limit-reached-message.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));

@@ -27,7 +27,9 @@ Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl
          lease_holder|false, lease_ends_at,
          api_take's 7 values,
          number of blocking rules k, then k × (rule, limit index (0: none), window ms (0: none), until, last_action_at),
-         consumed_before_i, consumed_after_i, oldest_i, newest_i for every limit }
+         consumed_before_i, consumed_after_i, oldest_i, newest_i, available_at_i for every limit }
+available_at_i: when limit i's main window has room for one more unit after this call (now when it
+has, -2 never; window.include.lua, the one owner of that answer).
 status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked)
 Times are ms; -1 none; -2 never (no time will do); -3 past the calendar's horizon (the caller
 finds the opening after free_at in a later calendar).
@@ -100,12 +102,14 @@ local function state(status, available)
   end
   for i = 1, n do
     local key = L[i].key
+    local after = redis.call('ZCARD', key)
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
     out[#out + 1] = consumed[i]
-    out[#out + 1] = redis.call('ZCARD', key)
+    out[#out + 1] = after
     out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
     out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
+    out[#out + 1] = window_available_at(key, now, L[i].win, L[i].max, 1, after)
   end
   return out
 end
@@ -142,11 +146,12 @@ if mode ~= 'backfill' then
 
   for i = 1, n do
     local l = L[i]
-    local f = window_free_at(l.key, now, l.win, l.max, l.units)
+    local f = window_available_at(l.key, now, l.win, l.max, l.units, consumed[i])
     if f ~= now then block('window', i, l.win, f, -1) end
     for b = 1, #l.bursts do
-      local bf = window_free_at(l.key, now, l.bursts[b].win, l.bursts[b].max, l.units)
-      if bf ~= now then block('burst', i, l.bursts[b].win, bf, -1) end
+      local bw, bmax = l.bursts[b].win, l.bursts[b].max
+      local bf = window_available_at(l.key, now, bw, bmax, l.units, redis.call('ZCOUNT', l.key, '(' .. (now - bw), '+inf'))
+      if bf ~= now then block('burst', i, bw, bf, -1) end
     end
     if l.gap > 0 then
       local gf, last = gap_free_at(l.key, now, l.gap, l.jit, l.slug)

@@ -3,6 +3,7 @@ import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, ty
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
 import { PACING_INCLUDE } from './pacing.include.js';
+import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -78,6 +79,8 @@ export interface GuardWindow {
   consumedAfter: number;
   oldestMs: number | null;
   newestMs: number | null;
+  /** When one more unit fits after this call: nowMs when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
 }
 
 export interface GuardReply {
@@ -104,7 +107,7 @@ const never = (v: number) => (v === -2 ? null : v);
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, PACING_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, WINDOW_INCLUDE, PACING_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey, i.leaseKey];
     const args: (string | number)[] = [
@@ -163,8 +166,9 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       consumedAfter: r.int('consumed_after', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
+      availableAtMs: readAvailableAt(r, 'window available_at'),
     }));
-    if (r.length !== 9 + API_TAKE_LENGTH + 1 + 5 * k + 4 * n) r.fail('unexpected length');
+    if (r.length !== 9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n) r.fail(`expected ${9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n} values, got ${r.length}`);
     r.end();
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
     if (status === 'refused' && !blocked.length) r.fail('status refused without a blocking rule');

@@ -337,7 +337,7 @@ export class GuardService implements OnModuleInit {
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const { consumedBefore: before, consumedAfter: after, oldestMs: oldest, newestMs: newest } = reply.windows[i];
+      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -345,7 +345,8 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
-        available_at: remaining > 0 ? iso(nowMs) : oldest !== null && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        // When one more unit fits, as guard.lua's window_available_at says (the one owner).
+        available_at: availableAtMs === null ? null : iso(availableAtMs),
         reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
       });
       if (status === 'recorded') {

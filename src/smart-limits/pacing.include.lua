@@ -1,21 +1,10 @@
 --[[
-Pacing rules over an identity's windows (SPEC 4b), shared by the guard and its reads. Each function
-answers "the earliest time >= t at which this rule passes", reading the same sorted sets the windows
-use (member = action member, "#k" suffix for the k-th unit of a cost > 1; score = ms): no per-action
+Pacing rules over an identity's windows (SPEC 4b). Each function answers "the earliest time >= t at
+which this rule passes" (windows and bursts: window_available_at, window.include.lua), reading the
+same sorted sets the windows use (member = action member, "#k" suffix for the k-th unit of a cost > 1; score = ms): no per-action
 memory beyond the windows, so a window rebuilt from the journal paces exactly as before.
 -2 means never (a threshold below the cost).
 ]]
-
--- Earliest time >= t at which `units` more fit in the last `win` ms of the set under `max`.
-local function window_free_at(key, t, win, max, units)
-  if units > max then return -2 end
-  local from = '(' .. (t - win)
-  local k = redis.call('ZCOUNT', key, from, '+inf')
-  if k + units <= max then return t end
-  -- The (k + units - max)-th oldest entry still inside must leave: at its score + win.
-  local e = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', k + units - max - 1, 1)
-  return tonumber(e[2]) + win
-end
 
 -- The jitter of a recorded action for one limit, uniform in [0, jit] ms, drawn from the action's
 -- member (its "#k" unit suffix stripped) and the limit: the same on every call and every instance,
