@@ -142,7 +142,7 @@ describe('the pre-action guard', () => {
 
   it('says when an over-full window has room after an override lowered the threshold (every entry above it must leave)', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key, { limit_overrides: { LK_PROFILE_VISITS: 5 } });
+    const i = await createIdentity(t, key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 5 } });
     for (let h = 0; h < 5; h++) {
       clock.set(T0 + h * HOUR);
       expect((await guard(i.id, 'linkedin-visit-profile', { action_id: `o${h}` })).status).toBe(200);
