@@ -38,7 +38,10 @@ export class ApiLimitsController {
   }
 
   @Patch('workspace')
-  @ApiOperation({ summary: "Change the workspace's own settings: its identities' default working hours (schedule)" })
+  @ApiOperation({
+    operationId: 'updateCurrentWorkspace',
+    summary: "Change the workspace's own settings: its identities' default working hours (schedule)",
+  })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   @ApiResponse(SEED_429)
   @ApiErrors(400, 401, 413)

@@ -1,4 +1,14 @@
-import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsError, StoreUnavailableError } from './errors.js';
+import {
+  type BlockedRule,
+  CooldownError,
+  InFlightError,
+  LimitReachedError,
+  OutsideWorkingHoursError,
+  RateLimitedError,
+  SmartLimitsError,
+  StoreUnavailableError,
+  TooSoonError,
+} from './errors.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -43,6 +53,16 @@ export interface GuardResult {
   dry_run?: boolean;
   fail_open?: boolean;
   limits: LimitState[];
+}
+
+/** GET …/next: when the action may run, and every rule that refuses now. */
+export interface NextAllowed {
+  identity_id: string;
+  action: string;
+  now: string;
+  available_at: string | null;
+  allowed_now: boolean;
+  blocked_by: BlockedRule[];
 }
 
 export interface Outcome {
@@ -120,7 +140,8 @@ export class SmartLimitsClient {
       const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
       if (res.ok) return json as T;
       const err = toError(res.status, json, res.headers.get('retry-after'));
-      // Only the service's own back-pressure is retried: never LIMIT_REACHED or COOLDOWN blindly.
+      // Only the service's own back-pressure is retried: never a guard refusal (LIMIT_REACHED, TOO_SOON,
+      // IN_FLIGHT, OUTSIDE_WORKING_HOURS, COOLDOWN) blindly.
       const retryable = err instanceof RateLimitedError || err instanceof StoreUnavailableError;
       if (!retryable || attempt >= this.maxAttempts) throw err;
       const base = (err.retryAfterSeconds ?? 2 ** attempt) * 1000;
@@ -136,6 +157,11 @@ export class SmartLimitsClient {
       ...(o.dryRun !== undefined ? { dry_run: o.dryRun } : {}),
       ...(o.occurredAt ? { occurred_at: o.occurredAt.toISOString() } : {}),
     });
+  }
+
+  /** When the action may run on this identity (every pacing rule, window and cooldown), without a guard call. */
+  next(identityId: string, action: string): Promise<NextAllowed> {
+    return this.request<NextAllowed>('GET', `/v1/identities/${encodeURIComponent(identityId)}/actions/${encodeURIComponent(action)}/next`);
   }
 
   async release(identityId: string, action: string, actionId: string): Promise<boolean> {
@@ -199,6 +225,9 @@ function toError(status: number, json: Record<string, any> | undefined, retryAft
   const msg = e.message ?? `HTTP ${status}`;
   if (status === 429 && label === 'LIMIT_REACHED') return new LimitReachedError(msg, status, label, details, retryAfter);
   if (status === 429 && label === 'COOLDOWN') return new CooldownError(msg, status, label, details, retryAfter);
+  if (status === 429 && label === 'TOO_SOON') return new TooSoonError(msg, status, label, details, retryAfter);
+  if (status === 429 && label === 'IN_FLIGHT') return new InFlightError(msg, status, label, details, retryAfter);
+  if (status === 429 && label === 'OUTSIDE_WORKING_HOURS') return new OutsideWorkingHoursError(msg, status, label, details, retryAfter);
   if (status === 429) return new RateLimitedError(msg, status, label, details, retryAfter);
   if (status === 503) return new StoreUnavailableError(msg, status, label, details, retryAfter);
   return new SmartLimitsError(msg, status, label, details, retryAfter);

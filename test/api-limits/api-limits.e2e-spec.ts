@@ -58,10 +58,10 @@ describe('workspace API limits', () => {
     const ws = await createWorkspace(t, { monthly_credits: 1000 });
     const before = await t.request('GET', '/v1/workspace', { key: ws.api_key });
     expect(before.body).toMatchObject({ plan_tier: 'Trial', engagement_identities: 0, engagement_tier: null });
-    for (let n = 0; n < 50; n++) await createIdentity(t, ws.api_key, { mode: 'engagement' });
+    for (let n = 0; n < 50; n++) await createIdentity(t, ws.api_key, { pacing: 'off', mode: 'engagement' });
     const at50 = await t.request('GET', '/v1/workspace', { key: ws.api_key });
     expect(at50.body.engagement_tier).toBe('1–50');
-    const ident = await createIdentity(t, ws.api_key, { mode: 'standard' });
+    const ident = await createIdentity(t, ws.api_key, { pacing: 'off', mode: 'standard' });
     // A mode change counts as at once as a creation.
     await t.request('PATCH', `/v1/identities/${ident.id}`, { key: ws.api_key, body: { mode: 'engagement' } });
     // Custom limits were set by the factory; drop them to see the tiers' own.
@@ -81,7 +81,7 @@ describe('workspace API limits', () => {
   it('per-second and per-minute both bite on the guard, in its single call', async () => {
     clock.set(T0);
     const ws = await createWorkspace(t, { monthly_credits: 1000 });
-    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1000 } });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 1000 } });
     await t.admin('PATCH', `/v1/workspaces/${ws.id}`, { custom_limits: { '/v1/actions': { per_second: 3, per_minute: 5 } } });
     const guard = (id: string) =>
       t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, { key: ws.api_key, body: { action_id: id } });

@@ -28,7 +28,7 @@ describe('worker client against the real service', () => {
   });
 
   it('guards and releases', async () => {
-    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 1 } });
     const c = client();
     const g = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'x1' });
     expect(g).toMatchObject({ allowed: true, recorded: true });
@@ -37,7 +37,7 @@ describe('worker client against the real service', () => {
   });
 
   it('throws LimitReachedError with availableAt and never retries it', async () => {
-    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 1 } });
     const c = client();
     await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'a' });
     sleeps.length = 0;
@@ -50,7 +50,7 @@ describe('worker client against the real service', () => {
   });
 
   it('throws CooldownError without retrying', async () => {
-    const i = await createIdentity(t, ws.api_key);
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     const redis = new Redis(t.config.redis.url!);
     await redis.set(
       new RedisKeys(t.config.redis.keyPrefix).identityCooldown(ws.id, i.id),
@@ -73,7 +73,7 @@ describe('worker client against the real service', () => {
     await t.admin('PATCH', `/v1/workspaces/${tight.id}`, {
       custom_limits: { '/v1/actions': { per_second: 1, per_minute: 1 }, '/v1/identities': { per_second: 100, per_minute: 1000 } },
     });
-    const i = await createIdentity(t, tight.api_key);
+    const i = await createIdentity(t, tight.api_key, { pacing: 'off', pacing: 'off' });
     const c = new SmartLimitsClient({
       baseUrl: t.baseUrl,
       apiKey: tight.api_key,
@@ -92,7 +92,7 @@ describe('worker client against the real service', () => {
   });
 
   it('run() releases the slot when the action fails before reaching LinkedIn', async () => {
-    const i = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 1 } });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 1 } });
     const c = client();
     await expect(c.run(i.id, 'linkedin-visit-profile', async () => Promise.reject(new Error('browser crashed')), { actionId: 'v1' })).rejects.toThrow(
       'browser crashed',
@@ -111,7 +111,7 @@ describe('worker client against the real service', () => {
   });
 
   it('paces calls at a steady rate', async () => {
-    const i = await createIdentity(t, ws.api_key);
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     const c = client({ pacePerMinute: 600 });
     sleeps.length = 0;
     for (let k = 0; k < 3; k++) await c.guard(i.id, 'linkedin-visit-profile', { actionId: `p${k}` });
@@ -135,7 +135,7 @@ describe('worker client when Redis is down', () => {
 
   it('retries 503 a bounded number of times, then throws StoreUnavailableError', async () => {
     const ws = await createWorkspace(t);
-    const i = await createIdentity(t, ws.api_key);
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     await redis.stop();
     const sleeps: number[] = [];
     const c = new SmartLimitsClient({

@@ -40,17 +40,19 @@ describe('dashboard page in headless Chromium', () => {
     t = await startTestApp({ env: { DASHBOARD_REFRESH_SECONDS: '1' } });
     ws = await createWorkspace(t, { name: 'Acme Outreach', monthly_credits: 100_000 });
     const w = workerCalls(t, ws.api_key);
-    ids.healthy = (await createIdentity(t, ws.api_key, { label: 'Hana (healthy)', account_type: 'premium' })).id;
+    ids.healthy = (await createIdentity(t, ws.api_key, { pacing: 'off', label: 'Hana (healthy)', account_type: 'premium' })).id;
     for (const a of ['h1', 'h2', 'h3']) await w.guard(ids.healthy, 'linkedin-visit-profile', a);
     await w.guard(ids.healthy, 'linkedin-message-profile', 'm1');
-    ids.warning = (await createIdentity(t, ws.api_key, { label: 'Walt (near limit)', limit_overrides: { LK_INVITATIONS_SENT: 10 } })).id;
+    ids.warning = (
+      await createIdentity(t, ws.api_key, { pacing: 'off', label: 'Walt (near limit)', limit_overrides: { LK_INVITATIONS_SENT: 10 } })
+    ).id;
     for (let k = 0; k < 9; k++) await w.guard(ids.warning, 'linkedin-connect-profile', `c${k}`);
-    ids.cooldown = (await createIdentity(t, ws.api_key, { label: 'Cleo (cooling down)' })).id;
+    ids.cooldown = (await createIdentity(t, ws.api_key, { pacing: 'off', label: 'Cleo (cooling down)' })).id;
     await w.guard(ids.cooldown, 'linkedin-connect-profile', 'c0');
     await w.outcome(ids.cooldown, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 });
-    ids.restricted = (await createIdentity(t, ws.api_key, { label: 'Rex (restricted)' })).id;
+    ids.restricted = (await createIdentity(t, ws.api_key, { pacing: 'off', label: 'Rex (restricted)' })).id;
     await w.outcome(ids.restricted, { action_slug: 'linkedin-visit-profile', status_code: 403, body: '<h1>Your account has been restricted</h1>' });
-    ids.warming = (await createIdentity(t, ws.api_key, { label: 'Wendy (new account)', warmup: 'standard' })).id;
+    ids.warming = (await createIdentity(t, ws.api_key, { pacing: 'off', label: 'Wendy (new account)', warmup: 'standard' })).id;
     await w.guard(ids.warming, 'linkedin-visit-profile', 'v1');
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -167,7 +169,7 @@ describe('dashboard page in headless Chromium', () => {
     const trial = await createWorkspace(t, { name: 'Trial Co', monthly_credits: 1_000, tierLimits: true });
     const policy = (await t.request('GET', '/v1/whoami', { key: trial.api_key })).headers.get('ratelimit-policy');
     expect(policy).toContain('"minute";q=5;w=60');
-    await createIdentity(t, trial.api_key, { label: 'Tess' });
+    await createIdentity(t, trial.api_key, { pacing: 'off', label: 'Tess' });
     const context = await browser.newContext();
     try {
       const other = await context.newPage();

@@ -29,13 +29,13 @@ describe('dashboard page wording', () => {
     t = await startTestApp({ env: { DASHBOARD_REFRESH_SECONDS: '0' } });
     key = (await createWorkspace(t, { name: 'Wording Co' })).api_key;
     const w = workerCalls(t, key);
-    ids.full = (await createIdentity(t, key, { label: 'Fay (full)', limit_overrides: { LK_FOLLOWS: 3 } })).id;
+    ids.full = (await createIdentity(t, key, { pacing: 'off', label: 'Fay (full)', limit_overrides: { LK_FOLLOWS: 3 } })).id;
     for (const a of ['f1', 'f2', 'f3']) await w.guard(ids.full, 'linkedin-follow-profile', a);
-    ids.near = (await createIdentity(t, key, { label: 'Ned (near)', limit_overrides: { LK_FOLLOWS: 5 } })).id;
+    ids.near = (await createIdentity(t, key, { pacing: 'off', label: 'Ned (near)', limit_overrides: { LK_FOLLOWS: 5 } })).id;
     for (const a of ['f1', 'f2', 'f3', 'f4']) await w.guard(ids.near, 'linkedin-follow-profile', a);
-    ids.antibot = (await createIdentity(t, key, { label: 'Abe (999)' })).id;
+    ids.antibot = (await createIdentity(t, key, { pacing: 'off', label: 'Abe (999)' })).id;
     await w.outcome(ids.antibot, { action_slug: 'linkedin-visit-profile', status_code: 999 });
-    ids.strike = (await createIdentity(t, key, { label: 'Sue (new, 429)', warmup: 'standard' })).id;
+    ids.strike = (await createIdentity(t, key, { pacing: 'off', label: 'Sue (new, 429)', warmup: 'standard' })).id;
     await w.outcome(ids.strike, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

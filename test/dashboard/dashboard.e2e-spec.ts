@@ -20,32 +20,37 @@ async function identitiesInEveryStatus(t: TestApp, clock: ManualClock, key: stri
     for (let k = 0; k < n; k++) expect((await w.guard(id, 'linkedin-visit-profile', `${tag}-${k}`)).status).toBe(200);
   };
   clock.set(T0 - 4 * HOUR);
-  const atRisk = await createIdentity(t, key, { label: 'at risk' });
+  const atRisk = await createIdentity(t, key, { pacing: 'off', label: 'at risk' });
   // Three short manual cooldowns in a week: recurring pushback, though none is running at T0.
   for (let k = 0; k < 3; k++) {
     clock.set(T0 - (3 - k) * HOUR);
     expect((await w.manual(atRisk.id, { duration_seconds: 60, reason: `manual-${k}` })).status).toBe(201);
   }
   clock.set(T0);
-  const healthyBusy = await createIdentity(t, key, { label: 'healthy busy' });
+  const healthyBusy = await createIdentity(t, key, { pacing: 'off', label: 'healthy busy' });
   await visit(healthyBusy.id, 10, 'hb');
-  const healthyIdle = await createIdentity(t, key, { label: 'healthy idle' });
-  const warning = await createIdentity(t, key, { label: 'warning', limit_overrides: { LK_PROFILE_VISITS: 10 } });
+  const healthyIdle = await createIdentity(t, key, { pacing: 'off', label: 'healthy idle' });
+  const warning = await createIdentity(t, key, { pacing: 'off', label: 'warning', limit_overrides: { LK_PROFILE_VISITS: 10 } });
   await visit(warning.id, 8, 'w');
-  const warming = await createIdentity(t, key, { label: 'warming up', warmup: 'standard', warmup_started_at: new Date(T0 - HOUR).toISOString() });
+  const warming = await createIdentity(t, key, {
+    pacing: 'off',
+    label: 'warming up',
+    warmup: 'standard',
+    warmup_started_at: new Date(T0 - HOUR).toISOString(),
+  });
   await visit(warming.id, 1, 'wu');
-  const cooling = await createIdentity(t, key, { label: 'cooling down' });
+  const cooling = await createIdentity(t, key, { pacing: 'off', label: 'cooling down' });
   expect((await w.outcome(cooling.id, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 })).body.cooldown).toMatchObject({
     scope: 'limits',
   });
-  const restricted = await createIdentity(t, key, { label: 'restricted' });
+  const restricted = await createIdentity(t, key, { pacing: 'off', label: 'restricted' });
   const r = await w.outcome(restricted.id, {
     action_slug: 'linkedin-visit-profile',
     status_code: 403,
     body: '<h1>Your account has been restricted</h1>',
   });
   expect(r.body.cooldown).toMatchObject({ reason: 'RESTRICTED' });
-  const challenged = await createIdentity(t, key, { label: 'challenged' });
+  const challenged = await createIdentity(t, key, { pacing: 'off', label: 'challenged' });
   const c = await w.outcome(challenged.id, {
     action_slug: 'linkedin-visit-profile',
     status_code: 302,
@@ -143,7 +148,7 @@ describe('dashboard API: health, activity, overview', () => {
       cooldown: null,
     });
 
-    const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 2 } });
+    const full = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 2 } });
     const w = workerCalls(t, ws.api_key);
     clock.set(T0 - 2 * HOUR);
     await w.guard(full.id, 'linkedin-visit-profile', 'f1');
@@ -177,7 +182,7 @@ describe('dashboard API: health, activity, overview', () => {
   });
 
   it('activity: buckets add up to what each window recorded, cost units included; null where a window does not reach', async () => {
-    const a = await createIdentity(t, ws.api_key);
+    const a = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     const w = workerCalls(t, ws.api_key);
     clock.set(T0 - 3 * DAY);
     expect((await w.guard(a.id, 'linkedin-connect-profile', 'c-old')).status).toBe(200);
@@ -408,7 +413,7 @@ describe('dashboard API: the overview', () => {
 
       // A workspace nobody has looked at yet: both instances ask at once; one builds, the other waits for it.
       const fresh = await createWorkspace(t, { name: 'Fresh' });
-      for (let k = 0; k < 3; k++) await createIdentity(t, fresh.api_key);
+      for (let k = 0; k < 3; k++) await createIdentity(t, fresh.api_key, { pacing: 'off', pacing: 'off' });
       const [x, y] = await Promise.all([
         t.request('GET', '/v1/dashboard', { key: fresh.api_key }),
         other.request('GET', '/v1/dashboard', { key: fresh.api_key }),
@@ -488,8 +493,8 @@ describe('dashboard API on Redis Cluster (6 nodes)', () => {
     for (let n = 0; n < 3; n++) {
       const ws = await createWorkspace(t);
       const w = workerCalls(t, ws.api_key);
-      const a = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 4 } });
-      const b = await createIdentity(t, ws.api_key);
+      const a = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 4 } });
+      const b = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
       for (const id of ['1', '2', '3', '4']) expect((await w.guard(a.id, 'linkedin-visit-profile', id)).status).toBe(200);
       await w.outcome(b.id, { action_slug: 'linkedin-visit-profile', status_code: 999 });
 

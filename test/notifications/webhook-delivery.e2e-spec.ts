@@ -57,7 +57,10 @@ describe('webhook delivery', () => {
 
   it('delivers every event after a receiver outage, in order per identity', async () => {
     const { ws, hook } = await setup();
-    const [a, b] = [await createIdentity(t, ws.api_key), await createIdentity(t, ws.api_key)];
+    const [a, b] = [
+      await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' }),
+      await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' }),
+    ];
     await receiver.down();
     const sent: Record<string, string[]> = { [a.id]: [], [b.id]: [] };
     for (let n = 0; n < 5; n++) {
@@ -98,7 +101,7 @@ describe('webhook delivery', () => {
 
   it("does not overtake an identity's event that another instance is still fanning out", async () => {
     const { ws } = await setup();
-    const who = await createIdentity(t, ws.api_key);
+    const who = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     const first = await emit(ws.id, 'cooldown.started', who.id, {});
     const second = await emit(ws.id, 'cooldown.ended', who.id, {});
     // Another instance's fan-out holds the first event (row locked, not yet dispatched).
@@ -159,7 +162,7 @@ describe('webhook delivery', () => {
 
   it("lets an identity's later events through once an earlier one has failed for good", async () => {
     const { ws, hook } = await setup();
-    const who = await createIdentity(t, ws.api_key);
+    const who = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
     const first = await emit(ws.id, 'cooldown.started', who.id, { n: 1 });
     const second = await emit(ws.id, 'cooldown.ended', who.id, { n: 2 });
     receiver.answer = (r) => (r.body.id === first ? 500 : 204);
@@ -216,7 +219,7 @@ describe('webhook delivery', () => {
 
   it('records limit.warning and limit.reached from the guard, reached once per fill', async () => {
     const { ws, hook } = await setup(['limit.warning', 'limit.reached']);
-    const who = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 5 } });
+    const who = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 5 } });
     for (let n = 1; n <= 7; n++) {
       const r = await t.request('POST', `/v1/identities/${who.id}/actions/linkedin-visit-profile/guard`, {
         key: ws.api_key,
