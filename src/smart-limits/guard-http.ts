@@ -73,13 +73,23 @@ export function refusalToError(r: Refusal, identityId: string, action: string): 
       'X-RateLimit-Reset': String(Math.ceil((availableMs ?? r.nowMs + windowSeconds * 1000) / 1000)),
       'X-RateLimit-Type': `smart-limits/${l.slug}`,
     });
-    const what =
-      rule === 'burst' ? `its burst window (${max} per ${windowSeconds / 60} min)` : `its threshold (${max} per ${windowSeconds / 3600} h)`;
+    const message =
+      rule === 'burst' ? `${l.slug} is at its burst window for this identity (${max} per ${windowSeconds / 60} min)` : limitReachedMessage(l);
     return new ApiError(
       429,
       SmartLimitsErrorLabel.LIMIT_REACHED,
-      `${l.slug} is at ${what} for this identity`,
-      { ...common, limit: l.slug, rule, max_limit: max, window_seconds: windowSeconds, limits: r.states, ...headers },
+      message,
+      {
+        ...common,
+        limit: l.slug,
+        rule,
+        max_limit: max,
+        window_seconds: windowSeconds,
+        // A burst is never scaled by warm-up.
+        warmup_factor: rule === 'burst' ? 1 : l.warmupFactor,
+        limits: r.states,
+        ...headers,
+      },
       headers,
     );
   }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CooldownError,
+  InFlightError,
   LimitReachedError,
+  OutsideWorkingHoursError,
+  TooSoonError,
   RateLimitedError,
   signPayload,
   SmartLimitsClient,
@@ -49,8 +52,45 @@ describe('worker client against the real service', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('throws TooSoonError, InFlightError and OutsideWorkingHoursError with availableAt, never retried; next() says when', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const c = client();
+    sleeps.length = 0;
+    await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'v1' });
+    const soon = await c.guard(i.id, 'linkedin-visit-profile', { actionId: 'v2' }).catch((e) => e);
+    expect(soon).toBeInstanceOf(TooSoonError);
+    expect(soon.availableAt).toBeInstanceOf(Date);
+    expect(soon.limit).toBe('LK_PROFILE_VISITS');
+    expect(soon.blockedBy.map((b: { rule: string }) => b.rule)).toEqual(['gap']);
+    await c.guard(i.id, 'linkedin-like-post', { actionId: 'like-1' });
+    const flight = await c.guard(i.id, 'linkedin-follow-profile', { actionId: 'follow-1' }).catch((e) => e);
+    expect(flight).toBeInstanceOf(InFlightError);
+    expect(flight.inFlightActionId).toBe('like-1');
+    expect(flight.leaseEndsAt).toBeInstanceOf(Date);
+    expect(flight.availableAt!.getTime()).toBe(flight.leaseEndsAt!.getTime());
+    const n = await c.next(i.id, 'linkedin-follow-profile');
+    expect(n).toMatchObject({ allowed_now: false, available_at: flight.availableAt!.toISOString() });
+    const closed = await createIdentity(t, ws.api_key, { schedule: { days: [1], start: '00:00', end: '00:01', start_jitter_minutes: 0 } });
+    const now = new Date();
+    if (!(now.getUTCDay() === 1 && now.getUTCHours() === 0 && now.getUTCMinutes() === 0)) {
+      const shut = await c.guard(closed.id, 'linkedin-visit-profile', { actionId: 'x' }).catch((e) => e);
+      expect(shut).toBeInstanceOf(OutsideWorkingHoursError);
+      expect(shut.opensAt).toBeInstanceOf(Date);
+      expect(shut.availableAt).toEqual(shut.opensAt);
+    }
+    expect(sleeps).toEqual([]);
+  });
+
+  it('run() reports the outcome with its action_id, so the lease frees at once', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const c = client();
+    await c.run(i.id, 'linkedin-like-post', async () => 200, { actionId: 'r-like' });
+    const g = await c.guard(i.id, 'linkedin-follow-profile', { actionId: 'r-follow' });
+    expect(g.recorded).toBe(true);
+  });
+
   it('throws CooldownError without retrying', async () => {
-    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const redis = new Redis(t.config.redis.url!);
     await redis.set(
       new RedisKeys(t.config.redis.keyPrefix).identityCooldown(ws.id, i.id),
@@ -73,7 +113,7 @@ describe('worker client against the real service', () => {
     await t.admin('PATCH', `/v1/workspaces/${tight.id}`, {
       custom_limits: { '/v1/actions': { per_second: 1, per_minute: 1 }, '/v1/identities': { per_second: 100, per_minute: 1000 } },
     });
-    const i = await createIdentity(t, tight.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(t, tight.api_key, { pacing: 'off' });
     const c = new SmartLimitsClient({
       baseUrl: t.baseUrl,
       apiKey: tight.api_key,
@@ -111,7 +151,7 @@ describe('worker client against the real service', () => {
   });
 
   it('paces calls at a steady rate', async () => {
-    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const c = client({ pacePerMinute: 600 });
     sleeps.length = 0;
     for (let k = 0; k < 3; k++) await c.guard(i.id, 'linkedin-visit-profile', { actionId: `p${k}` });
@@ -135,7 +175,7 @@ describe('worker client when Redis is down', () => {
 
   it('retries 503 a bounded number of times, then throws StoreUnavailableError', async () => {
     const ws = await createWorkspace(t);
-    const i = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off' });
     await redis.stop();
     const sleeps: number[] = [];
     const c = new SmartLimitsClient({

@@ -35,9 +35,7 @@ describe('cooldown jobs with two instances', () => {
 
   it('ends expired cooldowns within 5 s and records cooldown.ended exactly once', async () => {
     const wa = workerCalls(a, ws.api_key);
-    const ids = await Promise.all(
-      Array.from({ length: 12 }, () => createIdentity(a, ws.api_key, { pacing: 'off', pacing: 'off' }).then((i) => i.id)),
-    );
+    const ids = await Promise.all(Array.from({ length: 12 }, () => createIdentity(a, ws.api_key, { pacing: 'off' }).then((i) => i.id)));
     const started = await Promise.all(ids.map((id) => wa.manual(id, { duration_seconds: 2, reason: 'short pause' })));
     expect(started.map((r) => r.status)).toEqual(ids.map(() => 201));
     expect((await wa.guard(ids[0], 'linkedin-visit-profile', 'during')).status).toBe(429);
@@ -74,7 +72,7 @@ describe('cooldown jobs with two instances', () => {
 
   it('puts cooldowns back within 30 s after FLUSHALL', async () => {
     const w = workerCalls(a, ws.api_key);
-    const i = await createIdentity(a, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(a, ws.api_key, { pacing: 'off' });
     await w.manual(i.id, { duration_seconds: 3600, reason: 'hold' });
     expect((await w.guard(i.id, 'linkedin-visit-profile', 'before')).status).toBe(429);
     const key = new RedisKeys(keyPrefix).identityCooldown(ws.id, i.id);
@@ -90,7 +88,7 @@ describe('cooldown jobs with two instances', () => {
 
   it('Redis stopped: 503 at once; started again (empty): cooldowns are back without a restart', async () => {
     const w = workerCalls(a, ws.api_key);
-    const i = await createIdentity(a, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(a, ws.api_key, { pacing: 'off' });
     await w.manual(i.id, { duration_seconds: 3600, reason: 'hold', limit: 'LK_PROFILE_VISITS' });
     await redis.stop();
     const t0 = Date.now();
@@ -107,7 +105,7 @@ describe('cooldown jobs with two instances', () => {
 
   it('a new instance on an empty Redis mirrors every running cooldown at start (a crash loses none)', async () => {
     const w = workerCalls(a, ws.api_key);
-    const i = await createIdentity(a, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const i = await createIdentity(a, ws.api_key, { pacing: 'off' });
     await w.outcome(i.id, { action_slug: 'linkedin-visit-profile', status_code: 302, headers: { location: '/checkpoint/challenge/x' } });
     await b!.close();
     b = null;

@@ -26,8 +26,8 @@ describe('PostgreSQL unreachable', () => {
   it('the guard keeps answering from Redis; outcome reports get 503 STORE_UNAVAILABLE, nothing half-applied', async () => {
     const ws = await createWorkspace(t);
     const w = workerCalls(t, ws.api_key);
-    const cooling = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
-    const healthy = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const cooling = await createIdentity(t, ws.api_key, { pacing: 'off' });
+    const healthy = await createIdentity(t, ws.api_key, { pacing: 'off' });
     expect((await w.outcome(cooling.id, { action_slug: 'linkedin-connect-profile', ...LINKEDIN_429 })).body.effect).toBe('started');
     expect((await w.guard(cooling.id, 'linkedin-connect-profile', 'c-0')).status).toBe(429);
     expect((await w.guard(healthy.id, 'linkedin-connect-profile', 'h-0')).status).toBe(200);

@@ -182,7 +182,7 @@ describe('dashboard API: health, activity, overview', () => {
   });
 
   it('activity: buckets add up to what each window recorded, cost units included; null where a window does not reach', async () => {
-    const a = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const a = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const w = workerCalls(t, ws.api_key);
     clock.set(T0 - 3 * DAY);
     expect((await w.guard(a.id, 'linkedin-connect-profile', 'c-old')).status).toBe(200);
@@ -413,7 +413,7 @@ describe('dashboard API: the overview', () => {
 
       // A workspace nobody has looked at yet: both instances ask at once; one builds, the other waits for it.
       const fresh = await createWorkspace(t, { name: 'Fresh' });
-      for (let k = 0; k < 3; k++) await createIdentity(t, fresh.api_key, { pacing: 'off', pacing: 'off' });
+      for (let k = 0; k < 3; k++) await createIdentity(t, fresh.api_key, { pacing: 'off' });
       const [x, y] = await Promise.all([
         t.request('GET', '/v1/dashboard', { key: fresh.api_key }),
         other.request('GET', '/v1/dashboard', { key: fresh.api_key }),
@@ -494,7 +494,7 @@ describe('dashboard API on Redis Cluster (6 nodes)', () => {
       const ws = await createWorkspace(t);
       const w = workerCalls(t, ws.api_key);
       const a = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 4 } });
-      const b = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+      const b = await createIdentity(t, ws.api_key, { pacing: 'off' });
       for (const id of ['1', '2', '3', '4']) expect((await w.guard(a.id, 'linkedin-visit-profile', id)).status).toBe(200);
       await w.outcome(b.id, { action_slug: 'linkedin-visit-profile', status_code: 999 });
 

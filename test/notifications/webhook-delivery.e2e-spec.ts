@@ -57,10 +57,7 @@ describe('webhook delivery', () => {
 
   it('delivers every event after a receiver outage, in order per identity', async () => {
     const { ws, hook } = await setup();
-    const [a, b] = [
-      await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' }),
-      await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' }),
-    ];
+    const [a, b] = [await createIdentity(t, ws.api_key, { pacing: 'off' }), await createIdentity(t, ws.api_key, { pacing: 'off' })];
     await receiver.down();
     const sent: Record<string, string[]> = { [a.id]: [], [b.id]: [] };
     for (let n = 0; n < 5; n++) {
@@ -101,7 +98,7 @@ describe('webhook delivery', () => {
 
   it("does not overtake an identity's event that another instance is still fanning out", async () => {
     const { ws } = await setup();
-    const who = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const who = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const first = await emit(ws.id, 'cooldown.started', who.id, {});
     const second = await emit(ws.id, 'cooldown.ended', who.id, {});
     // Another instance's fan-out holds the first event (row locked, not yet dispatched).
@@ -162,7 +159,7 @@ describe('webhook delivery', () => {
 
   it("lets an identity's later events through once an earlier one has failed for good", async () => {
     const { ws, hook } = await setup();
-    const who = await createIdentity(t, ws.api_key, { pacing: 'off', pacing: 'off' });
+    const who = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const first = await emit(ws.id, 'cooldown.started', who.id, { n: 1 });
     const second = await emit(ws.id, 'cooldown.ended', who.id, { n: 2 });
     receiver.answer = (r) => (r.body.id === first ? 500 : 204);

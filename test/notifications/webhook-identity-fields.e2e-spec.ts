@@ -42,7 +42,7 @@ describe('identity fields in webhook data', () => {
     const key = ws.api_key;
     const events = ['cooldown.started', 'cooldown.ended', 'limit.warning', 'limit.reached', 'identity.at_risk'];
     expect((await t.request('POST', '/v1/webhooks', { key, body: { url: receiver.url, events } })).status).toBe(201);
-    const who = await createIdentity(t, key, { external_id: 'crm-4711', label: 'Ana (sales)', limit_overrides: { LK_FOLLOWS: 5 } });
+    const who = await createIdentity(t, key, { pacing: 'off', external_id: 'crm-4711', label: 'Ana (sales)', limit_overrides: { LK_FOLLOWS: 5 } });
 
     // 4 of 5 → limit.warning, 5 of 5 → limit.reached.
     for (let n = 0; n < 5; n++) {

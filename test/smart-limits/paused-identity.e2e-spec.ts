@@ -16,7 +16,7 @@ describe('a paused identity', () => {
   });
 
   it('is refused at its own guard with 409 IDENTITY_PAUSED and no Retry-After, until it is resumed', async () => {
-    const i = await createIdentity(t, key, { label: 'Ana (sales)' });
+    const i = await createIdentity(t, key, { pacing: 'off', label: 'Ana (sales)' });
     expect((await guard(i.id, { action_id: 'before' })).status).toBe(200);
 
     const paused = await t.request('PATCH', `/v1/identities/${i.id}`, { key, body: { status: 'paused' } });
@@ -46,7 +46,7 @@ describe('a paused identity', () => {
   });
 
   it('still records a backfill of an action already done (manual activity must be counted)', async () => {
-    const i = await createIdentity(t, key, { status: 'paused' });
+    const i = await createIdentity(t, key, { pacing: 'off', status: 'paused' });
     const occurred = new Date(Date.now() - 3_600_000).toISOString();
     const r = await guard(i.id, { action_id: 'manual-1', occurred_at: occurred });
     expect(r.status).toBe(200);
@@ -55,7 +55,7 @@ describe('a paused identity', () => {
   });
 
   it('is refused for every action, and its unknown actions are still 404', async () => {
-    const i = await createIdentity(t, key, { status: 'paused' });
+    const i = await createIdentity(t, key, { pacing: 'off', status: 'paused' });
     expect((await guard(i.id, { action_id: 'c' }, 'linkedin-connect-profile')).status).toBe(409);
     expect((await guard(i.id, { action_id: 'x' }, 'linkedin-no-such-action')).status).toBe(404);
   });

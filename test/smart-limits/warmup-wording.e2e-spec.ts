@@ -30,7 +30,7 @@ describe('warm-up in the guard’s words', () => {
   it('LIMIT_REACHED on a ramp day names warm-up, its day and the full threshold', async () => {
     clock.set(T0 + HOUR);
     // A free account follows 30 a day; on day 1 of the standard ramp, 20 % of it: 6.
-    const i = await createIdentity(t, key, { warmup: 'standard', warmup_started_at: new Date(T0).toISOString() });
+    const i = await createIdentity(t, key, { pacing: 'off', warmup: 'standard', warmup_started_at: new Date(T0).toISOString() });
     const refused = await fill(i.id);
     expect(refused.status).toBe(429);
     expect(refused.body.error.error_label).toBe('LIMIT_REACHED');
@@ -55,8 +55,9 @@ describe('warm-up in the guard’s words', () => {
 
   it('says nothing of warm-up when it is not what limits', async () => {
     clock.set(T0 + HOUR);
-    const full = await createIdentity(t, key, { warmup: 'none', limit_overrides: { LK_FOLLOWS: 2 } });
+    const full = await createIdentity(t, key, { pacing: 'off', warmup: 'none', limit_overrides: { LK_FOLLOWS: 2 } });
     const warming = await createIdentity(t, key, {
+      pacing: 'off',
       warmup: 'standard',
       warmup_started_at: new Date(T0).toISOString(),
       limit_overrides: { LK_FOLLOWS: 2 },
