@@ -6,7 +6,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsClient, verifySignature } from '../src/client/index.js';
+import {
+  CooldownError,
+  InFlightError,
+  LimitReachedError,
+  OutsideWorkingHoursError,
+  RateLimitedError,
+  SmartLimitsClient,
+  TooSoonError,
+  verifySignature,
+} from '../src/client/index.js';
 import { SimulatedLinkedIn } from './simulated-linkedin.js';
 import { render, type Row } from './terminal-view.js';
 
@@ -109,11 +118,14 @@ async function main(): Promise<void> {
     secret = hook.secret;
 
     // Small thresholds so the story fits in a minute: limits fill, LinkedIn pushes back, cooldowns start.
-    const people = [
-      { label: 'alice (free)', account_type: 'free' },
+    // Pacing too, at demo speed: gaps of seconds instead of a minute (pacing_overrides), alice runs two
+    // workers (one outreach action in flight at a time), dan's working hours are closed right now.
+    const closedNow = { days: [((new Date().getUTCDay() + 2) % 7) + 1], start: '09:00', end: '10:00' };
+    const people: { label: string; account_type: string; warmup?: string; workers?: number; schedule?: typeof closedNow }[] = [
+      { label: 'alice (free, 2 workers)', account_type: 'free', workers: 2 },
       { label: 'bob (premium)', account_type: 'premium' },
       { label: 'carol (sales nav)', account_type: 'sales_navigator' },
-      { label: 'dan (recruiter)', account_type: 'recruiter' },
+      { label: 'dan (recruiter, closed)', account_type: 'recruiter', schedule: closedNow },
       { label: 'erin (free, cold)', account_type: 'free', warmup: 'cold' },
     ];
     const identities: { id: string }[] = [];
@@ -125,10 +137,21 @@ async function main(): Promise<void> {
           account_type: p.account_type,
           warmup: p.warmup ?? 'none',
           limit_overrides: p.warmup ? undefined : { LK_PROFILE_VISITS: 12, LK_INVITATIONS_SENT: 4, LK_MESSAGES_SENT: 6, LK_REACTIONS: 5 },
+          pacing_overrides: { LK_PROFILE_VISITS: 1, LK_INVITATIONS_SENT: 2, LK_MESSAGES_SENT: 2, LK_REACTIONS: 1 },
+          timezone: 'UTC',
+          ...(p.schedule ? { schedule: p.schedule } : {}),
         }),
       );
     }
-    const rows: Row[] = people.map((p) => ({ label: p.label, accountType: p.account_type, done: 0, refused: 0, cooldowns: 0, state: 'working' }));
+    const rows: Row[] = people.map((p) => ({
+      label: p.label,
+      accountType: p.account_type,
+      done: 0,
+      refused: 0,
+      paced: 0,
+      cooldowns: 0,
+      state: 'working',
+    }));
     const linkedin = new SimulatedLinkedIn({ p429: 0.04, p999: 0.01 });
     const client = new SmartLimitsClient({ baseUrl: base, apiKey: key, maxAttempts: 2, maxRetryWaitMs: 1_000 });
     const actions = ['linkedin-visit-profile', 'linkedin-connect-profile', 'linkedin-message-profile', 'linkedin-like-post'];
@@ -147,9 +170,20 @@ async function main(): Promise<void> {
           rows[i].done++;
           rows[i].state = 'working';
         } catch (e) {
+          const at = (d: Date | null) => d?.toISOString().slice(11, 19) ?? '—';
           if (e instanceof LimitReachedError) {
             rows[i].refused++;
-            rows[i].state = `${e.limit} full until ${e.availableAt?.toISOString().slice(11, 19) ?? '—'}`;
+            rows[i].state = `${e.limit}${e.rule === 'burst' ? ' burst' : ''} full until ${at(e.availableAt)}`;
+          } else if (e instanceof TooSoonError) {
+            rows[i].paced++;
+            rows[i].state = `too soon after the last ${e.limit}: next at ${at(e.availableAt)}`;
+          } else if (e instanceof InFlightError) {
+            rows[i].paced++;
+            rows[i].state = `another outreach action in flight until ${at(e.availableAt)}`;
+          } else if (e instanceof OutsideWorkingHoursError) {
+            rows[i].paced++;
+            rows[i].state = `outside working hours: opens ${e.opensAt?.toISOString().slice(0, 16).replace('T', ' ') ?? '—'}`;
+            await new Promise((r) => setTimeout(r, 1_000));
           } else if (e instanceof RateLimitedError) {
             // The workspace's own API limit (internal 429): back off as told, the identity is fine.
             rows[i].state = `workspace API limit: backing off ${e.retryAfterSeconds ?? 1}s`;
@@ -188,7 +222,7 @@ async function main(): Promise<void> {
       },
       tty ? 250 : 2_000,
     );
-    await Promise.all(identities.map((_, i) => worker(i)));
+    await Promise.all(people.flatMap((p, i) => Array.from({ length: p.workers ?? 1 }, () => worker(i))));
     clearInterval(timer);
     await refreshCooldowns();
     // Let the dispatcher deliver what the last seconds produced.
@@ -197,14 +231,14 @@ async function main(): Promise<void> {
     else draw();
     receiver.close();
 
-    const total = rows.reduce((a, r) => ({ done: a.done + r.done, refused: a.refused + r.refused, cooldowns: a.cooldowns + r.cooldowns }), {
-      done: 0,
-      refused: 0,
-      cooldowns: 0,
-    });
+    const total = rows.reduce(
+      (a, r) => ({ done: a.done + r.done, refused: a.refused + r.refused, paced: a.paced + r.paced, cooldowns: a.cooldowns + r.cooldowns }),
+      { done: 0, refused: 0, paced: 0, cooldowns: 0 },
+    );
     out('');
     out('Summary');
     out(`  ${total.done} LinkedIn actions done, ${total.refused} refused before LinkedIn could restrict an account,`);
+    out(`  ${total.paced} held back by pacing (too soon after the last one, another in flight, outside working hours),`);
     out(
       `  ${total.cooldowns} cooldowns started after LinkedIn pushed back (429 / 999), ${Object.values(webhooks).reduce((a, b) => a + b, 0)} signed webhooks received${badSignatures ? `, ${badSignatures} with a bad signature` : ''}.`,
     );

@@ -4,6 +4,8 @@ export interface Row {
   accountType: string;
   done: number;
   refused: number;
+  /** Refused by pacing: too soon, in flight, outside working hours. */
+  paced: number;
   cooldowns: number;
   state: string;
 }
@@ -18,9 +20,12 @@ export function render(rows: Row[], elapsedMs: number, totalMs: number, webhooks
   const lines = [
     `smart-limits demo  ${bar}  ${(elapsedMs / 1000).toFixed(0)}s / ${(totalMs / 1000).toFixed(0)}s`,
     '',
-    `${pad('identity', 22)} ${pad('account', 16)} ${padL('done', 6)} ${padL('refused', 8)} ${padL('cooldowns', 10)}  state`,
-    '-'.repeat(84),
-    ...rows.map((r) => `${pad(r.label, 22)} ${pad(r.accountType, 16)} ${padL(r.done, 6)} ${padL(r.refused, 8)} ${padL(r.cooldowns, 10)}  ${r.state}`),
+    `${pad('identity', 24)} ${pad('account', 16)} ${padL('done', 6)} ${padL('refused', 8)} ${padL('paced', 6)} ${padL('cooldowns', 10)}  state`,
+    '-'.repeat(96),
+    ...rows.map(
+      (r) =>
+        `${pad(r.label, 24)} ${pad(r.accountType, 16)} ${padL(r.done, 6)} ${padL(r.refused, 8)} ${padL(r.paced, 6)} ${padL(r.cooldowns, 10)}  ${r.state}`,
+    ),
     '',
     `webhooks received: ${
       Object.entries(webhooks)

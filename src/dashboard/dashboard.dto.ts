@@ -1,3 +1,5 @@
+import { type Schedule } from '../pacing/schedule.js';
+import { type BlockedRule } from '../smart-limits/guard.service.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { type ClassifiedErrorView } from '../cooldowns/classified-errors.repository.js';
@@ -46,6 +48,23 @@ export interface HealthResponse extends WarmupView {
   cooldowns: CooldownSummary[];
   risk: { at_risk: boolean; cooldowns_7d: number; flagged: boolean };
   recent_errors: ClassifiedErrorView[];
+  pacing: PacingView;
+}
+
+/** SPEC 4b as the dashboard shows it: the schedule, whether it is open now, and when the busiest limits allow one more. */
+export interface PacingView {
+  mode: string;
+  timezone: string;
+  schedule: Schedule | null;
+  /** identity: its own; workspace: the workspace's default; null: no schedule (any time). */
+  schedule_source: 'identity' | 'workspace' | null;
+  open_now: boolean;
+  /** When closed: the next opening. */
+  opens_at: string | null;
+  /** When open under a schedule: when it closes (exclusive). */
+  closes_at: string | null;
+  /** The busiest limits (up to 3), each with the earliest time one more unit passes every rule. */
+  next: { slug: string; name: string; usage: number; next_allowed_at: string | null; blocked_by: BlockedRule[] }[];
 }
 
 export interface ActivityResponse {

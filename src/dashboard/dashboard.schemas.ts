@@ -63,6 +63,42 @@ const CLASSIFIED_ERROR = obj({
   occurred_at: time,
 });
 
+const BLOCKED_RULE = obj({
+  rule: { type: 'string', enum: ['cooldown', 'window', 'burst', 'gap', 'in_flight', 'working_hours'] },
+  limit: nullable(str),
+  window_seconds: nullable(int),
+  until: nullable(time, 'when this rule alone passes; null: never by itself'),
+});
+
+const PACING = obj({
+  mode: { type: 'string', enum: ['standard', 'off'] },
+  timezone: str,
+  schedule: nullable(
+    {
+      type: 'object',
+      properties: { days: arrayOf(int), start: str, end: str, start_jitter_minutes: int },
+      required: ['days', 'start', 'end'],
+    },
+    'the working hours in force (null: any time)',
+  ),
+  schedule_source: nullable({ type: 'string', enum: ['identity', 'workspace'] }, "identity: its own; workspace: the workspace's default"),
+  open_now: bool,
+  opens_at: nullable(time, 'when closed: the next opening'),
+  closes_at: nullable(time, 'when open under a schedule: when it closes'),
+  next: {
+    ...arrayOf(
+      obj({
+        slug: str,
+        name: str,
+        usage: num,
+        next_allowed_at: nullable(time, 'the earliest time one more unit passes every rule (now when it does); null: never'),
+        blocked_by: arrayOf(BLOCKED_RULE),
+      }),
+    ),
+    description: 'the busiest limits (up to 3)',
+  },
+});
+
 export const HEALTH_SCHEMA = obj({
   identity_id: uuid,
   external_id: str,
@@ -85,6 +121,7 @@ export const HEALTH_SCHEMA = obj({
   cooldowns: { ...arrayOf(COOLDOWN), description: 'every running cooldown' },
   risk: obj({ at_risk: bool, cooldowns_7d: int, flagged: bool }),
   recent_errors: { ...arrayOf(CLASSIFIED_ERROR), description: 'the last 20 classified outcomes, newest first' },
+  pacing: PACING,
 });
 
 export const ACTIVITY_SCHEMA = obj({

@@ -9,9 +9,15 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
 import { ACTIVITY_SCRIPT } from './activity.script.js';
 import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow, MAX_ACTIVITY_BUCKETS } from './activity-options.js';
-import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
+import { type ActivityResponse, type HealthResponse, type PacingView } from './dashboard.dto.js';
+import { type IdentityEntity } from '../identities/identity.entity.js';
+import { closesAfter, isOpenAt } from '../pacing/working-hours.js';
+import { WorkingHoursService } from '../pacing/working-hours.service.js';
+import { GuardService } from '../smart-limits/guard.service.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
 import { summarizeIdentity } from './health-view.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** One identity's health and activity (SPEC §7). */
 @Injectable()
@@ -24,6 +30,8 @@ export class IdentityHealthService {
     private readonly cooldowns: CooldownsService,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    private readonly guard: GuardService,
+    private readonly hours: WorkingHoursService,
   ) {
     ACTIVITY_SCRIPT.define(redis);
   }
@@ -36,6 +44,7 @@ export class IdentityHealthService {
       this.cooldowns.healthFacts({ workspaceId, identityId }, AT_RISK_WINDOW_MS / 86_400_000),
     ]);
     const s = summarizeIdentity(identity, windows, facts, this.catalog.get());
+    const pacing = await this.pacing(identity, s.limits, windows.nowMs);
     return {
       identity_id: identity.id,
       external_id: identity.externalId,
@@ -54,6 +63,61 @@ export class IdentityHealthService {
       cooldowns: s.cooldowns,
       risk: { at_risk: s.verdict.atRisk, cooldowns_7d: facts.cooldowns7d, flagged: facts.flagged7d || facts.running.some((c) => c.atRisk) },
       recent_errors: facts.errors,
+      pacing,
+    };
+  }
+
+  /**
+   * The schedule in force and, for the busiest limits, when one more unit passes every rule (the
+   * guard's own script in dry mode, one pipelined round trip: windows, bursts, gaps, the lease,
+   * working hours and cooldowns, exactly as a guard call would decide).
+   */
+  private async pacing(
+    identity: IdentityEntity,
+    limits: { slug: string; name: string; usage: number; max_limit: number }[],
+    nowMs: number,
+  ): Promise<PacingView> {
+    const calendar = await this.hours.calendarOf(identity, nowMs);
+    const open = isOpenAt(calendar.intervals, nowMs);
+    const catalog = this.catalog.get();
+    const busiest = [...limits]
+      .filter((l) => l.max_limit > 0)
+      .sort((a, b) => b.usage - a.usage || a.slug.localeCompare(b.slug))
+      .slice(0, 3);
+    const peeks = await this.guard.peekMany(
+      busiest.map((l) => ({
+        identity,
+        // One unit of this limit alone, single-flight when an outreach action consumes it.
+        action: {
+          slug: l.slug,
+          limits: [l.slug],
+          account_types: [identity.accountType],
+          single_flight: catalog.actions.some((a) => a.single_flight && a.limits.includes(l.slug)),
+        },
+        member: '',
+        actionId: '',
+        cost: 1,
+      })),
+    );
+    return {
+      mode: identity.pacing,
+      timezone: identity.timezone,
+      schedule: calendar.schedule,
+      schedule_source: calendar.source,
+      open_now: open,
+      opens_at: open ? null : iso(this.hours.nextOpenAt(calendar.input, nowMs)),
+      closes_at: open ? iso(closesAfter(calendar.intervals, nowMs)) : null,
+      next: busiest.map((l, i) => {
+        const o = peeks[i].outcome;
+        const refused = o.kind === 'refused' ? o : null;
+        return {
+          slug: l.slug,
+          name: l.name,
+          usage: l.usage,
+          next_allowed_at: refused ? iso(refused.availableAt?.getTime() ?? null) : iso(peeks[i].reply.nowMs),
+          blocked_by: refused ? refused.blockedBy.map(({ rule, limit, window_seconds, until }) => ({ rule, limit, window_seconds, until })) : [],
+        };
+      }),
     };
   }
 

@@ -106,6 +106,8 @@ describe('dashboard page in headless Chromium', () => {
     await detail.getByTestId('recent-errors').waitFor();
     await expect(detail.innerText()).resolves.toContain('STATUS_429_STRIKE_1');
     await expect(detail.getByTestId('recent-errors').innerText()).resolves.toContain('429');
+    await expect(detail.getByTestId('pacing-schedule').innerText()).resolves.toContain('Working hours: any time.');
+    await expect(detail.getByTestId('pacing-next').innerText()).resolves.toMatch(/next (allowed now|at)/);
     const bars = detail.getByTestId('detail-limits').locator('[role="progressbar"]');
     expect(await bars.count()).toBeGreaterThan(3);
     const chart = detail.getByTestId('activity-chart');

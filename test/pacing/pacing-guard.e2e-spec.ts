@@ -216,6 +216,18 @@ describe('pacing through the guard', () => {
       const r = await guard(i.id, 'linkedin-visit-profile', { action_id: 'sat' });
       expect(r.status).toBe(429);
       expect(r.body.error).toMatchObject({ error_label: 'OUTSIDE_WORKING_HOURS', details: { opens_at: iso(monday), available_at: iso(monday) } });
+      const health = await t.request('GET', `/v1/identities/${i.id}/health`, { key });
+      expect(health.status).toBe(200);
+      expect(health.body.pacing).toMatchObject({
+        mode: 'standard',
+        timezone: 'Europe/Paris',
+        schedule: PARIS_WEEKDAYS,
+        schedule_source: 'identity',
+        open_now: false,
+        opens_at: iso(monday),
+        closes_at: null,
+      });
+      expect(health.body.pacing.next[0]).toMatchObject({ next_allowed_at: iso(monday), blocked_by: [{ rule: 'working_hours', until: iso(monday) }] });
       clock.set(monday - 1);
       expect((await guard(i.id, 'linkedin-visit-profile', { action_id: 'early' })).status).toBe(429);
       clock.set(monday);

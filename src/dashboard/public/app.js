@@ -504,6 +504,9 @@ function renderDetail(h, activity) {
       : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, ramp frozen until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
   body.push(el('p', { class: 'warmup', 'data-testid': 'warmup', text: warm }));
 
+  // Pacing: working hours and when the busiest limits allow the next action (SPEC 4b).
+  if (h.pacing) body.push(pacingBlock(h.pacing));
+
   // The running cooldown.
   if (h.cooldown) {
     const c = h.cooldown;
@@ -548,6 +551,52 @@ function renderDetail(h, activity) {
   body.push(el('h3', { text: 'Recent errors' }));
   body.push(errorsTable(h.recent_errors ?? []));
   $('detail-body').replaceChildren(...body);
+}
+
+const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const RULE_TEXT = {
+  cooldown: 'cooldown',
+  window: 'limit full',
+  burst: 'burst window full',
+  gap: 'too soon after the last one',
+  in_flight: 'another action in flight',
+  working_hours: 'outside working hours',
+};
+
+function scheduleText(p) {
+  if (!p.schedule) return 'Working hours: any time.';
+  const s = p.schedule;
+  const days = s.days.map((d) => DAY_NAMES[d]).join(', ');
+  const src = p.schedule_source === 'workspace' ? ' (workspace default)' : '';
+  return `Working hours${src}: ${days} ${s.start}–${s.end} (${p.timezone}).`;
+}
+
+function pacingBlock(p) {
+  const openText = !p.schedule
+    ? null
+    : p.open_now
+      ? `Open now${p.closes_at ? `, until ${when(p.closes_at)}` : ''}.`
+      : `Closed now; opens ${p.opens_at ? when(p.opens_at) : '—'}.`;
+  return el(
+    'div',
+    { class: 'pacing', 'data-testid': 'detail-pacing' },
+    el('p', { 'data-testid': 'pacing-schedule', text: `${scheduleText(p)}${openText ? ` ${openText}` : ''}${p.mode === 'off' ? ' Pacing off.' : ''}` }),
+    p.next?.length
+      ? el(
+          'ul',
+          { class: 'small', 'data-testid': 'pacing-next' },
+          p.next.map((n) =>
+            el('li', {
+              text: `${n.name || n.slug}: ${
+                n.blocked_by.length
+                  ? `next at ${n.next_allowed_at ? when(n.next_allowed_at) : 'no time (needs a person)'} — ${n.blocked_by.map((b) => RULE_TEXT[b.rule] ?? b.rule).join(', ')}`
+                  : 'next allowed now'
+              }`,
+            }),
+          ),
+        )
+      : null,
+  );
 }
 
 /** Time of day for today, with the date otherwise. */
