@@ -65,6 +65,31 @@ async function main(): Promise<void> {
   await ensureDatabase(pgSrv.adminUrl, dbName);
   const dbUrl = new URL(pgSrv.adminUrl);
   dbUrl.pathname = `/${dbName}`;
+  // Pacing is measured on bench actions whose rules all run but never refuse at the bench's pace:
+  // a 1 s gap + 0–1 s jitter and two bursts per limit, each identity revisited every few seconds.
+  const ALL_TYPES = ['free', 'premium', 'sales_navigator', 'recruiter'];
+  const benchLimit = (slug: string) => ({
+    slug,
+    window_seconds: 86_400,
+    default_max: Object.fromEntries(ALL_TYPES.map((t) => [t, 1_000_000])),
+    min_gap_seconds: 1,
+    jitter_seconds: 1,
+    bursts: [
+      { window_seconds: 900, max: 1_000_000 },
+      { window_seconds: 14_400, max_share: 1 },
+    ],
+  });
+  const catalogFile = join(mkdtempSync(join(tmpdir(), 'sl-bench-catalog-')), 'catalog.json');
+  writeFileSync(
+    catalogFile,
+    JSON.stringify({
+      limits: ['LK_BENCH_A', 'LK_BENCH_B', 'LK_BENCH_C'].map(benchLimit),
+      actions: [
+        { slug: 'bench-one-limit', limits: ['LK_BENCH_A'], account_types: ALL_TYPES },
+        { slug: 'bench-three-limits', limits: ['LK_BENCH_A', 'LK_BENCH_B', 'LK_BENCH_C'], account_types: ALL_TYPES },
+      ],
+    }),
+  );
   const config = loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: redisSrv.url,
@@ -73,6 +98,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     JOBS_ENABLED: 'false',
     IP_RATE_LIMIT_PER_MINUTE: '100000000',
+    CATALOG_FILE: catalogFile,
     // The page is measured on a fresh snapshot; the rebuild is timed on its own (below).
     DASHBOARD_REFRESH_SECONDS: '3600',
   });
@@ -102,6 +128,8 @@ async function main(): Promise<void> {
           await call('POST', '/v1/identities', ws.api_key, {
             external_id: `b${i}`,
             warmup: 'none',
+            // This figure (and the command count below) is the guard without pacing, as before it existed.
+            pacing: 'off',
             limit_overrides: { LK_PROFILE_VISITS: 1_000_000 },
           })
         ).id,
@@ -187,6 +215,7 @@ async function main(): Promise<void> {
             call('POST', '/v1/identities', w.api_key, {
               external_id: `d${k + j}`,
               warmup: k + j < n / 10 ? 'standard' : 'none',
+              pacing: 'off',
               limit_overrides: (k + j) % 20 === 0 ? { LK_PROFILE_VISITS: 3 } : {},
             }),
           ),
@@ -260,6 +289,83 @@ async function main(): Promise<void> {
     ] as const) {
       if (r.non2xx + r.errors > r.total * 0.001) throw new Error(`${name}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
     }
+
+    // Pacing's cost (SPEC 4b): the same guard with pacing off and on, for a one-limit and a three-limit
+    // action, alternated twice in this run, plus Redis CPU per decision (usec_per_call of EVALSHA).
+    const PACED_IDS = 5_000;
+    const pacedIdentities = async (pacing: 'off' | 'standard', tag: string) => {
+      const made: string[] = [];
+      for (let k = 0; k < PACED_IDS; k += 100) {
+        const batch = await Promise.all(
+          Array.from({ length: 100 }, (_, j) =>
+            call('POST', '/v1/identities', ws.api_key, {
+              external_id: `${tag}${k + j}`,
+              warmup: 'none',
+              pacing,
+              // Working hours that are always open, so the calendar goes into every call too.
+              ...(pacing === 'standard' ? { schedule: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00', start_jitter_minutes: 0 } } : {}),
+            }),
+          ),
+        );
+        made.push(...batch.map((b) => b.id as string));
+      }
+      return made;
+    };
+    const unpaced = await pacedIdentities('off', 'u');
+    const paced = await pacedIdentities('standard', 'p');
+    const pacedLoad = (who: string[], action: string) => ({
+      url: base,
+      method: 'POST',
+      headers: auth,
+      paths: who.map((id) => `/v1/identities/${id}/actions/${action}/guard`),
+      body: 'guard',
+    });
+    const variants = [
+      ['one limit, pacing off', pacedLoad(unpaced, 'bench-one-limit')],
+      ['one limit, pacing on', pacedLoad(paced, 'bench-one-limit')],
+      ['three limits, pacing off', pacedLoad(unpaced, 'bench-three-limits')],
+      ['three limits, pacing on', pacedLoad(paced, 'bench-three-limits')],
+    ] as const;
+    const pause = () => new Promise((r) => setTimeout(r, 2_500)); // every gap of the previous run has passed
+    for (const [, load] of variants) {
+      await cannon({ ...load, duration: 2 });
+      await pause();
+    }
+    const noop3 = await cannon({ url: `${base}/v1/whoami`, headers: auth });
+    const pacingRuns: Cannon[][] = variants.map(() => []);
+    for (let round = 0; round < 2; round++) {
+      for (const [v, [, load]] of variants.entries()) {
+        pacingRuns[v].push(await cannon({ ...load, duration: Math.max(2, SECONDS / 2) }));
+        await pause();
+      }
+    }
+    const pacingRps = pacingRuns.map(mean);
+    for (const [v, r] of pacingRps.entries()) {
+      if (r.non2xx + r.errors > r.total * 0.01) throw new Error(`${variants[v][0]}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
+    }
+    // Redis CPU per decision: CONFIG RESETSTAT, then one admitted guard on each of 2,000 identities.
+    const usecPerCall = async (who: string[], action: string, tag: string) => {
+      await pause();
+      await redis.config('RESETSTAT');
+      for (let k = 0; k < 2_000; k += 50) {
+        await Promise.all(
+          who
+            .slice(k, k + 50)
+            .map((id, j) => call('POST', `/v1/identities/${id}/actions/${action}/guard`, ws.api_key, { action_id: `${tag}${k + j}` })),
+        );
+      }
+      const st = await redis.info('commandstats');
+      return Number(/cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/.exec(st)?.[1] ?? NaN);
+    };
+    const usecs: number[][] = variants.map(() => []);
+    for (let round = 0; round < 2; round++) {
+      for (const [v, [name]] of variants.entries()) {
+        const who = name.includes('off') ? unpaced : paced;
+        const action = name.startsWith('one') ? 'bench-one-limit' : 'bench-three-limits';
+        usecs[v].push(await usecPerCall(round === 0 ? who.slice(0, 2_000) : who.slice(2_000, 4_000), action, `uc${round}-`));
+      }
+    }
+    const usec = usecs.map((u) => u.reduce((a, b) => a + b, 0) / u.length);
 
     // Redis bytes per recorded action: 1M actions over 10k identities, through the guard script.
     const keys = new RedisKeys('sl');
@@ -382,6 +488,19 @@ async function main(): Promise<void> {
     log(
       `| identity health (\`GET /v1/identities/{id}/health\`: one pipelined Redis read + one query) vs no-op route | ${health.rps.toFixed(0)} vs ${noop2.rps.toFixed(0)} req/s = ${ratio(health.rps, noop2.rps)}; p50 / p99 ${health.p50} / ${health.p99} ms | — | |`,
     );
+    const costOf = (on: number, off: number) => `${(((off - on) / off) * 100).toFixed(1)} %`;
+    log(
+      `| pacing's cost on guard throughput, one-limit action (pacing on vs off, same run) | ${pacingRps[1].rps.toFixed(0)} vs ${pacingRps[0].rps.toFixed(0)} req/s = **${ratio(pacingRps[1].rps, pacingRps[0].rps)}** (cost ${costOf(pacingRps[1].rps, pacingRps[0].rps)}); no-op route ${noop3.rps.toFixed(0)} | ≤ 10 % | ${ok(pacingRps[1].rps >= 0.9 * pacingRps[0].rps)} |`,
+    );
+    log(
+      `| pacing's cost on guard throughput, three-limit action | ${pacingRps[3].rps.toFixed(0)} vs ${pacingRps[2].rps.toFixed(0)} req/s = **${ratio(pacingRps[3].rps, pacingRps[2].rps)}** (cost ${costOf(pacingRps[3].rps, pacingRps[2].rps)}) | ≤ 10 % | ${ok(pacingRps[3].rps >= 0.9 * pacingRps[2].rps)} |`,
+    );
+    log(
+      `| Redis CPU per decision (\`usec_per_call\` of EVALSHA), one-limit action, pacing on vs off | ${usec[1].toFixed(1)} vs ${usec[0].toFixed(1)} µs = **${ratio(usec[1], usec[0])}** | ≤ 1.10 | ${ok(usec[1] <= 1.1 * usec[0])} |`,
+    );
+    log(
+      `| Redis CPU per decision, three-limit action, pacing on vs off | ${usec[3].toFixed(1)} vs ${usec[2].toFixed(1)} µs = **${ratio(usec[3], usec[2])}** | ≤ 1.10 | ${ok(usec[3] <= 1.1 * usec[2])} |`,
+    );
     log('');
     log('How each figure is measured:');
     log(
@@ -401,6 +520,9 @@ async function main(): Promise<void> {
     );
     log(
       '- Dashboard: two workspaces built through the API, 5,000 and 50 identities (a tenth warming up, every identity with some visits and a search, one in 20 at its visit limit, one in 50 in a LinkedIn-429 cooldown). The page figures are autocannon runs on the first page (50 rows) of each, alternated twice and averaged, on a fresh snapshot (the bench sets DASHBOARD_REFRESH_SECONDS=3600 so a run measures the page, not a rebuild); the rebuild, which a watched workspace pays once per DASHBOARD_REFRESH_SECONDS whatever the number of viewers, is timed on its own in-process (`OverviewSnapshotService.rebuild`). Health: 200 identities of the big workspace in turn.',
+    );
+    log(
+      '- Pacing: 5,000 identities with `pacing: "off"` and 5,000 paced ones (working hours on every day, always open, so the calendar goes into each call), two bench actions from a `CATALOG_FILE` (one limit; three limits), each limit with a 1 s gap + 0–1 s jitter and two bursts (15 min, 4 h) that never fill: every rule runs, none refuses at this pace (each identity comes back every few seconds; refusals would make the paced run look cheaper, so more than 1 % non-2xx stops the bench). The four variants alternate twice (autocannon, BENCH_SECONDS / 2 each, a 2.5 s pause between runs) and are averaged; usec_per_call is `INFO commandstats` after `CONFIG RESETSTAT` and one admitted guard on each of 2,000 identities, twice per variant. Not measured here: single flight (a lease is one GET + one SET in the same call) — outreach actions need their outcome reported before the next one.',
     );
     writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n');
   } finally {
