@@ -96,8 +96,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
         responseTime: Math.round(reply.elapsedTime * 100) / 100,
         workspaceId: (request as { auth?: { workspaceId: string } }).auth?.workspaceId,
       };
-      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed');
-      else httpLogger.log(entry, 'request completed');
+      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed', 'Http');
+      else httpLogger.log(entry, 'request completed', 'Http');
     }
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -105,7 +105,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const document = buildOpenApiDocument(app, { serverUrl: 'http://localhost:3000' });
+  const document = buildOpenApiDocument(app, { serverUrl: '/' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;
