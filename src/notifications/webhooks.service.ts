@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { createValidationPipe, validationFailed } from '../common/validation/validation.pipe.js';
 import { Clock } from '../common/clock.js';
@@ -53,8 +53,13 @@ function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
+/** Where a refused private address can be allowed: named in the refusal, so nobody has to search for it. */
+const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
+
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
@@ -62,6 +67,14 @@ export class WebhooksService {
     private readonly clock: Clock,
     @Inject(DISPATCH_OPTIONS) private readonly options: DispatchOptions,
   ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.webhookAllowPrivateNetworks) {
+      this.logger.warn(
+        `${PRIVATE_NETWORKS_SETTING}=true: webhooks may target loopback, private and cloud-metadata addresses (a workspace key can make this service call into its network); keep it off in production`,
+      );
+    }
+  }
 
   private readonly bodyPipe = createValidationPipe();
 
@@ -81,7 +94,12 @@ export class WebhooksService {
         ? checkWebhookTarget(rawUrl, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve })
         : null,
     ]);
-    const refused = target && !target.ok ? target.message : null;
+    const refused =
+      target && !target.ok
+        ? target.reason === 'private'
+          ? `${target.message}; an operator allows private networks with ${PRIVATE_NETWORKS_SETTING}=true (development and trusted networks only)`
+          : target.message
+        : null;
     if (validated.dto === null) {
       if (!(validated.error instanceof ApiError) || !refused) throw validated.error;
       const details = { ...(validated.error.details as Record<string, string[]>) };
