@@ -51,14 +51,22 @@ const ALL: AccountType[] = [...ACCOUNT_TYPES];
 const PAID: AccountType[] = ['premium', 'sales_navigator', 'recruiter'];
 const SALES_NAVIGATOR: AccountType[] = ['sales_navigator', 'recruiter'];
 
+/**
+ * The invitation limits, named once: the cooldown policy (WEEKLY_LIMIT blocks all three, NOTE_LIMIT
+ * the notes) and the services around invitations refer to them through this, never by string.
+ */
+export const INVITATION_LIMITS = { daily: 'LK_INVITATIONS_SENT', weekly: 'LK_INVITATIONS_WEEKLY', notes: 'LK_INVITE_NOTES' } as const;
+/** Every invitation limit (what a WEEKLY_LIMIT cools down). */
+export const INVITATION_LIMIT_SLUGS: readonly string[] = [INVITATION_LIMITS.daily, INVITATION_LIMITS.weekly, INVITATION_LIMITS.notes];
+
 const LIMITS: LimitDefinition[] = [
-  limit('LK_INVITATIONS_SENT', 'Invitations sent', 'connection invitations', DAY, max(15, 20, 25, 25), {
+  limit(INVITATION_LIMITS.daily, 'Invitations sent', 'connection invitations', DAY, max(15, 20, 25, 25), {
     gap: 60,
     jitter: 15,
     bursts: [per15min(3), share4h],
   }),
-  limit('LK_INVITATIONS_WEEKLY', 'Invitations sent this week', 'connection invitations', WEEK, max(100, 100, 150, 150)),
-  limit('LK_INVITE_NOTES', 'Invitation notes', 'invitations carrying a personal note', MONTH, max(5, 100, 100, 100)),
+  limit(INVITATION_LIMITS.weekly, 'Invitations sent this week', 'connection invitations', WEEK, max(100, 100, 150, 150)),
+  limit(INVITATION_LIMITS.notes, 'Invitation notes', 'invitations carrying a personal note', MONTH, max(5, 100, 100, 100)),
   limit('LK_MESSAGES_SENT', 'Messages sent', 'messages to connections', DAY, max(50, 80, 100, 100), {
     gap: 60,
     jitter: 15,
@@ -92,7 +100,7 @@ const LIMITS: LimitDefinition[] = [
   }),
 ];
 
-const INVITATIONS = ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'];
+const INVITATIONS = [INVITATION_LIMITS.daily, INVITATION_LIMITS.weekly];
 const WRITE = 'LK_WRITE_ACTIONS';
 
 /** Outreach: consumes LK_WRITE_ACTIONS once and is single-flight (one in flight per identity). */
@@ -106,7 +114,7 @@ function read(slug: string, limits: string[], account_types: AccountType[], cost
 
 const ACTIONS: ActionDefinition[] = [
   outreach('linkedin-connect-profile', [...INVITATIONS], ALL),
-  outreach('linkedin-connect-profile-with-note', [...INVITATIONS, 'LK_INVITE_NOTES'], ALL),
+  outreach('linkedin-connect-profile-with-note', [...INVITATIONS, INVITATION_LIMITS.notes], ALL),
   outreach('linkedin-message-profile', ['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS'], ALL),
   outreach('linkedin-send-inmail', ['LK_INMAILS_SENT', 'LK_PROFILE_ENRICHMENTS'], PAID),
   outreach('linkedin-send-open-inmail', ['LK_OPEN_INMAILS'], PAID),

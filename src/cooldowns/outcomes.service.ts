@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { INVITATION_LIMITS } from '../catalog/catalog.data.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
 import { type Classification, classify } from '../classification/classifier.js';
@@ -11,8 +12,6 @@ import { GuardService } from '../smart-limits/guard.service.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
 import { CooldownsService, type OutcomeEffect } from './cooldowns.service.js';
 import { type OutcomeDto } from './outcome.dto.js';
-
-const WEEKLY_INVITATIONS = 'LK_INVITATIONS_WEEKLY';
 
 /** The outcome route's work: classify, then hand pushback to the cooldowns. */
 @Injectable()
@@ -71,7 +70,7 @@ export class OutcomesService {
    * whole week, the safe side.
    */
   private async weeklyWindowFreesAt(identity: IdentityEntity): Promise<Date | null> {
-    const limit = this.catalog.limit(WEEKLY_INVITATIONS);
+    const limit = this.catalog.limit(INVITATION_LIMITS.weekly);
     if (!limit) return null;
     try {
       const read = await this.windows.read(identity, [limit]);

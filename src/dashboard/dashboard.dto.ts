@@ -12,12 +12,12 @@ const WINDOWS = Object.keys(ACTIVITY_WINDOWS) as ActivityWindow[];
 const BUCKETS = Object.keys(ACTIVITY_BUCKETS) as ActivityBucket[];
 
 export class ActivityQuery {
-  @ApiPropertyOptional({ enum: WINDOWS, default: '24h' })
+  @ApiPropertyOptional({ enum: WINDOWS, description: 'Default: 24h' })
   @IsOptional()
   @IsIn(WINDOWS)
   window?: ActivityWindow;
 
-  @ApiPropertyOptional({ enum: BUCKETS, default: '1h', description: 'must divide the window; at most 720 buckets' })
+  @ApiPropertyOptional({ enum: BUCKETS, description: 'must divide the window; at most 720 buckets (default: 1h)' })
   @IsOptional()
   @IsIn(BUCKETS)
   bucket?: ActivityBucket;
