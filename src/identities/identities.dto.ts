@@ -123,7 +123,10 @@ export class CreateIdentityDto {
   @IsSchedule()
   schedule?: Schedule | null;
 
-  @ApiPropertyOptional({ enum: PACING_MODES, default: 'standard', description: 'off: no gaps, bursts or single flight (windows still apply)' })
+  @ApiPropertyOptional({
+    enum: PACING_MODES,
+    description: 'Default: standard. off: no gaps, bursts or single flight (windows, cooldowns and working hours still apply)',
+  })
   @IsOptional()
   @IsIn(PACING_MODES)
   pacing?: (typeof PACING_MODES)[number];

@@ -74,7 +74,8 @@ describe('the OpenAPI document with client tools', () => {
       dailyLimit: 100_000,
     });
 
-    const identity = await createIdentity(t, admin.apiKey, { limit_overrides: { LK_INVITATIONS_SENT: 2 } });
+    // Counting: the flow's guards follow each other at once, so this identity is unpaced.
+    const identity = await createIdentity(t, admin.apiKey, { pacing: 'off', limit_overrides: { LK_INVITATIONS_SENT: 2 } });
     const act = (status: number | null) => async () => status;
     const flow = (actionId: string, status: number | null) =>
       runAction(t.baseUrl, admin.apiKey, identity.id, 'linkedin-connect-profile', actionId, act(status));

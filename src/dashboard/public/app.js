@@ -580,7 +580,10 @@ function pacingBlock(p) {
   return el(
     'div',
     { class: 'pacing', 'data-testid': 'detail-pacing' },
-    el('p', { 'data-testid': 'pacing-schedule', text: `${scheduleText(p)}${openText ? ` ${openText}` : ''}${p.mode === 'off' ? ' Pacing off.' : ''}` }),
+    el('p', {
+      'data-testid': 'pacing-schedule',
+      text: `${scheduleText(p)}${openText ? ` ${openText}` : ''}${p.mode === 'off' ? ' Pacing off.' : ''}`,
+    }),
     p.next?.length
       ? el(
           'ul',
