@@ -43,7 +43,7 @@ export class OutcomesService {
     }
     const classification = this.classify(dto);
     // The action is done, whatever LinkedIn answered: the identity's next outreach may go (SPEC 4b).
-    if (dto.action_id) await this.guard.freeLease(workspaceId, identity.id, dto.action_id);
+    if (dto.action_id) await this.freeLease(workspaceId, identity.id, dto.action_id);
     if (classification.type === 'success') return { classification, effect: 'none', cooldown: null };
     const effect = await this.cooldowns.recordOutcome({
       ref: { workspaceId, identityId: identity.id },
@@ -53,6 +53,19 @@ export class OutcomesService {
       weeklyWindowFreesAt: classification.cooldown === 'weekly_limit' ? await this.weeklyWindowFreesAt(identity) : null,
     });
     return { classification, ...effect };
+  }
+
+  /**
+   * Frees the action's in-flight lease. Redis unreachable: the report still counts (the lease ends by
+   * itself within in_flight_seconds), so a success stays a success without Redis.
+   */
+  private async freeLease(workspaceId: string, identityId: string, actionId: string): Promise<void> {
+    try {
+      await this.guard.freeLease(workspaceId, identityId, actionId);
+    } catch (e) {
+      if (storeOfError(e) !== 'redis') throw e;
+      this.logger.warn(`in-flight lease of ${identityId} not freed (Redis unreachable); it ends by itself`);
+    }
   }
 
   /**

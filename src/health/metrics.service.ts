@@ -14,7 +14,7 @@ export class MetricsService {
   });
   readonly guardDecisions = new Counter({
     name: 'smart_limits_guard_decisions_total',
-    help: 'Guard decisions by outcome (allowed, limit_reached, cooldown, api_limited, duplicate, fail_open)',
+    help: 'Guard decisions by outcome (allowed, limit_reached, too_soon, in_flight, outside_working_hours, cooldown, api_limited, duplicate, dry_run, fail_open)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -144,7 +144,8 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
     const holder = r.strOrNull('lease_holder');
     const leaseEnds = r.int('lease_ends_at', -2);
     const api = readApiTake(r);
-    const k = r.int('blocked', 0, 6 + 3 * n + 1);
+    // At most: identity + n limit cooldowns, n windows, 8 bursts per limit, n gaps, the lease, the hours.
+    const k = r.int('blocked', 0, 3 + 11 * n);
     const blocked: GuardBlock[] = [];
     for (let j = 0; j < k; j++) {
       const rule = r.oneOf('rule', GUARD_RULES);
