@@ -1,5 +1,6 @@
 // A load generator in its own process (its own core), so the server under test is not slowed by it.
 // argv[2] = JSON { url, headers?, method?, duration, connections, paths?: string[], bodyPrefix?, bodyKey? }
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 const o = JSON.parse(process.argv[2]) as {
@@ -9,8 +10,11 @@ const o = JSON.parse(process.argv[2]) as {
   duration: number;
   connections: number;
   paths?: string[];
+  /** A JSON file holding `paths`, for lists too long for a command line. */
+  pathsFile?: string;
   body?: 'guard' | 'rlf';
 };
+if (o.pathsFile) o.paths = JSON.parse(readFileSync(o.pathsFile, 'utf8')) as string[];
 let n = 0;
 const requests = [
   {

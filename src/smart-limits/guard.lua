@@ -150,8 +150,11 @@ if mode ~= 'backfill' then
     if f ~= now then block('window', i, l.win, f, -1) end
     for b = 1, #l.bursts do
       local bw, bmax = l.bursts[b].win, l.bursts[b].max
-      local bf = window_available_at(l.key, now, bw, bmax, l.units, redis.call('ZCOUNT', l.key, '(' .. (now - bw), '+inf'))
-      if bf ~= now then block('burst', i, bw, bf, -1) end
+      -- A burst window lies inside the main one: when the whole main window leaves room, so does it.
+      if consumed[i] + l.units > bmax then
+        local bf = window_available_at(l.key, now, bw, bmax, l.units, redis.call('ZCOUNT', l.key, '(' .. (now - bw), '+inf'))
+        if bf ~= now then block('burst', i, bw, bf, -1) end
+      end
     end
     if l.gap > 0 then
       local gf, last = gap_free_at(l.key, now, l.gap, l.jit, l.slug)
