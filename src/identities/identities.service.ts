@@ -9,7 +9,8 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type CreateIdentityDto, type IdentityPage, type IdentityResponse, type UpdateIdentityDto } from './identities.dto.js';
 import { IdentitiesRepository } from './identities.repository.js';
-import { type IdentityEntity, type IdentityMode, type IdentityStatus } from './identity.entity.js';
+import { type IdentityMode, type IdentityStatus } from './identity.js';
+import { type IdentityEntity } from './identity.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CACHE_MS = 5_000;
@@ -195,7 +196,6 @@ export class IdentitiesService implements OnModuleInit {
       ...limits.map((l) => this.keys.window(workspaceId, id, l)),
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
-      this.keys.decisions(workspaceId, id),
     ];
   }
 

@@ -3,7 +3,7 @@ import { ApiError } from '../common/errors/api-error.js';
 import { generateApiKey, hashApiKey } from '../common/auth/key-hash.js';
 import { PgEventsService } from '../database/pg-events.service.js';
 import { customLimitsSchema } from '../tiers/effective-limits.js';
-import { planTierFor } from '../tiers/tier-tables.js';
+import { planTierFor } from '../tiers/tier-resolution.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { type WorkspaceEntity } from './workspace.entity.js';
 import { type UpdateWorkspaceDto, type WorkspaceResponse } from './workspaces.dto.js';
@@ -59,7 +59,7 @@ export class WorkspacesService {
           }
           throw ApiError.badRequest('Invalid custom_limits', details);
         }
-        patch.customLimits = parsed.data as Record<string, unknown>;
+        patch.customLimits = parsed.data;
       }
     }
     const ws = (await this.repo.update(id, patch))!;
