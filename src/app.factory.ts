@@ -2,6 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { useContainer } from 'class-validator';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -14,7 +15,7 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -45,6 +46,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Validator constraints that need the catalog are Nest providers (LimitOverridesConstraint).
+  useContainer(app, { fallbackOnErrors: true });
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -7,7 +7,7 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type IdentityWindows, WindowReader } from '../smart-limits/window-reader.service.js';
@@ -177,7 +177,7 @@ export class OverviewSnapshotService {
   }
 
   /** How full every window of each identity is: one light script call for the whole batch. */
-  private async readUsage(workspaceId: string, batch: IdentityEntity[]): Promise<IdentityWindows[]> {
+  private async readUsage(workspaceId: string, batch: Identity[]): Promise<IdentityWindows[]> {
     const plans = batch.map((identity) => this.reader.planFor(identity));
     const limits = plans[0]?.map((l) => ({ slug: l.slug, windowMs: l.windowMs })) ?? [];
     const keys: string[] = [];
@@ -248,7 +248,7 @@ export class OverviewSnapshotService {
   }
 }
 
-export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): OverviewRow {
+function toOverviewRow(identity: Identity, s: IdentitySummary): OverviewRow {
   const limits: OverviewLimit[] = s.limits
     .filter((l) => l.consumed > 0)
     .sort((a, b) => b.usage - a.usage || b.consumed - a.consumed)

@@ -4,7 +4,7 @@ import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { defineGuardCommands, type ReadReply } from './guard-scripts.js';
@@ -44,7 +44,7 @@ export class WindowReader {
     defineGuardCommands(redis);
   }
 
-  private args(identity: IdentityEntity, plan: PlannedLimit[], member?: string): { keys: string[]; args: (string | number)[] } {
+  private args(identity: Identity, plan: PlannedLimit[], member?: string): { keys: string[]; args: (string | number)[] } {
     const ws = identity.workspaceId;
     const keys = [this.keys.identityCooldown(ws, identity.id)];
     const args: (string | number)[] = [this.clock.scriptNowMs() ?? '', plan.length];
@@ -78,17 +78,17 @@ export class WindowReader {
     return { nowMs, identityCooldown, limits, holdsMember: Number(reply[3 + plan.length * 6]) === 1 };
   }
 
-  planFor(identity: IdentityEntity, limits?: LimitDefinition[]): PlannedLimit[] {
+  planFor(identity: Identity, limits?: LimitDefinition[]): PlannedLimit[] {
     const catalog = this.catalog.get();
     return planLimits(identity, limits ?? catalog.limits, catalog, this.clock.now());
   }
 
-  async read(identity: IdentityEntity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
+  async read(identity: Identity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
     return (await this.readMany([{ identity, limits }]))[0];
   }
 
   /** Many identities of one workspace in one pipelined round trip. */
-  async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string }[]): Promise<IdentityWindows[]> {
+  async readMany(items: { identity: Identity; limits?: LimitDefinition[]; member?: string }[]): Promise<IdentityWindows[]> {
     if (!items.length) return [];
     const plans = items.map((it) => this.planFor(it.identity, it.limits));
     const pipe = this.redis.pipeline();

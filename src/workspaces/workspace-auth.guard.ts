@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiKeysService } from '../../workspaces/api-keys.service.js';
-import { ApiError } from '../errors/api-error.js';
-import { type AuthedRequest } from './auth-context.js';
-import { extractApiKey } from './key-hash.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { type AuthedRequest } from '../common/auth/auth-context.js';
+import { extractApiKey } from '../common/auth/key-hash.js';
 
 @Injectable()
 export class WorkspaceAuthGuard implements CanActivate {
