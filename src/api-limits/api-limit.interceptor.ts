@@ -8,7 +8,7 @@ import { endpointGroupOf } from './endpoint-group.js';
 import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
 /** Marks routes whose API-limit check happens inside their own script (the guard): counted once. */
-export const API_LIMIT_IN_SCRIPT = 'apiLimitInScript';
+const API_LIMIT_IN_SCRIPT = 'apiLimitInScript';
 export const ApiLimitInScript = () => SetMetadata(API_LIMIT_IN_SCRIPT, true);
 
 /**

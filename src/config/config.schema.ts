@@ -75,5 +75,3 @@ export const configSchema = z
       }
     }
   });
-
-export type ConfigInput = z.input<typeof configSchema>;

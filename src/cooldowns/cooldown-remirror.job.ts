@@ -10,7 +10,7 @@ import { CooldownMirror } from './cooldown-mirror.service.js';
 import { CooldownsRepository } from './cooldowns.repository.js';
 
 /** SPEC §5 promises a lost mirror is back within 30 s; every 10 s leaves room for a slow pass. */
-export const REMIRROR_INTERVAL_MS = 10_000;
+const REMIRROR_INTERVAL_MS = 10_000;
 /** Identities whose cooldowns ended this recently are mirrored too, so a mirror left behind (Redis was down at the clear) goes. */
 const ENDED_LOOKBACK_MS = 3_600_000;
 const PAGE = 500;

@@ -6,12 +6,12 @@ export const HEALTH_STATUSES = ['restricted', 'at_risk', 'cooldown', 'warning', 
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 /** A limit at or above this share of its threshold is a `warning` (LIMITS.md: 80 %). */
-export const WARNING_USAGE = 0.8;
+const WARNING_USAGE = 0.8;
 /** "Recurring cooldowns (3 or more in 7 days) mark the identity at_risk" (LIMITS.md). */
-export const AT_RISK_COOLDOWNS = 3;
+const AT_RISK_COOLDOWNS = 3;
 export const AT_RISK_WINDOW_MS = 7 * 86_400_000;
 /** Cooldown reasons that mean LinkedIn has locked the account until a person acts. */
-export const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
+const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
 
 export interface LimitUsage {
   slug: string;
@@ -121,8 +121,4 @@ export function riskSortKey(status: HealthStatus, usage: number, id: string): st
 /** The key of a status-filtered overview: one block per status, so a filter is one BYLEX range. */
 export function statusSortKey(status: HealthStatus, usage: number, id: string): string {
   return sortKey(statusRank(status), usage, id);
-}
-
-export function idOfSortKey(key: string): string {
-  return key.slice(key.indexOf('|') + 1);
 }

@@ -35,7 +35,7 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   resolve: systemResolver,
 };
 
-export function eventBody(d: Pick<ClaimedDelivery, 'eventId' | 'eventType' | 'eventCreatedAt' | 'workspaceId' | 'identityId' | 'payload'>): string {
+function eventBody(d: Pick<ClaimedDelivery, 'eventId' | 'eventType' | 'eventCreatedAt' | 'workspaceId' | 'identityId' | 'payload'>): string {
   const body: WebhookEventBody = {
     id: d.eventId,
     type: d.eventType,

@@ -18,9 +18,9 @@ import {
 import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
 
 /** Enough for every integration a workspace runs; bounds the fan-out work of one event. */
-export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
+const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
-export enum WebhookErrorLabel {
+enum WebhookErrorLabel {
   WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
   WEBHOOK_LIMIT = 'WEBHOOK_LIMIT',
 }

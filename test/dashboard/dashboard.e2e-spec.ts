@@ -246,7 +246,7 @@ describe('dashboard API: health, activity, overview', () => {
       }
       const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && schema.type === 'integer' ? 'integer' : typeof value;
       if (type !== schema.type && !(type === 'number' && schema.type === 'number')) problems.push(`${at}: ${type}, documented ${schema.type}`);
-      if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${String(value)} not in its enum`);
+      if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in its enum`);
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
       else if (type === 'object') {
         const v = value as Record<string, unknown>;

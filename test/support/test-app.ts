@@ -89,7 +89,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 }
 
 /** Generous negotiated limits, so tests about other things are not slowed by the tier's API limits. */
-export const ROOMY_LIMITS = {
+const ROOMY_LIMITS = {
   '/v1/actions': { per_second: 100_000, per_minute: 1_000_000 },
   '/v1/identities': { per_second: 100_000, per_minute: 1_000_000 },
   '/v1/workspaces': { per_second: 100_000, per_minute: 1_000_000 },
