@@ -24,6 +24,8 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       // Interface methods are async by contract (e.g. a store's stop()) even when one implementation does not await.
       '@typescript-eslint/require-await': 'off',
+      // A hook registered before the value it reads exists (e.g. the test app's response validator) is a `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Input validation names the C0 control characters it refuses (e.g. external_id in identities.dto.ts).
       'no-control-regex': 'off',
     },

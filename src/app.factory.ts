@@ -1,7 +1,7 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { useContainer } from 'class-validator';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
@@ -10,7 +10,9 @@ import { IpLimiter } from './api-limits/ip-limiter.js';
 import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
 import { renderError } from './common/errors/all-exceptions.filter.js';
-import { requestIdFor } from './common/logging/logging.js';
+import { BootQuietLogger } from './common/logging/boot-logger.js';
+import { errorLabelOf, requestIdFor } from './common/logging/logging.js';
+import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
@@ -45,7 +47,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     // Fastify's own JSON parser only: no form bodies (the API speaks JSON; others get 415).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootQuietLogger(app.get(Logger)));
   // Validator constraints that need the catalog are Nest providers (LimitOverridesConstraint).
   useContainer(app, { fallbackOnErrors: true });
   app.useGlobalPipes(createValidationPipe());
@@ -60,12 +62,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // Per client IP, before authentication (in memory per instance: see ip-limiter.ts).
   const ipLimiter = new IpLimiter(config.ipRateLimitPerMinute);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/health/') || request.url === '/metrics') return;
-    const wait = ipLimiter.hit(request.ip, Date.now());
+    if (isUnlimitedPath(request.url)) return;
+    const now = Date.now();
+    const wait = ipLimiter.hit(request.ip, now);
     if (wait > 0) {
+      const headers = { ...ipLimiter.headers(request.ip, now), 'Retry-After': String(wait) };
       await reply
         .status(429)
-        .headers({ 'Retry-After': String(wait), 'X-RateLimit-Type': 'ip' })
+        .headers(headers)
         .send(
           errorEnvelope(429, 'ip_rate_limited', `More than ${config.ipRateLimitPerMinute} requests a minute from this IP`, {
             'Retry-After': String(wait),
@@ -77,8 +81,17 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     }
   });
   const metrics = app.get(MetricsService);
+  // The error label an error answer carried, for its request log line (read from the body, so every
+  // path that answers an error is covered: the filter, Fastify's own errors, the IP limiter).
+  const errorLabels = new WeakMap<FastifyRequest, string | null>();
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('X-Request-Id', request.id);
+    if (reply.statusCode >= 400) errorLabels.set(request, errorLabelOf(payload));
+    // Every counted answer describes a limit: the workspace's once it is known, else the per-IP one
+    // (401, 413, a guard refused before its script ran, a store outage).
+    if (!isUnlimitedPath(request.url) && !reply.hasHeader('x-ratelimit-limit')) {
+      for (const [k, v] of Object.entries(ipLimiter.headers(request.ip, Date.now()))) if (!reply.hasHeader(k)) void reply.header(k, v);
+    }
     return payload;
   });
   // One structured line per request (pino-http's middleware does not run on Fastify here).
@@ -90,9 +103,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
         statusCode: reply.statusCode,
         responseTime: Math.round(reply.elapsedTime * 100) / 100,
         workspaceId: (request as { auth?: { workspaceId: string } }).auth?.workspaceId,
+        ...(reply.statusCode >= 400 ? { error_label: errorLabels.get(request) ?? null } : {}),
       };
-      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed');
-      else httpLogger.log(entry, 'request completed');
+      // The last argument is the context: without it the message would be taken for one.
+      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed', 'HTTP');
+      else httpLogger.log(entry, 'request completed', 'HTTP');
     }
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -100,16 +115,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const doc = new DocumentBuilder()
-    .setTitle('smart-limits')
-    .setDescription(
-      'Pre-action guard, cooldowns and workspace API limits that keep LinkedIn identities safe. Errors use one envelope: {"error": {"code", "status", "error_label", "message", "details"}}.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Workspace API key (X-API-Key also accepted)' }, 'workspace')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator ADMIN_API_KEY' }, 'admin')
-    .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = buildOpenApiDocument(app, { serverUrl: 'http://localhost:3000' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;

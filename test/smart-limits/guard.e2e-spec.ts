@@ -378,6 +378,7 @@ describe('the pre-action guard', () => {
       last_consumption_at: new Date(T0).toISOString(),
       available_at: new Date(T0).toISOString(),
       window_seconds: 86400,
+      warmup_factor: 1,
     });
   });
 });
