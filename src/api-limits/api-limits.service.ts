@@ -8,7 +8,7 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type ApiLimitArgs, type ApiTake } from './api-limit.include.js';
 import { API_LIMIT_SCRIPT } from './api-limit.script.js';
-import { type EndpointGroup } from './endpoint-group.js';
+import { type EndpointGroup } from '../tiers/endpoint-groups.js';
 import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
 
