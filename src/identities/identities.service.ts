@@ -11,8 +11,9 @@ import { type CreateIdentityDto, type IdentityPage, type IdentityResponse, type 
 import { IdentitiesRepository } from './identities.repository.js';
 import { type IdentityMode, type IdentityStatus } from './identity.js';
 import { type IdentityEntity } from './identity.entity.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
+import { isUuid } from '../common/validation/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CACHE_MS = 5_000;
 
 export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
@@ -33,16 +34,8 @@ export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
   };
 }
 
-function encodeCursor(id: string): string {
-  return Buffer.from(`i:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const id = raw.startsWith('i:') ? raw.slice(2) : '';
-  if (!UUID.test(id)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return id;
-}
+/** Identities are paged by id: the cursor is the last id shown. */
+const CURSOR_KIND = 'i';
 
 /** Listeners for changes that other features track (engagement counts, caches). */
 export type IdentityChange = { workspaceId: string; identityId: string; kind: 'created' | 'updated' | 'deleted' };
@@ -113,7 +106,7 @@ export class IdentitiesService implements OnModuleInit {
 
   /** 404 for unknown ids and for other workspaces' identities alike. */
   async get(workspaceId: string, id: string): Promise<IdentityEntity> {
-    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    if (!isUuid(id)) throw ApiError.notFound('Identity');
     const identity = await this.repo.findInWorkspace(workspaceId, id);
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
@@ -124,7 +117,7 @@ export class IdentitiesService implements OnModuleInit {
    * NOTIFY, on other instances); serves the cached copy when PostgreSQL is down.
    */
   async getCached(workspaceId: string, id: string): Promise<IdentityEntity> {
-    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    if (!isUuid(id)) throw ApiError.notFound('Identity');
     const k = `${workspaceId}:${id}`;
     const hit = this.cache.get(k);
     if (hit && Date.now() - hit.at < CACHE_MS) {
@@ -149,12 +142,12 @@ export class IdentitiesService implements OnModuleInit {
 
   async list(workspaceId: string, q: { limit?: number; cursor?: string; mode?: IdentityMode; status?: IdentityStatus }): Promise<IdentityPage> {
     const limit = q.limit ?? 50;
-    const afterId = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const afterId = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, (id) => (isUuid(id) ? id : null)) : undefined;
     const rows = await this.repo.page(workspaceId, { mode: q.mode, status: q.status, afterId, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return {
       data: page.map(toIdentityResponse),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeCursor(CURSOR_KIND, page[page.length - 1].id) : null,
     };
   }
 
