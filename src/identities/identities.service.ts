@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { startFreeze } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -42,7 +43,8 @@ export type IdentityChange = { workspaceId: string; identityId: string; kind: 'c
 
 @Injectable()
 export class IdentitiesService implements OnModuleInit {
-  private readonly cache = new Map<string, { identity: IdentityEntity | null; at: number }>();
+  /** Fresh for CACHE_MS; a stale entry stays (until evicted) to serve while PostgreSQL is down. */
+  private readonly cache = new LRUCache<string, { identity: IdentityEntity | null }>({ max: 100_000, ttl: CACHE_MS, noDeleteOnStaleGet: true });
   private readonly listeners: ((c: IdentityChange) => void | Promise<void>)[] = [];
 
   constructor(
@@ -119,23 +121,23 @@ export class IdentitiesService implements OnModuleInit {
   async getCached(workspaceId: string, id: string): Promise<IdentityEntity> {
     if (!isUuid(id)) throw ApiError.notFound('Identity');
     const k = `${workspaceId}:${id}`;
-    const hit = this.cache.get(k);
-    if (hit && Date.now() - hit.at < CACHE_MS) {
-      if (!hit.identity) throw ApiError.notFound('Identity');
-      return hit.identity;
+    const fresh = this.cache.get(k);
+    if (fresh) {
+      if (!fresh.identity) throw ApiError.notFound('Identity');
+      return fresh.identity;
     }
     let identity: IdentityEntity | null;
     try {
       identity = await this.repo.findInWorkspace(workspaceId, id);
     } catch (e) {
-      if (hit && storeOfError(e) === 'postgres') {
-        if (!hit.identity) throw ApiError.notFound('Identity');
-        return hit.identity;
+      const stale = this.cache.get(k, { allowStale: true });
+      if (stale && storeOfError(e) === 'postgres') {
+        if (!stale.identity) throw ApiError.notFound('Identity');
+        return stale.identity;
       }
       throw e;
     }
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(k, { identity, at: Date.now() });
+    this.cache.set(k, { identity });
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
   }
