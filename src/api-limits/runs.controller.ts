@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { type Result } from 'ioredis';
 import { WorkspaceId } from '../common/auth/auth-context.js';
@@ -50,9 +50,15 @@ export class RunsController {
   }
 
   @Post()
-  @ApiOperation({ summary: "Take a concurrent-run slot (idempotent per run_id); refused over the tier's concurrent runs or batches per run" })
+  @ApiOperation({
+    operationId: 'takeRun',
+    summary: "Take a concurrent-run slot (idempotent per run_id); refused over the tier's concurrent runs or batches per run",
+  })
   @ApiCreatedResponse({ type: RunLeaseResponse })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(
+    { status: 400, description: "VALIDATION_FAILED, or BATCHES_PER_RUN_EXCEEDED over the tier's batches per run" },
+    { status: 429, description: 'CONCURRENT_RUNS_LIMIT: every concurrent-run slot is taken (Retry-After until the earliest lease ends)' },
+  )
   async take(@WorkspaceId() ws: string, @Body() dto: TakeRunDto): Promise<RunLeaseResponse> {
     const limits = await this.limits.limitsFor(ws);
     const maxBatches = limits.batches_per_run.value;
@@ -79,7 +85,8 @@ export class RunsController {
 
   @Post(':runId/heartbeat')
   @HttpCode(200)
-  @ApiOperation({ summary: "Renew a run's lease" })
+  @ApiOperation({ operationId: 'renewRun', summary: "Renew a run's lease" })
+  @ApiBody({ type: HeartbeatDto, required: false, description: 'Optional: without a body the lease is renewed for 60 s' })
   @ApiOkResponse({ type: RunLeaseResponse })
   @ApiErrors(401, 404)
   async heartbeat(@WorkspaceId() ws: string, @Param('runId') runId: string, @Body() dto: HeartbeatDto): Promise<RunLeaseResponse> {
@@ -91,7 +98,7 @@ export class RunsController {
 
   @Delete(':runId')
   @HttpCode(204)
-  @ApiOperation({ summary: "Free a run's slot" })
+  @ApiOperation({ operationId: 'freeRun', summary: "Free a run's slot" })
   @ApiNoContentResponse()
   @ApiErrors(401, 404)
   async free(@WorkspaceId() ws: string, @Param('runId') runId: string): Promise<void> {

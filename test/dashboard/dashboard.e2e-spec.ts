@@ -239,13 +239,18 @@ describe('dashboard API: health, activity, overview', () => {
     const doc = (await t.request('GET', '/openapi.json', { key: null })).body;
     const schemaOf = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
     const problems: string[] = [];
-    const walk = (value: unknown, schema: any, at: string): void => {
+    const types = (schema: any): string[] => ([] as string[]).concat(schema.type ?? []);
+    const walk = (value: unknown, given: any, at: string): void => {
+      // OpenAPI 3.1: `null` is one of the types, or the null branch of an anyOf (a nullable $ref).
+      const nullable = types(given).includes('null') || given.anyOf?.some((s: any) => s.type === 'null');
       if (value === null) {
-        if (!schema.nullable) problems.push(`${at}: null, not nullable`);
+        if (!nullable) problems.push(`${at}: null, not nullable`);
         return;
       }
-      const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && schema.type === 'integer' ? 'integer' : typeof value;
-      if (type !== schema.type && !(type === 'number' && schema.type === 'number')) problems.push(`${at}: ${type}, documented ${schema.type}`);
+      const schema = given.anyOf ? given.anyOf.find((s: any) => s.type !== 'null') : given;
+      const documented = types(schema).filter((t) => t !== 'null');
+      const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && documented.includes('integer') ? 'integer' : typeof value;
+      if (!documented.includes(type)) problems.push(`${at}: ${type}, documented ${documented.join('|')}`);
       if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${String(value)} not in its enum`);
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
       else if (type === 'object') {
@@ -257,8 +262,8 @@ describe('dashboard API: health, activity, overview', () => {
     };
     // Identities in every status: cooldowns, errors, warm-up and nulls all show up.
     for (const id of Object.values(ids).map((i) => i.id)) {
-      walk((await get(`/v1/identities/${id}/health`)).body, schemaOf('/v1/identities/{id}/health'), `health ${id}`);
-      walk((await get(`/v1/identities/${id}/activity?window=7d&bucket=1d`)).body, schemaOf('/v1/identities/{id}/activity'), `activity ${id}`);
+      walk((await get(`/v1/identities/${id}/health`)).body, schemaOf('/v1/identities/{identityId}/health'), `health ${id}`);
+      walk((await get(`/v1/identities/${id}/activity?window=7d&bucket=1d`)).body, schemaOf('/v1/identities/{identityId}/activity'), `activity ${id}`);
     }
     walk((await get('/v1/dashboard?limit=3')).body, schemaOf('/v1/dashboard'), 'dashboard');
     walk((await get('/v1/dashboard?limit=200')).body, schemaOf('/v1/dashboard'), 'dashboard');
