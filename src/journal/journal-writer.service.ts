@@ -128,8 +128,12 @@ export class JournalWriter implements BeforeApplicationShutdown {
     return this.inFlight;
   }
 
+  /**
+   * Rows of the statement in flight are not counted: if it fails they come back to the front of the
+   * queue and are counted then, so the oldest go first (memory stays under the bound + one batch).
+   */
   private enforceBound(): void {
-    const over = this.queue.length + this.inFlightRows - this.config.journal.maxPendingRows;
+    const over = this.queue.length - this.config.journal.maxPendingRows;
     if (over <= 0) return;
     const dropped = this.queue.splice(0, Math.min(over, this.queue.length)).length;
     this.metrics.journalRowsDropped.inc({ reason: 'overflow' }, dropped);

@@ -22,7 +22,7 @@ function decodeCursor(cursor: string): { atMs: number; actionId: string } {
 @ApiTags('identities')
 @ApiBearerAuth('workspace')
 @UseGuards(WorkspaceAuthGuard)
-@Controller('v1/identities/:id/actions')
+@Controller('v1/identities/:identityId/actions')
 export class JournalController {
   constructor(
     private readonly identities: IdentitiesService,
@@ -31,6 +31,7 @@ export class JournalController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listIdentityActions',
     summary: 'Recorded actions of an identity from the journal, newest first (keyset paging: limit, cursor; from inclusive, to exclusive)',
     description:
       'Every action the guard recorded (released ones too, with released_at), kept JOURNAL_RETENTION_DAYS (90). ' +
@@ -38,7 +39,7 @@ export class JournalController {
   })
   @ApiOkResponse({ type: ActionsPage })
   @ApiErrors(400, 401, 404, 429, 503)
-  async list(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ActionsQuery): Promise<ActionsPage> {
+  async list(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: ActionsQuery): Promise<ActionsPage> {
     const fromMs = q.from !== undefined ? Date.parse(q.from) : undefined;
     const toMs = q.to !== undefined ? Date.parse(q.to) : undefined;
     if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) {

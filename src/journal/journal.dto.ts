@@ -15,10 +15,10 @@ export class ActionsQuery extends PageQuery {
 }
 
 export class JournalActionView {
-  @ApiProperty({ description: "the caller's action_id" }) action_id!: string;
+  @ApiProperty({ description: "the caller's action_id", minLength: 1, maxLength: 128 }) action_id!: string;
   @ApiProperty({ example: 'linkedin-connect-profile' }) action!: string;
   @ApiProperty({ type: [String], description: 'the limits it was recorded in' }) limits!: string[];
-  @ApiProperty({ minimum: 1 }) cost!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) cost!: number;
   @ApiProperty({ enum: ['now', 'backfill', 'scheduled'], description: 'recorded at the guard call, backfilled (occurred_at), or scheduled ahead' })
   kind!: string;
   @ApiProperty({ format: 'date-time', description: 'when it counts in the windows (occurred_at of a backfill, scheduled_at of a scheduled action)' })
