@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/common/clock.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
+import { SNAPSHOT_COMMIT_SCRIPT } from '../../src/dashboard/snapshot-commit.script.js';
 import { REDIS_CLIENT, type RedisClient } from '../../src/redis/redis.tokens.js';
 import { startTestRedisCluster } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
@@ -432,19 +433,20 @@ describe('dashboard API: the overview', () => {
     await redis.zadd(k('build:late:by-status'), 0, `000000|${ids.healthyIdle.id}`);
     await redis.hset(k('build:late:rows'), ids.healthyIdle.id, JSON.stringify({ id: ids.healthyIdle.id, status: 'restricted' }));
     const stale = JSON.stringify({ built_at: 0, counts: { total: 1 }, workspace: live.workspace });
-    const keys = [
-      k('build:late:order'),
-      k('build:late:by-status'),
-      k('build:late:rows'),
-      k('order'),
-      k('by-status'),
-      k('rows'),
-      k('meta'),
-      k('lock'),
-    ];
+    const built = { order: k('build:late:order'), byStatus: k('build:late:by-status'), rows: k('build:late:rows') };
     try {
-      expect(await redis.slDashCommit(...keys, 'commit', 'late-builder', stale, 60_000)).toBe(0);
-      expect(await redis.exists(keys[0], keys[1], keys[2])).toBe(0);
+      const published = await SNAPSHOT_COMMIT_SCRIPT.run(redis, {
+        built,
+        live: { order: k('order'), byStatus: k('by-status'), rows: k('rows') },
+        metaKey: k('meta'),
+        lockKey: k('lock'),
+        mode: 'commit',
+        token: 'late-builder',
+        metaJson: stale,
+        ttlMs: 60_000,
+      });
+      expect(published).toBe(false);
+      expect(await redis.exists(built.order, built.byStatus, built.rows)).toBe(0);
       expect(await redis.get(k('lock'))).toBe('newer-builder');
     } finally {
       await redis.del(k('lock'));
