@@ -591,15 +591,13 @@ function activityChart(a, testId = 'activity-chart') {
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used
-    .slice(0, MAX_SERIES)
-    .map((l, i) => ({
-      name: l.name || l.slug,
-      total: l.total,
-      counts: counts(l),
-      known: buckets.map((_, j) => l.counts?.[j] !== null),
-      cls: `c${i + 1}`,
-    }));
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({
+    name: l.name || l.slug,
+    total: l.total,
+    counts: counts(l),
+    known: buckets.map((_, j) => l.counts?.[j] !== null),
+    cls: `c${i + 1}`,
+  }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
