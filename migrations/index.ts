@@ -6,6 +6,7 @@ import { CreateWebhooks1795320000000 } from './1795320000000-CreateWebhooks.js';
 import { IndexCooldownsForDashboard1795330000000 } from './1795330000000-IndexCooldownsForDashboard.js';
 import { CreateActionJournal1796626521760 } from './1796626521760-CreateActionJournal.js';
 import { AddApiKeyNamesAndLastUse1796626695871 } from './1796626695871-AddApiKeyNamesAndLastUse.js';
+import { AddIdentityFieldsToEvents1796627130423 } from './1796627130423-AddIdentityFieldsToEvents.js';
 
 export const MIGRATIONS = [
   CreateFoundation1795300000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   IndexCooldownsForDashboard1795330000000,
   CreateActionJournal1796626521760,
   AddApiKeyNamesAndLastUse1796626695871,
+  AddIdentityFieldsToEvents1796627130423,
 ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
@@ -50,8 +50,13 @@ function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
+/** Where a refused private address can be allowed: named in the refusal, so nobody has to search for it. */
+const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
+
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
@@ -60,10 +65,22 @@ export class WebhooksService {
     @Inject(DISPATCH_OPTIONS) private readonly options: DispatchOptions,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (this.config.webhookAllowPrivateNetworks) {
+      this.logger.warn(
+        `${PRIVATE_NETWORKS_SETTING}=true: webhooks may target loopback, private and cloud-metadata addresses (a workspace key can make this service call into its network); keep it off in production`,
+      );
+    }
+  }
+
   async create(workspaceId: string, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
     const target = await checkWebhookTarget(dto.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve });
     if (!target.ok) {
-      throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${target.message}`, { url: [target.message] });
+      const message =
+        target.reason === 'private'
+          ? `${target.message}; an operator allows private networks with ${PRIVATE_NETWORKS_SETTING}=true (development and trusted networks only)`
+          : target.message;
+      throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${message}`, { url: [message] });
     }
     if ((await this.webhooks.countInWorkspace(workspaceId)) >= MAX_WEBHOOKS_PER_WORKSPACE) {
       throw new ApiError(409, WebhookErrorLabel.WEBHOOK_LIMIT, `A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks; delete one first`);

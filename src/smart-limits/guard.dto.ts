@@ -126,6 +126,12 @@ export class EdgesLimit {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_consumption_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) available_at!: string | null;
   @ApiProperty({ type: 'integer' }) window_seconds!: number;
+  @ApiProperty({
+    example: 0.4,
+    description:
+      "The share of the limit's full threshold that warm-up allows now: max_limit is default × level × this (1: warm-up is over, does not touch this limit, or an override applies)",
+  })
+  warmup_factor!: number;
 }
 
 export class EdgesLimitsResponse {

@@ -2,6 +2,7 @@ import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -43,6 +44,8 @@ export interface GuardWindow {
   consumedAfter: number;
   oldestMs: number | null;
   newestMs: number | null;
+  /** When one more unit fits after this call: nowMs when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
 }
 
 interface GuardReplyBase {
@@ -65,8 +68,8 @@ export type GuardDecision = GuardReplyBase &
         status: 'limit_reached';
         /** The refused limit's index in `input.limits` (the one whose room frees last). */
         limitIndex: number;
-        /** When the refused limit has room for the cost (ms); -2 never (see guard.lua). */
-        availableAtMs: number;
+        /** When the refused limit has room for the whole cost (ms, after nowMs); null never (window.include.lua). */
+        availableAtMs: number | null;
       }
     | {
         status: 'cooldown';
@@ -80,7 +83,7 @@ export type GuardDecision = GuardReplyBase &
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey];
     const args: (string | number)[] = [scriptNowArg(i.nowMs), i.member, i.cost, i.mode, i.occurredAtMs ?? '', i.limits.length];
@@ -101,11 +104,11 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       short.end();
       return rebuild;
     }
-    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 4 * n);
+    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 5 * n);
     const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
     const nowMs = r.int('now', 0);
     const index = r.int('refused_index', 0, n);
-    const availableAtMs = r.int('available_at', -2);
+    const availableAt = r.peekNull() ? r.nil('available_at') : readAvailableAt(r, 'available_at');
     const cdValue = r.strOrNull('cooldown_value');
     const cdPttl = r.int('cooldown_pttl', -1);
     const api = readApiTake(r);
@@ -114,14 +117,18 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       consumedAfter: r.int('consumed_after', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
+      availableAtMs: readAvailableAt(r, 'window available_at'),
     }));
     r.end();
     const base = { nowMs, api, windows };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
     if (status === 'limit_reached') {
       if (index === 0) r.fail('status limit_reached without the refused limit');
-      return { ...base, status, limitIndex: index - 1, availableAtMs };
+      if (availableAt === undefined) r.fail('status limit_reached without available_at');
+      if (availableAt !== null && availableAt <= nowMs) r.fail(`status limit_reached with room at ${availableAt}, not after now ${nowMs}`);
+      return { ...base, status, limitIndex: index - 1, availableAtMs: availableAt };
     }
+    if (availableAt !== undefined) r.fail(`available_at ${availableAt} with status ${status}`);
     if (status === 'cooldown') {
       if (cdValue === null) r.fail('status cooldown without a cooldown value');
       return { ...base, status, limitIndex: index === 0 ? null : index - 1, cooldown: { value: cdValue, pttlMs: cdPttl } };

@@ -239,7 +239,7 @@ export class GuardService implements OnModuleInit {
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const { consumedBefore: before, consumedAfter: after, oldestMs: oldest, newestMs: newest } = reply.windows[i];
+      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -247,7 +247,8 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
-        available_at: remaining > 0 ? iso(nowMs) : oldest !== null && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        // When one more unit fits, as guard.lua's window_available_at says (the one owner).
+        available_at: availableAtMs === null ? null : iso(availableAtMs),
         reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
       });
       if (status === 'recorded') {
@@ -267,7 +268,7 @@ export class GuardService implements OnModuleInit {
     });
     if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
-      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
       return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
     }
     if (reply.status === 'cooldown') {

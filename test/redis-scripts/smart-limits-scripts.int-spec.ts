@@ -56,16 +56,45 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       status: 'recorded',
       nowMs: T0,
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
-      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0 }],
+      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0 }],
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a3', nowMs: T0 + 2000 }));
     const refused = await decide(redis, guardInput(k, { member: 'a4', nowMs: T0 + 3000 }));
     expect(refused).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + HOUR });
-    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000 });
+    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000, availableAtMs: T0 + HOUR });
     // A refused call changes nothing.
     expect(await redis.zcard(k('w0'))).toBe(3);
+  });
+
+  it('says when an over-full window (threshold lowered below what it holds) has room: every entry above the threshold must leave first', async () => {
+    const k = testKeys();
+    for (let j = 0; j < 5; j++) await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [10], member: `o${j}`, nowMs: T0 + j * 1000 }));
+    // The threshold drops to 2 (an override): 5 entries, 3 must leave before one more fits, 4 before two do.
+    const one = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'p', nowMs: T0 + 10_000 }));
+    expect(one).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + 3000 + HOUR });
+    expect(one.windows[0].availableAtMs).toBe(T0 + 3000 + HOUR);
+    const two = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'q', cost: 2, nowMs: T0 + 10_000 }));
+    expect(two).toMatchObject({ status: 'limit_reached', availableAtMs: T0 + 4000 + HOUR });
+    const never = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'r', cost: 3, nowMs: T0 + 10_000 }));
+    expect(never).toMatchObject({ status: 'limit_reached', availableAtMs: null });
+    // The read-only view agrees (the same include answers both).
+    const read = await READ_WINDOWS_SCRIPT.run(redis, {
+      identityCooldownKey: k('cd'),
+      nowMs: T0 + 10_000,
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), windowMs: HOUR, max: 2 }],
+      member: null,
+    });
+    expect(read.limits[0].availableAtMs).toBe(T0 + 3000 + HOUR);
+    const readTwo = await READ_WINDOWS_SCRIPT.run(redis, {
+      identityCooldownKey: k('cd'),
+      nowMs: T0 + 10_000,
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), windowMs: HOUR, max: 2 }],
+      member: null,
+      cost: 2,
+    });
+    expect(readTwo.limits[0].availableAtMs).toBe(T0 + 4000 + HOUR);
   });
 
   it('answers dry runs, backfills and cooldowns (identity-wide and per limit)', async () => {
@@ -122,13 +151,16 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
     await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
     const e = await short;
-    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 17 values, got 16\)/);
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 18 values, got 17\)/);
     const http = httpStatusOf(e);
     expect(http.status).toBe(500);
     expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(() => GUARD_SCRIPT.decode([...good.slice(0, 1), 'x', ...good.slice(2)], input)).toThrow(/now at 1: expected an integer/);
     expect(() => GUARD_SCRIPT.decode([9, ...good.slice(1)], input)).toThrow(/status at 0: 9 is outside/);
     expect(() => GUARD_SCRIPT.decode('OK', input)).toThrow(ScriptReplyError);
+    // available_at belongs to a refusal only; a window's is a time or -2, never -1.
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, 3), T0, ...good.slice(4)], input)).toThrow(/available_at .* with status recorded/);
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -1), -1], input)).toThrow(/-1 is not an answer/);
   });
 
   it('is one EVALSHA and nothing else per decision', async () => {
@@ -211,7 +243,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     expect(r.nowMs).toBe(T0);
     expect(r.identityCooldown).toMatchObject({ value: 'id-cd' });
     expect(r.limits[0]).toEqual({ consumed: 2, oldestMs: T0 - 1000, newestMs: T0 - 500, availableAtMs: T0 - 1000 + HOUR, cooldown: null });
-    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: -2, cooldown: { value: 'limit-cd', pttl: -1 } });
+    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: null, cooldown: { value: 'limit-cd', pttl: -1 } });
     expect(r.holdsMember).toBe(true);
     expect(await redis.zcard(k('w0'))).toBe(3);
     const many = await READ_WINDOWS_SCRIPT.runMany(redis, [input(k, T0, [5]), input(k, T0 + HOUR, [5])]);
@@ -222,6 +254,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     const k = testKeys();
     const i = input(k, T0, [1, 1]);
     const e = await thrown(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, T0, null, -1, 0], i));
+    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, -1, -1, T0, null, -1, 0], i)).toThrow(/-1 is not an answer/);
     expect(e).toBeInstanceOf(ScriptReplyError);
     expect(httpStatusOf(e).status).toBe(500);
   });

@@ -38,3 +38,14 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
   } as NonNullable<Params['pinoHttp']>;
   return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
 }
+
+/** The `error_label` of an error body in the envelope of SPEC §8 (null for other bodies, e.g. the seed's 429). */
+export function errorLabelOf(payload: unknown): string | null {
+  if (typeof payload !== 'string' || payload.length > 65_536 || !payload.startsWith('{')) return null;
+  try {
+    const label = (JSON.parse(payload) as { error?: { error_label?: unknown } }).error?.error_label;
+    return typeof label === 'string' ? label : null;
+  } catch {
+    return null;
+  }
+}
