@@ -69,10 +69,10 @@ describe('guard.lua through GUARD_SCRIPT', () => {
   });
 
   it('says when an over-full window (threshold lowered below what it holds) has room: every entry above the threshold must leave first', async () => {
-    const k = testKeys();
+    const k = await markedKeys();
     for (let j = 0; j < 5; j++) await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [10], member: `o${j}`, nowMs: T0 + j * 1000 }));
     // The threshold drops to 2 (an override): 5 entries, 3 must leave before one more fits, 4 before two do.
-    const one = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'p', nowMs: T0 + 10_000 }));
+    const one = await decide(redis, guardInput(k, { maxes: [2], member: 'p', nowMs: T0 + 10_000 }));
     expect(one).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + 3000 + HOUR });
     expect(one.windows[0].availableAtMs).toBe(T0 + 3000 + HOUR);
     const two = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'q', cost: 2, nowMs: T0 + 10_000 }));
