@@ -10,12 +10,12 @@ const WINDOWS = Object.keys(ACTIVITY_WINDOWS) as ActivityWindow[];
 const BUCKETS = Object.keys(ACTIVITY_BUCKETS) as ActivityBucket[];
 
 export class ActivityQuery {
-  @ApiPropertyOptional({ enum: WINDOWS, default: '24h', description: '24h and 7d are counted in the Redis windows, 30d and 90d in the journal' })
+  @ApiPropertyOptional({ enum: WINDOWS, description: 'Default: 24h. 24h and 7d are counted in the Redis windows, 30d and 90d in the journal' })
   @IsOptional()
   @IsIn(WINDOWS)
   window?: ActivityWindow;
 
-  @ApiPropertyOptional({ enum: BUCKETS, description: 'must divide the window; at most 720 buckets. Default: 1h for 24h and 7d, 1d for 30d and 90d' })
+  @ApiPropertyOptional({ enum: BUCKETS, description: 'must divide the window; at most 720 buckets (default: 1h for 24h and 7d, 1d for 30d and 90d)' })
   @IsOptional()
   @IsIn(BUCKETS)
   bucket?: ActivityBucket;
