@@ -110,7 +110,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const document = buildOpenApiDocument(app, { serverUrl: 'http://localhost:3000' });
+  const document = buildOpenApiDocument(app, { serverUrl: '/' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;

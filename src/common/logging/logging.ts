@@ -33,7 +33,15 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
       censor: '[redacted]',
     },
   } as NonNullable<Params['pinoHttp']>;
-  return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
+  if (destination) return { pinoHttp: [options, destination] as unknown as Params['pinoHttp'] };
+  // A person at a terminal reads lines, not JSON: pino-pretty formats them (in a worker thread).
+  const pretty = { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+  return { pinoHttp: prettyLogs(config) ? { ...options, transport: pretty } : options };
+}
+
+/** Pretty lines only for a person: stdout is a terminal, and never in production (log collectors read JSON). */
+export function prettyLogs(config: AppConfig, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && config.nodeEnv !== 'production';
 }
 
 /** The `error_label` of an error body in the envelope of SPEC §8 (null for other bodies, e.g. the seed's 429). */

@@ -25,6 +25,15 @@ function flattenValidationErrors(errors: ValidationError[], parent = ''): Record
   return out;
 }
 
+/** The 400 of SPEC §8 naming every field that failed (field path → problems). */
+export function validationFailed(details: Record<string, string[]>): ApiError {
+  const fields = Object.keys(details);
+  return ApiError.badRequest(
+    `Invalid request: ${fields.length} field${fields.length === 1 ? '' : 's'} failed validation (${fields.join(', ')})`,
+    details,
+  );
+}
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -33,13 +42,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const fields = Object.keys(details);
-      return ApiError.badRequest(
-        `Invalid request: ${fields.length} field${fields.length === 1 ? '' : 's'} failed validation (${fields.join(', ')})`,
-        details,
-      );
-    },
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }
