@@ -1,22 +1,13 @@
 import { PageQuery } from '../common/http/page-query.js';
 import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
 import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
-import { activeCatalog } from '../common/validation/catalog-registry.js';
 import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
-import { IsPacingOverrides, IsSchedule, SCHEDULE_SCHEMA } from '../pacing/pacing-validators.js';
+import { IDENTITY_MODES, IDENTITY_STATUSES, PACING_MODES } from './identity.js';
+import { LimitOverridesConstraint } from './limit-overrides.constraint.js';
+import { IsSchedule, SCHEDULE_SCHEMA } from '../pacing/pacing-validators.js';
+import { PacingOverridesConstraint } from './pacing-overrides.constraint.js';
 import { type Schedule } from '../pacing/schedule.js';
-import { IDENTITY_MODES, IDENTITY_STATUSES, PACING_MODES } from './identity.entity.js';
 
 const PACING_OVERRIDES_SCHEMA = {
   type: 'object',
@@ -24,38 +15,6 @@ const PACING_OVERRIDES_SCHEMA = {
   example: { LK_INVITATIONS_SENT: 120 },
   additionalProperties: { type: 'integer', minimum: 0, maximum: 86400 },
 } satisfies ApiPropertyOptions;
-
-function IsLimitOverrides(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isLimitOverrides',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(v: unknown) {
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          return Object.entries(v as Record<string, unknown>).every(
-            ([k, n]) => known.has(k) && Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000,
-          );
-        },
-        defaultMessage(args: ValidationArguments) {
-          const v = args.value;
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return `${propertyName} must be an object of LIMIT_SLUG: integer`;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          const bad = Object.entries(v as Record<string, unknown>).map(([k, n]) =>
-            !known.has(k)
-              ? `unknown limit slug ${k}`
-              : !(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000)
-                ? `${k} must be an integer from 0 to 1000000`
-                : null,
-          );
-          return bad.filter(Boolean).join('; ');
-        },
-      },
-    });
-}
 
 const EXTERNAL_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]*$/;
 
@@ -115,7 +74,7 @@ export class CreateIdentityDto {
     additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   })
   @IsOptional()
-  @IsLimitOverrides()
+  @Validate(LimitOverridesConstraint)
   limit_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({ ...SCHEDULE_SCHEMA, description: `${SCHEDULE_SCHEMA.description} Default null: the workspace's default schedule applies.` })
@@ -133,7 +92,7 @@ export class CreateIdentityDto {
 
   @ApiPropertyOptional(PACING_OVERRIDES_SCHEMA)
   @IsOptional()
-  @IsPacingOverrides()
+  @Validate(PacingOverridesConstraint)
   pacing_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({
@@ -191,7 +150,7 @@ export class UpdateIdentityDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 } })
   @IsOptional()
-  @IsLimitOverrides()
+  @Validate(LimitOverridesConstraint)
   limit_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({ ...SCHEDULE_SCHEMA, description: `${SCHEDULE_SCHEMA.description} null: the workspace's default schedule applies.` })
@@ -206,7 +165,7 @@ export class UpdateIdentityDto {
 
   @ApiPropertyOptional(PACING_OVERRIDES_SCHEMA)
   @IsOptional()
-  @IsPacingOverrides()
+  @Validate(PacingOverridesConstraint)
   pacing_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({ enum: IDENTITY_STATUSES })

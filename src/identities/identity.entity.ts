@@ -1,17 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { type AccountType, type Level, type WarmupMode } from '../catalog/catalog.types.js';
 import { type Schedule } from '../pacing/schedule.js';
-
-export type IdentityMode = 'engagement' | 'standard';
-export const IDENTITY_MODES: IdentityMode[] = ['engagement', 'standard'];
-export type IdentityStatus = 'active' | 'paused';
-export const IDENTITY_STATUSES: IdentityStatus[] = ['active', 'paused'];
-/** `off`: no gaps, bursts or single flight (windows, cooldowns and working hours still apply). */
-export type PacingMode = 'standard' | 'off';
-export const PACING_MODES: PacingMode[] = ['standard', 'off'];
+import { type Identity, type IdentityMode, type IdentityStatus, type PacingMode } from './identity.js';
 
 @Entity('identities')
-export class IdentityEntity {
+export class IdentityEntity implements Identity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'workspace_id' }) workspaceId!: string;
   @Column('text', { name: 'external_id' }) externalId!: string;

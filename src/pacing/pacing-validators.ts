@@ -1,7 +1,5 @@
 import { type ApiPropertyOptions } from '@nestjs/swagger';
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { activeCatalog } from '../common/validation/catalog-registry.js';
-import { MAX_GAP_SECONDS } from '../catalog/catalog-file.js';
 import { scheduleProblems } from './schedule.js';
 
 /** A schedule object or null; the message lists every problem (`days: …; end: …`). */
@@ -20,33 +18,6 @@ export function IsSchedule(options?: ValidationOptions) {
             .map(([k, msgs]) => `${propertyName}${k ? k : ''} ${msgs.join(', ')}`)
             .join('; ');
         },
-      },
-    });
-}
-
-function overrideProblems(v: unknown, propertyName: string): string[] {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return [`${propertyName} must be an object of LIMIT_SLUG: seconds`];
-  const known = new Set(activeCatalog().limits.map((l) => l.slug));
-  return Object.entries(v as Record<string, unknown>).flatMap(([k, n]) =>
-    !known.has(k)
-      ? [`unknown limit slug ${k}`]
-      : !(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_GAP_SECONDS)
-        ? [`${k} must be an integer number of seconds from 0 to ${MAX_GAP_SECONDS} (0 disables the gap)`]
-        : [],
-  );
-}
-
-/** `{LIMIT_SLUG: seconds}` replacing the catalog's min_gap_seconds; 0 disables that gap. */
-export function IsPacingOverrides(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isPacingOverrides',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (v: unknown) => overrideProblems(v, propertyName).length === 0,
-        defaultMessage: (args: ValidationArguments) => overrideProblems(args.value, propertyName).join('; '),
       },
     });
 }

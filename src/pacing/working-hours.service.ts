@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type Schedule } from './schedule.js';
 import { type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from './working-hours.js';
@@ -31,7 +31,7 @@ export class WorkingHoursService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async calendarOf(identity: IdentityEntity, nowMs: number): Promise<IdentityCalendar> {
+  async calendarOf(identity: Identity, nowMs: number): Promise<IdentityCalendar> {
     const own = identity.schedule ?? null;
     const schedule = own ?? (await this.workspaces.defaultSchedule(identity.workspaceId));
     const source = own ? 'identity' : schedule ? 'workspace' : null;

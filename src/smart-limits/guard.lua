@@ -8,6 +8,7 @@ KEYS[2]            the identity's in-flight lease (string "<ends_at ms>:<action_
 KEYS[1 + 2i]       window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
 KEYS[2 + 2i]       cooldown mirror of limit i
 KEYS[2n + 3]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 4] its daily counter (api-limit.include.lua)
+KEYS[2n + 5]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id; "" for a read that names no action: no idempotency check)
@@ -31,6 +32,8 @@ Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl
 available_at_i: when limit i's main window has room for one more unit after this call (now when it
 has, -2 never; window.include.lua, the one owner of that answer).
 status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked)
+The reply is { 5, now } alone when the marker is missing: Redis lost the identity's state (or never had
+it), so nothing is decided or touched (not even the API limit) until the service has rebuilt it.
 Times are ms; -1 none; -2 never (no time will do); -3 past the calendar's horizon (the caller
 finds the opening after free_at in a later calendar).
 available_at: the earliest time that passes every rule at once: the latest freeing of every blocking
@@ -73,6 +76,9 @@ for i = 1, n do
   end
   L[i] = l
 end
+
+-- Windows and cooldown mirrors forgotten by Redis would admit what they no longer count: rebuild first.
+if redis.call('EXISTS', KEYS[2 * n + 5]) == 0 then return { 5, now } end
 
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }

@@ -52,11 +52,13 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call (all 0: none). */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
+  markerKey: string;
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'refused', 'dry_run_allowed', 'api_limited'] as const;
-export type GuardStatus = (typeof GUARD_STATUSES)[number];
+const GUARD_STATUSES = ['recorded', 'duplicate', 'refused', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
+type GuardStatus = Exclude<(typeof GUARD_STATUSES)[number], 'rebuild_needed'>;
 
 export const GUARD_RULES = ['cooldown', 'window', 'burst', 'gap', 'in_flight', 'working_hours'] as const;
 export type GuardRule = (typeof GUARD_RULES)[number];
@@ -83,7 +85,15 @@ export interface GuardWindow {
   availableAtMs: number | null;
 }
 
-export interface GuardReply {
+/** The marker was missing: Redis does not hold the identity's state; nothing was decided or changed. */
+export interface GuardRebuildNeeded {
+  status: 'rebuild_needed';
+  nowMs: number;
+}
+
+export type GuardReply = GuardDecision | GuardRebuildNeeded;
+
+export interface GuardDecision {
   status: GuardStatus;
   nowMs: number;
   /**
@@ -127,14 +137,23 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       args.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.slug, l.bursts.length);
       for (const b of l.bursts) args.push(b.windowMs, b.max);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey);
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey);
     args.push(...apiLimitArgv(i.api.limits));
     return { keys, args };
   },
-  decode: (reply, input) => {
+  decode: (reply, input): GuardReply => {
     const n = input.limits.length;
+    if (Array.isArray(reply) && reply[0] === GUARD_STATUSES.indexOf('rebuild_needed')) {
+      const short = new ReplyReader('guard.lua', reply).expectLength(2);
+      short.int('status');
+      const rebuild: GuardRebuildNeeded = { status: 'rebuild_needed', nowMs: short.int('now', 0) };
+      short.end();
+      return rebuild;
+    }
     const r: ReplyReader = new ReplyReader('guard.lua', reply);
-    const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
+    const read = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
+    if (read === 'rebuild_needed') r.fail('status rebuild_needed with a full reply');
+    const status: GuardStatus = read;
     const nowMs = r.int('now', 0);
     const available = r.int('available_at', -3);
     const free = r.int('free_at', -2);

@@ -11,13 +11,15 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
+import { JournalService } from '../journal/journal.service.js';
 import { type IdentityCalendar, WorkingHoursService } from '../pacing/working-hours.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { GUARD_RULES, GUARD_SCRIPT, type GuardBlock, type GuardInput, type GuardMode, type GuardReply, type GuardRule } from './guard.script.js';
+import { GUARD_RULES, GUARD_SCRIPT, type GuardBlock, type GuardDecision, type GuardInput, type GuardMode, type GuardRule } from './guard.script.js';
+import { IdentityRebuild } from './identity-rebuild.service.js';
 import { type GuardLimitState, type GuardResponse, type NextResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
 import { refusePaused } from './paused-identity.js';
@@ -114,6 +116,8 @@ export class GuardService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly apiLimits: ApiLimitsService,
     private readonly hours: WorkingHoursService,
+    private readonly journal: JournalService,
+    private readonly rebuild: IdentityRebuild,
   ) {}
 
   onModuleInit(): void {
@@ -123,7 +127,7 @@ export class GuardService implements OnModuleInit {
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
-  resolveAction(slug: string, identity?: IdentityEntity): ActionDefinition {
+  resolveAction(slug: string, identity?: Identity): ActionDefinition {
     const action = this.catalog.action(slug);
     if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
     if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
@@ -137,7 +141,7 @@ export class GuardService implements OnModuleInit {
     return action;
   }
 
-  plan(identity: IdentityEntity, action: ActionDefinition): PlannedLimit[] {
+  plan(identity: Identity, action: ActionDefinition): PlannedLimit[] {
     return planLimits(identity, limitsOf(this.catalog.get(), action), this.catalog.get(), this.clock.now());
   }
 
@@ -152,7 +156,7 @@ export class GuardService implements OnModuleInit {
     return this.guardIdentity(req, identity, action);
   }
 
-  async guardIdentity(req: GuardRequest, identity: IdentityEntity, action: ActionDefinition): Promise<GuardOutcome> {
+  async guardIdentity(req: GuardRequest, identity: Identity, action: ActionDefinition): Promise<GuardOutcome> {
     const plan = this.plan(identity, action);
     let mode: GuardMode = req.dryRun ? 'dry' : 'check';
     let occurredAtMs: number | null = null;
@@ -180,11 +184,26 @@ export class GuardService implements OnModuleInit {
       occurredAtMs,
       api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
     });
-    let reply: GuardReply;
+    let reply: GuardDecision;
     try {
-      reply = await GUARD_SCRIPT.run(this.redis, input);
+      reply = await this.decide(input, ws, identity.id);
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
+    }
+    if (reply.status === 'recorded') {
+      // Queued for the journal's next batch, off this round trip (SPEC §9b).
+      this.journal.add({
+        event: 'recorded',
+        workspaceId: ws,
+        identityId: identity.id,
+        actionId: req.actionId,
+        actionSlug: req.actionSlug,
+        limits: plan.map((l) => l.slug),
+        cost: req.cost,
+        kind: mode === 'backfill' ? 'backfill' : 'now',
+        recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
+        decidedAtMs: reply.nowMs,
+      });
     }
     const outcome = this.interpret(reply, input, req, plan, calendar);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
@@ -192,9 +211,24 @@ export class GuardService implements OnModuleInit {
     return outcome;
   }
 
+  /**
+   * The guard's one call; when the identity's marker is missing (Redis lost its state, or never had
+   * it), its state is rebuilt from PostgreSQL (once across instances) and the call made again.
+   */
+  private async decide(input: GuardInput, ws: string, id: string): Promise<GuardDecision> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reply = await GUARD_SCRIPT.run(this.redis, input);
+      if (reply.status !== 'rebuild_needed') return reply;
+      await this.rebuild.ensure(ws, id);
+    }
+    // Lost again right after each rebuild: Redis is not keeping data; deciding now would be blind.
+    this.logger.warn(`identity ${id}: state lost again after 3 rebuilds; refusing to decide`);
+    throw ApiError.storeUnavailable('redis');
+  }
+
   /** The guard script's input for an identity and action (also used by reads that decide nothing). */
   scriptInput(
-    identity: IdentityEntity,
+    identity: Identity,
     action: ActionDefinition,
     plan: PlannedLimit[],
     calendar: IdentityCalendar,
@@ -206,6 +240,7 @@ export class GuardService implements OnModuleInit {
     return {
       identityCooldownKey: this.keys.identityCooldown(ws, id),
       leaseKey: this.keys.lease(ws, id),
+      markerKey: this.keys.marker(ws, id),
       nowMs: this.clock.scriptNowMs(),
       leaseMs: call.mode === 'backfill' ? 0 : pacing.leaseMs,
       openIntervals: calendar.intervals,
@@ -222,7 +257,7 @@ export class GuardService implements OnModuleInit {
   }
 
   /** Reads the guard's decision for an identity and action without recording or counting anything. */
-  async peek(identity: IdentityEntity, action: ActionDefinition, call: { member: string; actionId: string; cost: number }) {
+  async peek(identity: Identity, action: ActionDefinition, call: { member: string; actionId: string; cost: number }) {
     const plan = this.plan(identity, action);
     const calendar = await this.hours.calendarOf(identity, this.clock.now().getTime());
     const input = this.scriptInput(identity, action, plan, calendar, {
@@ -254,13 +289,19 @@ export class GuardService implements OnModuleInit {
   }
 
   /** Many peeks (one identity each) in one pipelined round trip; their decisions, interpreted. */
-  async peekMany(items: { identity: IdentityEntity; action: ActionDefinition; member: string; actionId: string; cost: number }[]) {
+  async peekMany(items: { identity: Identity; action: ActionDefinition; member: string; actionId: string; cost: number }[]) {
     const prepared = await Promise.all(items.map((it) => this.peek(it.identity, it.action, it)));
-    let replies: GuardReply[];
+    let replies: GuardDecision[];
     try {
-      replies = await GUARD_SCRIPT.runMany(
+      const first = await GUARD_SCRIPT.runMany(
         this.redis,
         prepared.map((p) => p.input),
+      );
+      // An identity whose state Redis lost is rebuilt first, then read alone (rare: after a loss).
+      replies = await Promise.all(
+        first.map((r, i) =>
+          r.status === 'rebuild_needed' ? this.decide(prepared[i].input, items[i].identity.workspaceId, items[i].identity.id) : r,
+        ),
       );
     } catch (e) {
       if (storeOfError(e) === 'redis') throw ApiError.storeUnavailable('redis');
@@ -319,7 +360,7 @@ export class GuardService implements OnModuleInit {
   }
 
   private interpret(
-    reply: GuardReply,
+    reply: GuardDecision,
     input: GuardInput,
     req: GuardRequest,
     plan: PlannedLimit[],
@@ -391,7 +432,7 @@ export class GuardService implements OnModuleInit {
    * every rule at once: the script's answer, or, past the calendar it got, the opening after the
    * last freeing found in a longer calendar.
    */
-  private refusal(reply: GuardReply, input: GuardInput, plan: PlannedLimit[], calendar: IdentityCalendar, states: GuardLimitState[]): Refusal {
+  private refusal(reply: GuardDecision, input: GuardInput, plan: PlannedLimit[], calendar: IdentityCalendar, states: GuardLimitState[]): Refusal {
     const { nowMs } = reply;
     const untilOf = (b: GuardBlock): number | null =>
       b.rule === 'working_hours' && b.untilMs === -3 ? this.hours.nextOpenAt(calendar.input, nowMs) : b.untilMs;
@@ -448,10 +489,37 @@ export class GuardService implements OnModuleInit {
   async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
     const identity = await this.identities.getCached(workspaceId, identityId);
     const action = this.resolveAction(actionSlug);
-    const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
+    const input = {
+      windowKeys: action.limits.map((l) => this.keys.window(workspaceId, identity.id, l)),
+      leaseKey: this.keys.lease(workspaceId, identity.id),
+      member: actionMember(actionId),
+      actionId,
+      markerKey: this.keys.marker(workspaceId, identity.id),
+      nowMs: this.clock.scriptNowMs(),
+    };
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
-    const leaseKey = this.keys.lease(workspaceId, identity.id);
-    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, leaseKey, member: actionMember(actionId), actionId })) > 0;
+    let reply = await RELEASE_SCRIPT.run(this.redis, input);
+    for (let attempt = 0; reply.status === 'rebuild_needed'; attempt++) {
+      // Released after a loss: the recording must be back first, or the release would find nothing
+      // and the next rebuild would restore what the caller freed.
+      if (attempt === 3) throw ApiError.storeUnavailable('redis');
+      await this.rebuild.ensure(workspaceId, identity.id);
+      reply = await RELEASE_SCRIPT.run(this.redis, input);
+    }
+    if (reply.units === 0 || reply.recordedAtMs === null) return false;
+    this.journal.add({
+      event: 'released',
+      workspaceId,
+      identityId: identity.id,
+      actionId,
+      actionSlug,
+      limits: [...action.limits],
+      cost: reply.units,
+      kind: 'now',
+      recordedAtMs: reply.recordedAtMs,
+      decidedAtMs: reply.nowMs,
+    });
+    return true;
   }
 
   /** The outcome of `actionId` was reported: its in-flight lease (if it holds one) frees at once. */

@@ -1,6 +1,6 @@
 import { type ActionDefinition, type Catalog, type LimitDefinition } from '../catalog/catalog.types.js';
 import { effectiveThreshold } from '../catalog/thresholds.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { type GuardScriptBurst } from './guard.script.js';
 
 export interface PacedLimit {
@@ -24,12 +24,7 @@ const ceilShare = (x: number) => Math.ceil(Math.round(x * 1e9) / 1e9);
  * identity's override), rounded up, at least 1 (SPEC 4b: warm-up never scales a burst). None where
  * that threshold is 0: the main window already refuses everything.
  */
-export function burstMax(
-  burst: { max?: number; max_share?: number },
-  limit: LimitDefinition,
-  identity: IdentityEntity,
-  catalog: Catalog,
-): number | null {
+export function burstMax(burst: { max?: number; max_share?: number }, limit: LimitDefinition, identity: Identity, catalog: Catalog): number | null {
   if (burst.max !== undefined) return burst.max;
   const override = identity.limitOverrides?.[limit.slug];
   const base = effectiveThreshold(
@@ -51,13 +46,7 @@ export function burstMax(
  * catalog's min_gap_seconds; 0 disables), jitter, bursts and the in-flight lease. `pacing: "off"`
  * turns off gaps, bursts and single flight; windows, cooldowns and working hours still apply.
  */
-export function pacingPlan(
-  identity: IdentityEntity,
-  action: ActionDefinition,
-  limits: LimitDefinition[],
-  catalog: Catalog,
-  cost: number,
-): PacingPlan {
+export function pacingPlan(identity: Identity, action: ActionDefinition, limits: LimitDefinition[], catalog: Catalog, cost: number): PacingPlan {
   const on = identity.pacing !== 'off';
   return {
     leaseMs: on && action.single_flight ? catalog.pacing.in_flight_seconds * 1000 : 0,

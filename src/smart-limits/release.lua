@@ -1,14 +1,25 @@
 --[[
 Release a recorded action that was not performed: its units leave every window at once, and the
 identity's in-flight lease goes if this action holds it (compare-and-delete: never another's).
-KEYS[1..n] = the windows of the action's limits, KEYS[n + 1] = the identity's lease ("<ends_at ms>:<action_id>").
-ARGV[1] = action member, ARGV[2] = action_id as the caller gave it.
-Reply: number of units removed (0 when the action was not recorded).
+KEYS[1..n] = the windows of the action's limits; KEYS[n + 1] = the identity's lease
+("<ends_at ms>:<action_id>"); KEYS[n + 2] = the identity's marker.
+ARGV[1] = action member; ARGV[2] = now in ms, or "" for Redis TIME; ARGV[3] = action_id as the caller gave it.
+Reply: { units removed (0 when the action was not recorded; -1 when the marker is missing: the
+identity's state must be rebuilt first, nothing was changed), score of the released recording
+(-1 when none), now } — the score names the recording in the journal, so its release cancels
+exactly that one.
 ]]
 local member = ARGV[1]
-local n = #KEYS - 1
+local now = script_now(ARGV[2])
+local n = #KEYS - 2
+if redis.call('EXISTS', KEYS[n + 2]) == 0 then return { -1, -1, now } end
 local removed = 0
+local score = -1
 for i = 1, n do
+  if score == -1 then
+    local s = redis.call('ZSCORE', KEYS[i], member)
+    if s then score = tonumber(s) end
+  end
   local r = redis.call('ZREM', KEYS[i], member)
   if r == 1 then
     local k = 2
@@ -17,5 +28,5 @@ for i = 1, n do
   end
 end
 local lease = redis.call('GET', KEYS[n + 1])
-if lease and string.sub(lease, string.find(lease, ':', 1, true) + 1) == ARGV[2] then redis.call('DEL', KEYS[n + 1]) end
-return removed
+if lease and string.sub(lease, string.find(lease, ':', 1, true) + 1) == ARGV[3] then redis.call('DEL', KEYS[n + 1]) end
+return { removed, score, now }

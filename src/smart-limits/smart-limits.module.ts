@@ -2,18 +2,20 @@ import { Module } from '@nestjs/common';
 import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { JournalModule } from '../journal/journal.module.js';
 import { PacingModule } from '../pacing/pacing.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { GuardEvents } from './guard-events.js';
 import { GuardController } from './guard.controller.js';
 import { GuardService } from './guard.service.js';
+import { IdentityRebuild } from './identity-rebuild.service.js';
 import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, PacingModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, JournalModule, PacingModule],
   controllers: [GuardController],
-  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents],
-  exports: [GuardService, WindowReader, GuardEvents],
+  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
+  exports: [GuardService, WindowReader, GuardEvents, IdentityRebuild],
 })
 export class SmartLimitsModule {}

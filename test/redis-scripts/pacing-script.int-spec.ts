@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { type Redis } from 'ioredis';
 import { FREE_LEASE_SCRIPT, RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
-import { GUARD_SCRIPT, type GuardInput, type GuardScriptLimit } from '../../src/smart-limits/guard.script.js';
+import { type GuardDecision, GUARD_SCRIPT, type GuardInput, type GuardScriptLimit } from '../../src/smart-limits/guard.script.js';
 import { scriptRedis, testKeys } from './script-test-kit.js';
 
 // Pacing rules in guard.lua, against a real Redis with the clock passed in (SPEC 4b).
@@ -50,11 +50,18 @@ function input(k: K, over: Partial<GuardInput> = {}): GuardInput {
     openIntervals: null,
     limits: [limit(k, 0)],
     api: { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 0, daily: 0 } },
+    markerKey: k('m'),
     ...over,
   };
 }
 
-const run = (i: GuardInput) => GUARD_SCRIPT.run(redis, i);
+/** A decision on an identity whose state is marked present (the guard decides only then). */
+async function run(i: GuardInput): Promise<GuardDecision> {
+  await redis.set(i.markerKey, '1');
+  const r = await GUARD_SCRIPT.run(redis, i);
+  if (r.status === 'rebuild_needed') throw new Error('the marker is missing');
+  return r;
+}
 
 describe('gaps with jitter', () => {
   it('refuses until min_gap + the earlier action’s jitter, names the same time on every refusal, and admits exactly then', async () => {
@@ -147,7 +154,16 @@ describe('the in-flight lease', () => {
     expect((await flight(k, 'two', T0 + S)).status).toBe('refused');
     expect(await FREE_LEASE_SCRIPT.run(redis, { leaseKey: k('lease'), actionId: 'one' })).toBe(1);
     expect((await flight(k, 'two', T0 + 2 * S)).status).toBe('recorded');
-    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], leaseKey: k('lease'), member: 'two', actionId: 'two' })).toBe(1);
+    expect(
+      await RELEASE_SCRIPT.run(redis, {
+        windowKeys: [k('w0')],
+        leaseKey: k('lease'),
+        member: 'two',
+        actionId: 'two',
+        markerKey: k('m'),
+        nowMs: T0 + 2 * S,
+      }),
+    ).toMatchObject({ status: 'done', units: 1 });
     expect((await flight(k, 'three', T0 + 3 * S)).status).toBe('recorded');
   });
 
