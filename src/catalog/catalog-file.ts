@@ -43,7 +43,7 @@ const fraction = z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error
 
 /** A gap longer than a day would stretch a day's handful of actions past the day. */
 export const MAX_GAP_SECONDS = 86_400;
-export const MAX_JITTER_SECONDS = 3_600;
+const MAX_JITTER_SECONDS = 3_600;
 const gapSeconds = z
   .int({ error: `must be an integer number of seconds from 0 to ${MAX_GAP_SECONDS}` })
   .min(0, { error: 'must be ≥ 0' })

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PacingModule } from '../pacing/pacing.module.js';
 import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { CooldownsModule } from '../cooldowns/cooldowns.module.js';
@@ -14,7 +13,7 @@ import { OverviewSnapshotService } from './overview-snapshot.service.js';
 
 /** Identity health, activity, the workspace overview (snapshot) and the page at /dashboard. */
 @Module({
-  imports: [CatalogModule, IdentitiesModule, SmartLimitsModule, CooldownsModule, ApiLimitsModule, JournalModule, PacingModule],
+  imports: [CatalogModule, IdentitiesModule, SmartLimitsModule, CooldownsModule, ApiLimitsModule, JournalModule],
   controllers: [DashboardController, DashboardPageController],
   providers: [IdentityHealthService, OverviewSnapshotService, DashboardService],
   exports: [OverviewSnapshotService],

@@ -20,7 +20,7 @@ import {
 import { type ActivityResponse, type HealthResponse, type PacingView } from './dashboard.dto.js';
 import { type Identity } from '../identities/identity.js';
 import { closesAfter, isOpenAt } from '../pacing/working-hours.js';
-import { WorkingHoursService } from '../pacing/working-hours.service.js';
+import { WorkingHoursService } from '../smart-limits/working-hours.service.js';
 import { GuardService } from '../smart-limits/guard.service.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
 import { summarizeIdentity } from './health-view.js';

@@ -13,7 +13,7 @@ export interface Schedule {
   start_jitter_minutes?: number;
 }
 
-export const MAX_START_JITTER_MINUTES = 240;
+const MAX_START_JITTER_MINUTES = 240;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const HHMM_END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
@@ -23,7 +23,7 @@ export function minutesOf(hhmm: string): number {
   return h * 60 + m;
 }
 
-export const scheduleSchema = z
+const scheduleSchema = z
   .strictObject(
     {
       days: z

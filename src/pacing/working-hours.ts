@@ -7,7 +7,7 @@ export type OpenInterval = [number, number];
 
 const DAY_MS = 86_400_000;
 /** How far ahead the guard gets the calendar: a week and a day covers every weekly schedule. */
-export const CALENDAR_DAYS = 8;
+const CALENDAR_DAYS = 8;
 
 export interface CalendarInput {
   /** null: any time (the identity and its workspace set no working hours). */
@@ -60,7 +60,7 @@ export function openIntervals(input: CalendarInput, fromMs: number, days = CALEN
           ).toMillis();
     const opens = at(startMin);
     const closes = at(endMin);
-    const start = opens + startOffsetSeconds(input.identityId, date.toISODate()!, jitter, Math.max(0, (closes - opens) / 1000)) * 1000;
+    const start = opens + startOffsetSeconds(input.identityId, date.toISODate(), jitter, Math.max(0, (closes - opens) / 1000)) * 1000;
     if (closes <= start || closes <= fromMs || start >= until) continue;
     const last = out[out.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], closes);

@@ -53,7 +53,7 @@ const secondsUntil = (ms: number, nowMs: number) => String(Math.max(1, Math.ceil
  * SPEC 4b: `error_label` names the rule that frees last, `details.blocked_by` lists every rule that
  * refuses now, and `available_at` / `Retry-After` are when the action passes all of them at once.
  */
-export function refusalToError(r: Refusal, identityId: string, action: string): ApiError {
+function refusalToError(r: Refusal, identityId: string, action: string): ApiError {
   const availableMs = r.availableAt?.getTime() ?? null;
   const available_at = availableMs === null ? null : new Date(availableMs).toISOString();
   const common = { identity_id: identityId, action, available_at, blocked_by: r.blockedBy };

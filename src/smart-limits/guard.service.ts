@@ -13,7 +13,7 @@ import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { type Identity } from '../identities/identity.js';
 import { JournalService } from '../journal/journal.service.js';
-import { type IdentityCalendar, WorkingHoursService } from '../pacing/working-hours.service.js';
+import { type IdentityCalendar, WorkingHoursService } from './working-hours.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
@@ -300,7 +300,7 @@ export class GuardService implements OnModuleInit {
       // An identity whose state Redis lost is rebuilt first, then read alone (rare: after a loss).
       replies = await Promise.all(
         first.map((r, i) =>
-          r.status === 'rebuild_needed' ? this.decide(prepared[i].input, items[i].identity.workspaceId, items[i].identity.id) : r,
+          r.status === 'rebuild_needed' ? this.decide(prepared[i].input, items[i].identity.workspaceId, items[i].identity.id) : Promise.resolve(r),
         ),
       );
     } catch (e) {
@@ -458,7 +458,7 @@ export class GuardService implements OnModuleInit {
     }
     let cooldown: Refusal['cooldown'] = null;
     if (reply.cooldown) {
-      let mirror: CooldownMirror = {};
+      let mirror: CooldownMirror;
       try {
         mirror = JSON.parse(reply.cooldown.value) as CooldownMirror;
       } catch {

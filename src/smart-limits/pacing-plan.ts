@@ -24,7 +24,7 @@ const ceilShare = (x: number) => Math.ceil(Math.round(x * 1e9) / 1e9);
  * identity's override), rounded up, at least 1 (SPEC 4b: warm-up never scales a burst). None where
  * that threshold is 0: the main window already refuses everything.
  */
-export function burstMax(burst: { max?: number; max_share?: number }, limit: LimitDefinition, identity: Identity, catalog: Catalog): number | null {
+function burstMax(burst: { max?: number; max_share?: number }, limit: LimitDefinition, identity: Identity, catalog: Catalog): number | null {
   if (burst.max !== undefined) return burst.max;
   const override = identity.limitOverrides?.[limit.slug];
   const base = effectiveThreshold(

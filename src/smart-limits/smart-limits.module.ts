@@ -3,7 +3,6 @@ import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
 import { JournalModule } from '../journal/journal.module.js';
-import { PacingModule } from '../pacing/pacing.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { GuardEvents } from './guard-events.js';
 import { GuardController } from './guard.controller.js';
@@ -11,11 +10,12 @@ import { GuardService } from './guard.service.js';
 import { IdentityRebuild } from './identity-rebuild.service.js';
 import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
+import { WorkingHoursService } from './working-hours.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, JournalModule, PacingModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, JournalModule],
   controllers: [GuardController],
-  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
-  exports: [GuardService, WindowReader, GuardEvents, IdentityRebuild],
+  providers: [WorkingHoursService, GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
+  exports: [WorkingHoursService, GuardService, WindowReader, GuardEvents, IdentityRebuild],
 })
 export class SmartLimitsModule {}

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Identity } from '../identities/identity.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
-import { type Schedule } from './schedule.js';
-import { type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from './working-hours.js';
+import { type Schedule } from '../pacing/schedule.js';
+import { type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from '../pacing/working-hours.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_CACHED = 20_000;
