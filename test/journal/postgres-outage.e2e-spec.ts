@@ -56,8 +56,8 @@ describe('journal batching under a PostgreSQL outage', () => {
   it('nothing recorded in Redis is missing once PostgreSQL is back; beyond the bound the oldest rows go, counted', async () => {
     const w = workerCalls(t, ws.api_key);
     const roomy = { limit_overrides: { LK_PROFILE_VISITS: 1_000 } };
-    const small = await createIdentity(t, ws.api_key, roomy);
-    const big = await createIdentity(t, ws.api_key, roomy);
+    const small = await createIdentity(t, ws.api_key, { pacing: 'off', ...roomy });
+    const big = await createIdentity(t, ws.api_key, { pacing: 'off', ...roomy });
     expect((await w.guard(small.id, VISIT, 's-before')).status).toBe(200);
     expect((await w.guard(big.id, VISIT, 'b-before')).status).toBe(200);
     await t.app.get(JournalService).flush();
@@ -89,7 +89,7 @@ describe('journal batching under a PostgreSQL outage', () => {
 
   it('a guard that needs a rebuild while PostgreSQL is away gets 503, never an unchecked decision', async () => {
     const w = workerCalls(t, ws.api_key);
-    const id = await createIdentity(t, ws.api_key);
+    const id = await createIdentity(t, ws.api_key, { pacing: 'off' });
     expect((await w.guard(id.id, VISIT, 'x-1')).status).toBe(200);
     await pg.stop();
     await new Promise((r) => setTimeout(r, 5_500));

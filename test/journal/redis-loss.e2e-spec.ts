@@ -42,15 +42,28 @@ describe('Redis data loss never becomes over-admission', () => {
   /** An identity at its threshold and one in a cooldown, and what the guard answers each before the loss. */
   async function identitiesAtTheEdge(t: TestApp) {
     const w = workerCalls(t, ws.api_key);
-    const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 3 } });
+    const full = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 3 } });
     for (let k = 0; k < 3; k++) expect((await w.guard(full.id, VISIT, `f-${k}`)).status).toBe(200);
     const refused = await w.guard(full.id, VISIT, 'f-before');
     expect(refused.body.error.error_label).toBe('LIMIT_REACHED');
-    const cooling = await createIdentity(t, ws.api_key);
+    const cooling = await createIdentity(t, ws.api_key, { pacing: 'off' });
     expect((await w.manual(cooling.id, { duration_seconds: 3600, reason: 'owner travelling' })).status).toBe(201);
     const cooled = await w.guard(cooling.id, VISIT, 'c-before');
     expect(cooled.body.error.error_label).toBe('COOLDOWN');
-    return { w, full, cooling, availableAt: refused.body.error.details.available_at as string, endsAt: cooled.body.error.details.ends_at as string };
+    // Paced (a 10 min gap): its jitter comes from the recorded member, so a rebuild keeps the same time.
+    const paced = await createIdentity(t, ws.api_key, { pacing_overrides: { LK_PROFILE_VISITS: 600 } });
+    expect((await w.guard(paced.id, VISIT, 'p-0')).status).toBe(200);
+    const soon = await w.guard(paced.id, VISIT, 'p-before');
+    expect(soon.body.error.error_label).toBe('TOO_SOON');
+    return {
+      w,
+      full,
+      cooling,
+      paced,
+      availableAt: refused.body.error.details.available_at as string,
+      endsAt: cooled.body.error.details.ends_at as string,
+      soonAt: soon.body.error.details.available_at as string,
+    };
   }
 
   async function expectRefusedAfterLoss(t: TestApp, s: Awaited<ReturnType<typeof identitiesAtTheEdge>>) {
@@ -61,6 +74,9 @@ describe('Redis data loss never becomes over-admission', () => {
     const cooling = await w.guard(s.cooling.id, VISIT, 'c-after');
     expect([cooling.status, cooling.body.error?.error_label]).toEqual([429, 'COOLDOWN']);
     expect(cooling.body.error.details.ends_at).toBe(s.endsAt);
+    const paced = await w.guard(s.paced.id, VISIT, 'p-after');
+    expect([paced.status, paced.body.error?.error_label]).toEqual([429, 'TOO_SOON']);
+    expect(paced.body.error.details.available_at).toBe(s.soonAt);
     // Nothing was admitted: the windows hold what they held, no more.
     const limits = await t.request('GET', `/v1/identities/${s.full.id}/actions/${VISIT}/limits`, { key: ws.api_key });
     expect(limits.body.limits.find((l: any) => l.slug === 'LK_PROFILE_VISITS')).toMatchObject({ consumed: 3, remaining: 0 });
@@ -94,7 +110,7 @@ describe('Redis data loss never becomes over-admission', () => {
   });
 
   it('two instances, 50 concurrent guards right after a flush: one rebuild, exact counts', async () => {
-    const z = await createIdentity(a, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 30 } });
+    const z = await createIdentity(a, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 30 } });
     // Recorded through both instances: each one's batch must reach the journal before the rebuild reads it.
     for (let k = 0; k < 20; k++) expect((await workerCalls(k % 2 ? a : b, ws.api_key).guard(z.id, VISIT, `z-${k}`)).status).toBe(200);
     await raw.flushall();
@@ -110,7 +126,7 @@ describe('Redis data loss never becomes over-admission', () => {
 
   it('releases, backfills and costs are journaled: a rebuild restores exactly what stands', async () => {
     const w = workerCalls(a, ws.api_key);
-    const r = await createIdentity(a, ws.api_key);
+    const r = await createIdentity(a, ws.api_key, { pacing: 'off' });
     expect((await w.guard(r.id, 'linkedin-extract-search-results', 'r-7', { cost: 7 })).status).toBe(200);
     expect((await w.guard(r.id, VISIT, 'r-released')).status).toBe(200);
     const rel = await a.request('POST', `/v1/identities/${r.id}/actions/${VISIT}/release`, { key: ws.api_key, body: { action_id: 'r-released' } });
@@ -149,7 +165,7 @@ describe('Redis data loss never becomes over-admission', () => {
   });
 
   it('a new identity needs no rebuild; one whose marker alone is gone gets one, which keeps what the windows hold', async () => {
-    const n = await createIdentity(a, ws.api_key);
+    const n = await createIdentity(a, ws.api_key, { pacing: 'off' });
     const before = await rebuilds(a);
     expect((await workerCalls(a, ws.api_key).guard(n.id, VISIT, 'n-1')).status).toBe(200);
     expect(await rebuilds(a)).toBe(before);

@@ -24,7 +24,7 @@ describe.each(['closed', 'open'])('Redis unreachable with GUARD_FAIL_MODE=%s', (
 
   it('answers at once (no hang) and recovers without restart', async () => {
     const ws = await createWorkspace(t);
-    const i = await createIdentity(t, ws.api_key);
+    const i = await createIdentity(t, ws.api_key, { pacing: 'off' });
     const guard = (id: string) =>
       t.request('POST', `/v1/identities/${i.id}/actions/linkedin-visit-profile/guard`, { key: ws.api_key, body: { action_id: id } });
     expect((await guard('before')).status).toBe(200);
