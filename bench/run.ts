@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       .map((l) => /cmdstat_([^:]+):calls=(\d+)/.exec(l)!)
       .filter(
         (x) =>
-          !['zremrangebyscore', 'zcard', 'zrange', 'zscore', 'get', 'pttl', 'zadd', 'pexpire', 'hmget', 'hset', 'hincrby', 'time', 'config'].includes(
+          !['zremrangebyscore', 'zcard', 'zrange', 'zscore', 'get', 'pttl', 'zadd', 'pexpire', 'hmget', 'hset', 'hincrby', 'time', 'config', 'exists'].includes(
             x[1],
           ),
       )
