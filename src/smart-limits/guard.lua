@@ -5,6 +5,7 @@ KEYS[1]            identity cooldown mirror
 KEYS[2 + 2(i-1)]   window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
 KEYS[3 + 2(i-1)]   cooldown mirror of limit i
 KEYS[2n + 2]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 3] its daily counter (api-limit.include.lua)
+KEYS[2n + 4]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id)
@@ -23,6 +24,8 @@ available_at (status 2 only, else nil): when the refused limit has room for the 
   a time in ms, or -2 never). available_at_i: when limit i has room for one more unit after this call
   (now when it has room, -2 never). oldest_i / newest_i: -1 when the window is empty.
 status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run), 5 API limit (nothing else checked)
+The reply is { 6, now } alone when the marker is missing: Redis lost the identity's state (or never had
+it), so nothing is decided or touched (not even the API limit) until the service has rebuilt it.
 Records only what is admitted (PITFALLS 3): a refused call changes nothing.
 ]]
 local now = script_now(ARGV[1])
@@ -32,6 +35,9 @@ local mode = ARGV[4]
 local ts = now
 if ARGV[5] ~= '' then ts = tonumber(ARGV[5]) end
 local n = tonumber(ARGV[6])
+
+-- Windows and cooldown mirrors forgotten by Redis would admit what they no longer count: rebuild first.
+if redis.call('EXISTS', KEYS[2 * n + 4]) == 0 then return { 6, now } end
 
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }

@@ -31,11 +31,12 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call. */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
+  markerKey: string;
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited'] as const;
-export type GuardStatus = (typeof GUARD_STATUSES)[number];
+const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
 
 export interface GuardWindow {
   consumedBefore: number;
@@ -52,7 +53,15 @@ interface GuardReplyBase {
   windows: GuardWindow[];
 }
 
-export type GuardReply = GuardReplyBase &
+/** The marker was missing: Redis does not hold the identity's state; nothing was decided or changed. */
+export interface GuardRebuildNeeded {
+  status: 'rebuild_needed';
+  nowMs: number;
+}
+
+export type GuardReply = GuardDecision | GuardRebuildNeeded;
+
+export type GuardDecision = GuardReplyBase &
   (
     | {
         status: 'limit_reached';
@@ -81,12 +90,19 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.max, l.windowMs);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey);
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey);
     args.push(...apiLimitArgv(i.api.limits));
     return { keys, args };
   },
   decode: (reply, input) => {
     const n = input.limits.length;
+    if (Array.isArray(reply) && reply[0] === GUARD_STATUSES.indexOf('rebuild_needed')) {
+      const short = new ReplyReader('guard.lua', reply).expectLength(2);
+      short.int('status');
+      const rebuild: GuardRebuildNeeded = { status: 'rebuild_needed', nowMs: short.int('now', 0) };
+      short.end();
+      return rebuild;
+    }
     const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 5 * n);
     const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
     const nowMs = r.int('now', 0);
@@ -116,6 +132,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       if (cdValue === null) r.fail('status cooldown without a cooldown value');
       return { ...base, status, limitIndex: index === 0 ? null : index - 1, cooldown: { value: cdValue, pttlMs: cdPttl } };
     }
+    if (status === 'rebuild_needed') r.fail('status rebuild_needed with a full reply');
     return { ...base, status };
   },
 });
