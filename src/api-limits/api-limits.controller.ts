@@ -43,7 +43,7 @@ export class ApiLimitsController {
     operationId: 'updateCurrentWorkspace',
     summary: "Change the workspace's own settings: its identities' default working hours (schedule)",
   })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: CURRENT_WORKSPACE_SCHEMA })
   @ApiResponse(SEED_429)
   @ApiErrors(400, 401, 413)
   async updateWorkspace(@WorkspaceId() ws: string, @Body() dto: UpdateOwnWorkspaceDto) {

@@ -30,6 +30,18 @@ export const CURRENT_WORKSPACE_SCHEMA = obj({
     name: { type: 'string' },
     monthly_credits: int,
     custom_limits: { type: ['object', 'null'], additionalProperties: true, description: 'Negotiated limits (null: none)' },
+    schedule: {
+      type: ['object', 'null'],
+      description: "The identities' default working hours, each in its own time zone (an identity's own schedule wins); null: any time",
+      properties: {
+        days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 } },
+        start: { type: 'string', example: '09:00' },
+        end: { type: 'string', example: '18:00' },
+        start_jitter_minutes: { type: 'integer', minimum: 0, maximum: 240 },
+      },
+      required: ['days', 'start', 'end'],
+      additionalProperties: false,
+    },
   }),
   plan_tier: { type: 'string', enum: [...PLAN_TIER_NAMES] },
   engagement_identities: int,

@@ -196,7 +196,7 @@ describe('Redis Cluster data loss', () => {
   it('every node flushed: the rebuild runs on the identity slot, and the next guard is refused as before', async () => {
     const ws = await createWorkspace(t);
     const w = workerCalls(t, ws.api_key);
-    const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 2 } });
+    const full = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 2 } });
     for (let k = 0; k < 2; k++) expect((await w.guard(full.id, VISIT, `cf-${k}`)).status).toBe(200);
     const before = await w.guard(full.id, VISIT, 'cf-before');
     expect(before.body.error.error_label).toBe('LIMIT_REACHED');
