@@ -1,3 +1,4 @@
+import { INVITATION_LIMITS } from '../catalog/catalog.data.js';
 import { type Classification } from '../classification/classifier.js';
 
 const HOUR = 3600;
@@ -32,14 +33,10 @@ export const COOLDOWN_POLICY = {
   /** Cooldowns (this one included) within `atRiskWindowSeconds` that mark the identity at risk. */
   atRiskCooldowns: 3,
   atRiskWindowSeconds: 7 * DAY,
-  /** How long the warm-up ramp stops advancing after a LinkedIn 429 or warning sign. */
-  warmupFreezeSeconds: 7 * DAY,
-  /** Where the ramp restarts after RESTRICTED (a factor of the defaults). */
-  warmupRestartFactor: 0.5,
 } as const;
 
 /** The one limit a NOTE_LIMIT cools down: invitations without a note go on. */
-export const INVITE_NOTES_LIMIT = 'LK_INVITE_NOTES';
+export const INVITE_NOTES_LIMIT = INVITATION_LIMITS.notes;
 
 export interface CooldownHistory {
   /** Earlier LinkedIn 429 strikes of this identity (not the one being decided). */

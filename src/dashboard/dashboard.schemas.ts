@@ -91,6 +91,12 @@ export const ACTIVITY_SCHEMA = obj({
   identity_id: uuid,
   window: { type: 'string', enum: Object.keys(ACTIVITY_WINDOWS) },
   bucket: { type: 'string', enum: Object.keys(ACTIVITY_BUCKETS) },
+  source: {
+    type: 'string',
+    enum: ['windows', 'journal'],
+    description:
+      'windows: counted live in the Redis windows (24h, 7d); journal: counted in the PostgreSQL journal (30d, 90d; up to JOURNAL_FLUSH_MS behind)',
+  },
   bucket_seconds: int,
   from: time,
   to: time,
@@ -101,7 +107,10 @@ export const ACTIVITY_SCHEMA = obj({
       name: str,
       window_seconds: int,
       total: int,
-      counts: { ...arrayOf(nullable(int)), description: "units per bucket; null where the bucket starts before the limit's window" },
+      counts: {
+        ...arrayOf(nullable(int)),
+        description: "units per bucket; null where the bucket starts before what its source keeps (the limit's window, or the journal's retention)",
+      },
     }),
   ),
 });
@@ -120,7 +129,7 @@ export const DASHBOARD_SCHEMA = obj({
     daily_remaining: int,
     daily_usage: num,
   }),
-  counts: obj(Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, int]), ['total', int]])),
+  counts: obj(Object.fromEntries<SchemaObject>([...HEALTH_STATUSES.map((s): [string, SchemaObject] => [s, int]), ['total', int]])),
   generated_at: { ...time, description: 'when the snapshot served was taken' },
   refresh_seconds: { ...int, description: 'DASHBOARD_REFRESH_SECONDS: how old a snapshot may be before a request rebuilds it' },
   identities: arrayOf(

@@ -1,52 +1,10 @@
 import { PageQuery } from '../common/http/page-query.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
 import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
-import { activeCatalog } from '../common/validation/catalog-registry.js';
 import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
-import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.entity.js';
-
-function IsLimitOverrides(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isLimitOverrides',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(v: unknown) {
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          return Object.entries(v as Record<string, unknown>).every(
-            ([k, n]) => known.has(k) && Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000,
-          );
-        },
-        defaultMessage(args: ValidationArguments) {
-          const v = args.value;
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return `${propertyName} must be an object of LIMIT_SLUG: integer`;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          const bad = Object.entries(v as Record<string, unknown>).map(([k, n]) =>
-            !known.has(k)
-              ? `unknown limit slug ${k}`
-              : !(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000)
-                ? `${k} must be an integer from 0 to 1000000`
-                : null,
-          );
-          return bad.filter(Boolean).join('; ');
-        },
-      },
-    });
-}
+import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.js';
+import { LimitOverridesConstraint } from './limit-overrides.constraint.js';
 
 const EXTERNAL_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]*$/;
 
@@ -69,22 +27,22 @@ export class CreateIdentityDto {
   @Length(0, 200)
   label?: string | null;
 
-  @ApiPropertyOptional({ enum: IDENTITY_MODES, default: 'standard' })
+  @ApiPropertyOptional({ enum: IDENTITY_MODES, description: 'Default: standard' })
   @IsOptional()
   @IsIn(IDENTITY_MODES)
   mode?: (typeof IDENTITY_MODES)[number];
 
-  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, default: 'free' })
+  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, description: 'Default: free' })
   @IsOptional()
   @IsIn(ACCOUNT_TYPES)
   account_type?: (typeof ACCOUNT_TYPES)[number];
 
-  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC', description: 'An IANA time zone' })
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'An IANA time zone (default: UTC)' })
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ enum: WARMUP_MODES, default: 'standard' })
+  @ApiPropertyOptional({ enum: WARMUP_MODES, description: 'Default: standard' })
   @IsOptional()
   @IsIn(WARMUP_MODES)
   warmup?: (typeof WARMUP_MODES)[number];
@@ -94,7 +52,7 @@ export class CreateIdentityDto {
   @IsISO8601({ strict: true })
   warmup_started_at?: string;
 
-  @ApiPropertyOptional({ enum: LEVELS, default: 'standard' })
+  @ApiPropertyOptional({ enum: LEVELS, description: 'Default: standard' })
   @IsOptional()
   @IsIn(LEVELS)
   level?: (typeof LEVELS)[number];
@@ -106,73 +64,20 @@ export class CreateIdentityDto {
     additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   })
   @IsOptional()
-  @IsLimitOverrides()
+  @Validate(LimitOverridesConstraint)
   limit_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({
     enum: IDENTITY_STATUSES,
-    default: 'active',
-    description: 'paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
+    description: 'Default: active. paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
   })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)
   status?: (typeof IDENTITY_STATUSES)[number];
 }
 
-export class UpdateIdentityDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: EXTERNAL_ID.source })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
-  external_id?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @Length(0, 200)
-  label?: string | null;
-
-  @ApiPropertyOptional({ enum: IDENTITY_MODES })
-  @IsOptional()
-  @IsIn(IDENTITY_MODES)
-  mode?: (typeof IDENTITY_MODES)[number];
-
-  @ApiPropertyOptional({ enum: ACCOUNT_TYPES })
-  @IsOptional()
-  @IsIn(ACCOUNT_TYPES)
-  account_type?: (typeof ACCOUNT_TYPES)[number];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsIanaTimeZone()
-  timezone?: string;
-
-  @ApiPropertyOptional({ enum: WARMUP_MODES })
-  @IsOptional()
-  @IsIn(WARMUP_MODES)
-  warmup?: (typeof WARMUP_MODES)[number];
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  warmup_started_at?: string;
-
-  @ApiPropertyOptional({ enum: LEVELS })
-  @IsOptional()
-  @IsIn(LEVELS)
-  level?: (typeof LEVELS)[number];
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 } })
-  @IsOptional()
-  @IsLimitOverrides()
-  limit_overrides?: Record<string, number>;
-
-  @ApiPropertyOptional({ enum: IDENTITY_STATUSES })
-  @IsOptional()
-  @IsIn(IDENTITY_STATUSES)
-  status?: (typeof IDENTITY_STATUSES)[number];
-}
+/** Every field of CreateIdentityDto, each optional (PATCH): one set of rules and one OpenAPI schema. */
+export class UpdateIdentityDto extends PartialType(CreateIdentityDto) {}
 
 export class ListIdentitiesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: IDENTITY_MODES })

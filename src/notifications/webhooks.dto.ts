@@ -56,7 +56,7 @@ export class TestEventResponse {
 }
 
 export class ListDeliveriesQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Default: 20' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
+import { createValidationPipe, validationFailed } from '../common/validation/validation.pipe.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DeliveriesRepository, type DeliveryView } from './deliveries.repository.js';
@@ -9,18 +10,21 @@ import { TEST_EVENT_TYPE } from './webhook-events.js';
 import { checkWebhookTarget } from './webhook-target.js';
 import {
   type CreatedWebhookResponse,
-  type CreateWebhookDto,
+  CreateWebhookDto,
   type DeliveryPage,
   type DeliveryResponse,
   type TestEventResponse,
   type WebhookResponse,
 } from './webhooks.dto.js';
 import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
+
+type Validated = { dto: CreateWebhookDto; error: null } | { dto: null; error: unknown };
 
 /** Enough for every integration a workspace runs; bounds the fan-out work of one event. */
-export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
+const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
-export enum WebhookErrorLabel {
+enum WebhookErrorLabel {
   WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
   WEBHOOK_LIMIT = 'WEBHOOK_LIMIT',
 }
@@ -42,13 +46,9 @@ function toDelivery(d: DeliveryView): DeliveryResponse {
   };
 }
 
-const encodeCursor = (seq: string) => Buffer.from(`d:${seq}`).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!/^d:\d{1,18}$/.test(raw)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return raw.slice(2);
-}
+/** Deliveries are paged by their sequence number: the cursor is the last one shown. */
+const CURSOR_KIND = 'd';
+const deliverySeq = (payload: string): string | null => (/^\d{1,18}$/.test(payload) ? payload : null);
 
 /** Where a refused private address can be allowed: named in the refusal, so nobody has to search for it. */
 const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
@@ -73,15 +73,41 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  async create(workspaceId: string, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
-    const target = await checkWebhookTarget(dto.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve });
-    if (!target.ok) {
-      const message =
-        target.reason === 'private'
+  private readonly bodyPipe = createValidationPipe();
+
+  /**
+   * Validates the body and checks the URL's target (DNS included) together, so a bad URL is listed
+   * with every other field problem at once: VALIDATION_FAILED naming them all, or
+   * WEBHOOK_URL_REFUSED when the target is the only problem.
+   */
+  async create(workspaceId: string, body: unknown): Promise<CreatedWebhookResponse> {
+    const rawUrl = typeof body === 'object' && body !== null ? (body as { url?: unknown }).url : undefined;
+    const [validated, target] = await Promise.all([
+      this.bodyPipe.transform(body, { type: 'body', metatype: CreateWebhookDto }).then(
+        (dto: CreateWebhookDto): Validated => ({ dto, error: null }),
+        (error: unknown): Validated => ({ dto: null, error }),
+      ),
+      typeof rawUrl === 'string'
+        ? checkWebhookTarget(rawUrl, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve })
+        : null,
+    ]);
+    const refused =
+      target && !target.ok
+        ? target.reason === 'private'
           ? `${target.message}; an operator allows private networks with ${PRIVATE_NETWORKS_SETTING}=true (development and trusted networks only)`
-          : target.message;
+          : target.message
+        : null;
+    if (validated.dto === null) {
+      if (!(validated.error instanceof ApiError) || !refused) throw validated.error;
+      const details = { ...(validated.error.details as Record<string, string[]>) };
+      details.url = [...(details.url ?? []), refused];
+      throw validationFailed(details);
+    }
+    if (!target || !target.ok) {
+      const message = refused ?? 'url must be a string';
       throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${message}`, { url: [message] });
     }
+    const dto = validated.dto;
     if ((await this.webhooks.countInWorkspace(workspaceId)) >= MAX_WEBHOOKS_PER_WORKSPACE) {
       throw new ApiError(409, WebhookErrorLabel.WEBHOOK_LIMIT, `A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks; delete one first`);
     }
@@ -117,9 +143,9 @@ export class WebhooksService implements OnApplicationBootstrap {
   async deliveriesOf(workspaceId: string, id: string, q: { limit?: number; cursor?: string }): Promise<DeliveryPage> {
     const hook = await this.mustFind(workspaceId, id);
     const limit = q.limit ?? 20;
-    const rows = await this.deliveries.pageForSubscription(hook.id, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
+    const rows = await this.deliveries.pageForSubscription(hook.id, q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, deliverySeq) : null, limit + 1);
     const page = rows.slice(0, limit);
-    return { data: page.map(toDelivery), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+    return { data: page.map(toDelivery), next_cursor: rows.length > limit ? encodeCursor(CURSOR_KIND, page[page.length - 1].seq) : null };
   }
 
   private async mustFind(workspaceId: string, id: string): Promise<WebhookSubscription> {

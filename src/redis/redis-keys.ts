@@ -31,9 +31,18 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:cd:${limitSlug}`;
   }
 
-  /** Hash action_id → first decision, for idempotent retries. */
-  decisions(workspaceId: string, identityId: string): string {
-    return `${this.identity(workspaceId, identityId)}:d`;
+  /**
+   * The identity's state marker: present while Redis holds everything the guard reads for it. A
+   * guard that finds it missing (Redis lost data, or the identity was never seen) has the state
+   * rebuilt from PostgreSQL before deciding (SPEC §9b). Value: when it was set (ms).
+   */
+  marker(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:m`;
+  }
+
+  /** One rebuild of the identity at a time, across instances (a lock with a token and a TTL). */
+  rebuildLock(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:rb`;
   }
 
   /** Workspace API-limit counters for an endpoint group (per-second + per-minute + daily). */
@@ -56,10 +65,5 @@ export class RedisKeys {
    */
   dashboard(workspaceId: string, part: string): string {
     return `${this.tag(workspaceId)}:dash:${part}`;
-  }
-
-  /** Per-IP limit before authentication; the IP is its own hash tag. */
-  ip(ip: string): string {
-    return `${this.prefix}:{ip:${ip}}:rl`;
   }
 }

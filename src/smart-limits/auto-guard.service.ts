@@ -3,7 +3,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { canPerform } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { type GuardOutcome, GuardService } from './guard.service.js';
@@ -35,7 +35,7 @@ export class AutoGuardService {
   ): Promise<{ response: GuardResponse; tightest: GuardLimitState | null; outcome?: GuardOutcome }> {
     const action = this.guard.resolveAction(actionSlug);
     const cost = dto.cost ?? 1;
-    let pool: IdentityEntity[];
+    let pool: Identity[];
     if (dto.identity_ids?.length) {
       pool = [];
       for (const id of [...new Set(dto.identity_ids)]) pool.push(await this.identities.getCached(ws, id));
@@ -68,11 +68,11 @@ export class AutoGuardService {
     }
     const limits = limitsOf(this.catalog.get(), action);
     const member = actionMember(dto.action_id);
-    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member })));
+    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member, cost })));
 
     // A retry of an action already recorded on one of them answers as a duplicate on that one.
     const holder = windows.findIndex((w) => w.holdsMember);
-    const order: { identity: IdentityEntity; headroom: number; ratio: number }[] = [];
+    const order: { identity: Identity; headroom: number; ratio: number }[] = [];
     let earliest: number | null = null;
     windows.forEach((w, i) => {
       const cooling = w.identityCooldown ?? w.limits.find((l) => l.cooldown)?.cooldown ?? null;
@@ -84,9 +84,10 @@ export class AutoGuardService {
       const ratio = Math.min(...w.limits.map((l) => (l.limit.max > 0 ? l.remaining / l.limit.max : 0)));
       if (headroom >= cost) order.push({ identity: pool[i], headroom, ratio });
       else {
-        for (const l of w.limits) {
-          if (l.remaining < cost && l.availableAtMs !== null) earliest = Math.min(earliest ?? Infinity, l.availableAtMs);
-        }
+        // This identity has room when its last full limit has room for the cost (read-windows.lua says when); never if one never will.
+        let at: number | null = -Infinity;
+        for (const l of w.limits) if (l.remaining < cost) at = at === null || l.availableAtMs === null ? null : Math.max(at, l.availableAtMs);
+        if (at !== null && at !== -Infinity) earliest = Math.min(earliest ?? Infinity, at);
       }
     });
     order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));

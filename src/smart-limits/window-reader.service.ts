@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { planLimits, type PlannedLimit } from './limit-plan.js';
@@ -14,7 +14,7 @@ export interface WindowState {
   remaining: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits (now when there is room); null when it never will (threshold 0). */
+  /** When one more unit (or the asked-for cost) fits, as read-windows.lua says: now when there is room; null never. */
   availableAtMs: number | null;
   cooldown: { value: string; pttl: number } | null;
 }
@@ -42,7 +42,7 @@ export class WindowReader {
     READ_WINDOWS_SCRIPT.define(redis);
   }
 
-  private input(identity: IdentityEntity, plan: PlannedLimit[], member?: string): ReadWindowsInput {
+  private input(identity: Identity, plan: PlannedLimit[], member?: string, cost?: number): ReadWindowsInput {
     const ws = identity.workspaceId;
     return {
       identityCooldownKey: this.keys.identityCooldown(ws, identity.id),
@@ -54,6 +54,7 @@ export class WindowReader {
         max: l.max,
       })),
       member: member ?? null,
+      cost,
     };
   }
 
@@ -70,30 +71,30 @@ export class WindowReader {
           remaining: Math.max(0, limit.max - w.consumed),
           oldestMs: w.oldestMs,
           newestMs: w.newestMs,
-          availableAtMs: w.availableAtMs >= 0 ? w.availableAtMs : null,
+          availableAtMs: w.availableAtMs,
           cooldown: w.cooldown,
         };
       }),
     };
   }
 
-  planFor(identity: IdentityEntity, limits?: LimitDefinition[]): PlannedLimit[] {
+  planFor(identity: Identity, limits?: LimitDefinition[]): PlannedLimit[] {
     const catalog = this.catalog.get();
     return planLimits(identity, limits ?? catalog.limits, catalog, this.clock.now());
   }
 
-  async read(identity: IdentityEntity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
+  async read(identity: Identity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
     return (await this.readMany([{ identity, limits }]))[0];
   }
 
   /** Many identities of one workspace in one pipelined round trip. */
-  async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string }[]): Promise<IdentityWindows[]> {
+  async readMany(items: { identity: Identity; limits?: LimitDefinition[]; member?: string; cost?: number }[]): Promise<IdentityWindows[]> {
     if (!items.length) return [];
     const plans = items.map((it) => this.planFor(it.identity, it.limits));
     // A store failure propagates (503 by the global filter); a bad reply is a logged 500.
     const replies = await READ_WINDOWS_SCRIPT.runMany(
       this.redis,
-      items.map((it, i) => this.input(it.identity, plans[i], it.member)),
+      items.map((it, i) => this.input(it.identity, plans[i], it.member, it.cost)),
     );
     return replies.map((reply, i) => this.toWindows(reply, plans[i]));
   }

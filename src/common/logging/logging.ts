@@ -14,9 +14,11 @@ export function requestIdFor(raw: IncomingMessage): string {
 }
 
 export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
+  // Only pino's own options: pino-http's middleware does not run under Fastify here (app.factory.ts
+  // writes the one request line from Fastify's onResponse hook), so its request options (genReqId,
+  // serializers, autoLogging, customLogLevel) would be dead, and if it ever ran it would log each request twice.
   const options = {
     level: config.logLevel,
-    genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) ?? randomUUID(),
     // Secrets never reach the log: keys, admin key, webhook secrets, cookies.
     redact: {
       paths: [
@@ -30,13 +32,16 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
       ],
       censor: '[redacted]',
     },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-    },
-    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
-    customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   } as NonNullable<Params['pinoHttp']>;
-  return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
+  if (destination) return { pinoHttp: [options, destination] as unknown as Params['pinoHttp'] };
+  // A person at a terminal reads lines, not JSON: pino-pretty formats them (in a worker thread).
+  const pretty = { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+  return { pinoHttp: prettyLogs(config) ? { ...options, transport: pretty } : options };
+}
+
+/** Pretty lines only for a person: stdout is a terminal, and never in production (log collectors read JSON). */
+export function prettyLogs(config: AppConfig, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && config.nodeEnv !== 'production';
 }
 
 /** The `error_label` of an error body in the envelope of SPEC §8 (null for other bodies, e.g. the seed's 429). */

@@ -15,7 +15,7 @@ function problemsOf(constraints: Record<string, string>): string[] {
 }
 
 /** Flattens class-validator's tree into `{ "a.b[0].c": ["problem", …] }`, every field listed. */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): Record<string, string[]> {
+function flattenValidationErrors(errors: ValidationError[], parent = ''): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const e of errors) {
     const path = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
@@ -23,6 +23,15 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     if (e.children?.length) Object.assign(out, flattenValidationErrors(e.children, path));
   }
   return out;
+}
+
+/** The 400 of SPEC §8 naming every field that failed (field path → problems). */
+export function validationFailed(details: Record<string, string[]>): ApiError {
+  const fields = Object.keys(details);
+  return ApiError.badRequest(
+    `Invalid request: ${fields.length} field${fields.length === 1 ? '' : 's'} failed validation (${fields.join(', ')})`,
+    details,
+  );
 }
 
 export function createValidationPipe(): ValidationPipe {
@@ -33,13 +42,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const fields = Object.keys(details);
-      return ApiError.badRequest(
-        `Invalid request: ${fields.length} field${fields.length === 1 ? '' : 's'} failed validation (${fields.join(', ')})`,
-        details,
-      );
-    },
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }

@@ -458,12 +458,17 @@ async function loadDetail() {
   if (!id) return;
   const epoch = state.epoch;
   const p = `/v1/identities/${encodeURIComponent(id)}`;
-  const [health, activity] = await Promise.all([api(`${p}/health`), api(`${p}/activity?window=24h&bucket=1h`)]);
+  // The 30-day history comes from the journal (PostgreSQL): when it cannot answer, the rest still shows.
+  const [health, activity, month] = await Promise.all([
+    api(`${p}/health`),
+    api(`${p}/activity?window=24h&bucket=1h`),
+    api(`${p}/activity?window=30d&bucket=1d`).catch(() => null),
+  ]);
   if (state.selected !== id || epoch !== state.epoch) return; // closed or switched meanwhile
-  renderDetail(health, activity);
+  renderDetail(health, activity, month);
 }
 
-function renderDetail(h, activity) {
+function renderDetail(h, activity, month) {
   $('detail-title').textContent = nameOf(h);
   const meta = [
     h.label ? h.external_id : null,
@@ -545,6 +550,12 @@ function renderDetail(h, activity) {
 
   body.push(el('h3', { text: 'Activity, last 24 hours' }));
   body.push(activityChart(activity));
+  body.push(el('h3', { text: 'Activity, last 30 days' }));
+  body.push(
+    month
+      ? activityChart(month, 'history-chart')
+      : el('p', { class: 'muted', 'data-testid': 'history-chart', text: 'The 30-day history is not available right now.' }),
+  );
   body.push(el('h3', { text: 'Recent errors' }));
   body.push(errorsTable(h.recent_errors ?? []));
   $('detail-body').replaceChildren(...body);
@@ -607,20 +618,18 @@ function errorsTable(errors) {
  * reaches) has no bar and reads "not known" in the table.
  * An accessible name summarises the totals; a visually hidden table holds the same numbers.
  */
-function activityChart(a) {
+function activityChart(a, testId = 'activity-chart') {
   const buckets = a?.buckets ?? [];
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used
-    .slice(0, MAX_SERIES)
-    .map((l, i) => ({
-      name: l.name || l.slug,
-      total: l.total,
-      counts: counts(l),
-      known: buckets.map((_, j) => l.counts?.[j] !== null),
-      cls: `c${i + 1}`,
-    }));
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({
+    name: l.name || l.slug,
+    total: l.total,
+    counts: counts(l),
+    known: buckets.map((_, j) => l.counts?.[j] !== null),
+    cls: `c${i + 1}`,
+  }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
@@ -633,8 +642,10 @@ function activityChart(a) {
     });
   }
   const hours = Math.round((bucketS * buckets.length) / 3600);
-  const per = bucketS === 3600 ? 'hour' : windowText(bucketS);
-  const summary = `Activity over ${hours} hours: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
+  const span = hours > 48 ? `${Math.round(hours / 24)} days` : `${hours} hours`;
+  const per = bucketS === 3600 ? 'hour' : bucketS === 86_400 ? 'day' : windowText(bucketS);
+  const summary = `Activity over ${span}: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
+  const label = (b) => (bucketS >= 86_400 ? new Date(b).toLocaleDateString([], { month: 'short', day: 'numeric' }) : hhmm(b));
 
   // About the panel's width in CSS pixels, so 11px text stays 11px; the stylesheet caps the width.
   const W = 360,
@@ -646,7 +657,7 @@ function activityChart(a) {
   const H = Math.max(1, series.length) * rowH + AXIS;
   const n = Math.max(1, buckets.length);
   const slot = W / n;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': 'activity-chart', class: 'chart' });
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': testId, class: 'chart' });
   if (!series.length) chart.append(svg('text', { x: W / 2, y: rowH / 2, 'text-anchor': 'middle' }, 'No activity recorded in this window'));
 
   series.forEach((s, i) => {
@@ -668,7 +679,7 @@ function activityChart(a) {
         y: (base - h).toFixed(1),
         height: h.toFixed(1),
       });
-      r.append(svg('title', {}, `${hhmm(buckets[j])} · ${s.name}: ${v}`));
+      r.append(svg('title', {}, `${label(buckets[j])} · ${s.name}: ${v}`));
       chart.append(r);
     });
   });
@@ -676,7 +687,7 @@ function activityChart(a) {
   // Start times along the bottom (local time), about eight of them.
   const every = Math.max(1, Math.ceil(n / 8));
   buckets.forEach((b, j) => {
-    if (j % every === 0) chart.append(svg('text', { x: j * slot, y: H - 3 }, bucketS >= 86_400 ? dateTime(b) : hhmm(b)));
+    if (j % every === 0) chart.append(svg('text', { x: j * slot, y: H - 3 }, label(b)));
   });
 
   // Hidden in a wrapper: a table itself ignores the 1px height and would stretch the panel.
@@ -685,8 +696,8 @@ function activityChart(a) {
     { class: 'visually-hidden' },
     el(
       'table',
-      { 'data-testid': 'activity-table' },
-      el('caption', { text: `Activity per ${Math.round(bucketS / 60)} minutes, last ${hours} hours` }),
+      { 'data-testid': `${testId.replace('-chart', '')}-table` },
+      el('caption', { text: `Activity per ${per === 'hour' ? '60 minutes' : per}, last ${span}` }),
       el(
         'thead',
         {},
@@ -704,7 +715,7 @@ function activityChart(a) {
           el(
             'tr',
             {},
-            el('th', { scope: 'row', text: hhmm(b) }),
+            el('th', { scope: 'row', text: label(b) }),
             series.map((s) => el('td', { text: s.known[j] ? String(s.counts[j]) : 'not known' })),
           ),
         ),
