@@ -42,7 +42,7 @@ export class AutoGuardService {
     } else {
       pool = await this.identities.activeIdentities(ws, MAX_POOL);
     }
-    const can = (i: Pick<IdentityEntity, 'accountType'>) => canPerform(action, i.accountType, this.catalog.get());
+    const can = (i: Pick<Identity, 'accountType'>) => canPerform(action, i.accountType, this.catalog.get());
     const capable = pool.filter(can);
     pool = capable.filter((i) => i.status === 'active');
     if (!pool.length) {
@@ -51,7 +51,7 @@ export class AutoGuardService {
       const paused = dto.identity_ids?.length
         ? capable
         : (await this.identities.list(ws, { status: 'paused', limit: 200 })).data
-            .map((i) => ({ id: i.id, accountType: i.account_type as IdentityEntity['accountType'] }))
+            .map((i) => ({ id: i.id, accountType: i.account_type as Identity['accountType'] }))
             .filter(can);
       if (paused.length) {
         throw new ApiError(409, SmartLimitsErrorLabel.IDENTITY_PAUSED, `Every identity that can perform ${actionSlug} here is paused`, {
