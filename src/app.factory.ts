@@ -15,6 +15,9 @@ import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** The invitation reconcile takes up to 1,000 targets of up to 256 chars: its own, larger body limit. */
+export const RECONCILE_BODY_LIMIT_BYTES = 320 * 1024;
+const RECONCILE_ROUTE = '/v1/identities/:id/invitations/pending';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -48,6 +51,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Routes are registered at app.init(), after this hook is in place.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === RECONCILE_ROUTE && [route.method].flat().includes('PUT')) route.bodyLimit = RECONCILE_BODY_LIMIT_BYTES;
+  });
   const errorLogger = new NestLogger('Errors');
   // Errors raised by Fastify before Nest sees the request (body size, JSON syntax, content type).
   fastify.setErrorHandler((err, request, reply) => {

@@ -196,6 +196,7 @@ export class IdentitiesService implements OnModuleInit {
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
       this.keys.decisions(workspaceId, id),
+      this.keys.invitations(workspaceId, id),
     ];
   }
 

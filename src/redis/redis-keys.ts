@@ -31,6 +31,14 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:cd:${limitSlug}`;
   }
 
+  /**
+   * Hash of the identity's invitation health: pending count, the acceptance rate's effect, and each
+   * known target's state (digest → pending / accepted / withdrawn at); see invitation-state.lua.
+   */
+  invitations(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:inv`;
+  }
+
   /** Hash action_id → first decision, for idempotent retries. */
   decisions(workspaceId: string, identityId: string): string {
     return `${this.identity(workspaceId, identityId)}:d`;

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Result } from 'ioredis';
+import { RedisKeys } from '../redis/redis-keys.js';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { type AcceptanceView } from './invitation-rules.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    slInvitationState(key: string, ...args: (string | number)[]): Result<number | (number | string)[], Context>;
+  }
+}
+
+/**
+ * A target's field in the identity's invitation hash: a digest, so memory per target is bounded
+ * whatever the caller's ids look like (96 bits: a collision needs ~2^48 targets on one identity).
+ */
+export function targetField(target: string): string {
+  return 't:' + createHash('sha256').update(target).digest('base64url').slice(0, 16);
+}
+
+/** What a target means to the guard: `p` pending, `a` accepted, `w:<ms>` withdrawn at ms; absent = free. */
+export type TargetMark = 'p' | 'a' | `w:${number}` | '';
+
+export interface InvitationSnapshot {
+  pending: number;
+  acceptance: AcceptanceView;
+  refusing: boolean;
+  /** Per target field, its mark (pending, accepted, withdrawn in the last 21 days). */
+  targets: Map<string, TargetMark>;
+}
+
+/** The acceptance fields the guard and the reads use, as hash fields. */
+export function acceptanceFields(a: AcceptanceView, refusing: boolean): [string, string][] {
+  return [
+    ['factor', String(a.factor)],
+    ['refusing', refusing ? '1' : '0'],
+    ['rate', a.rate === null ? '' : String(a.rate)],
+    ['sample', String(a.sample)],
+    ['accepted', String(a.accepted)],
+    ['state', a.state],
+  ];
+}
+
+export interface InvitationHashView {
+  loaded: boolean;
+  pending: number;
+  factor: number;
+  refusing: boolean;
+  rate: number | null;
+  sample: number;
+  accepted: number;
+  state: AcceptanceView['state'];
+}
+
+/** The fields `readView` asks for, in order (also usable inside a caller's pipeline). */
+export const VIEW_FIELDS = ['loaded', 'pending', 'factor', 'refusing', 'rate', 'sample', 'accepted', 'state'] as const;
+
+export function parseView(v: (string | null)[]): InvitationHashView {
+  const [loaded, pending, factor, refusing, rate, sample, accepted, state] = v;
+  return {
+    loaded: loaded === '1',
+    pending: Number(pending ?? 0),
+    factor: factor ? Number(factor) : 1,
+    refusing: refusing === '1',
+    rate: rate ? Number(rate) : null,
+    sample: Number(sample ?? 0),
+    accepted: Number(accepted ?? 0),
+    state: state === 'low' || state === 'refuse' ? state : 'ok',
+  };
+}
+
+/** The Redis side of invitation health: rebuilds, changes after a report, reads. */
+@Injectable()
+export class InvitationState {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+  ) {
+    if (!(redis as unknown as Record<string, unknown>).slInvitationState) {
+      redis.defineCommand('slInvitationState', {
+        numberOfKeys: 1,
+        lua: readFileSync(new URL('./invitation-state.lua', import.meta.url), 'utf8'),
+      });
+    }
+  }
+
+  key(workspaceId: string, identityId: string): string {
+    return this.keys.invitations(workspaceId, identityId);
+  }
+
+  async gen(workspaceId: string, identityId: string): Promise<string> {
+    return (await this.redis.hget(this.key(workspaceId, identityId), 'gen')) ?? '';
+  }
+
+  /** Rewrites the hash from a PostgreSQL snapshot read after `gen` was; false when something changed meanwhile. */
+  async load(workspaceId: string, identityId: string, gen: string, s: InvitationSnapshot): Promise<boolean> {
+    const pairs: string[] = ['pending', String(s.pending), ...acceptanceFields(s.acceptance, s.refusing).flat()];
+    for (const [field, mark] of s.targets) if (mark) pairs.push(field, mark);
+    const r = await this.redis.slInvitationState(this.key(workspaceId, identityId), 'load', gen, pairs.length / 2, ...pairs);
+    return Number(r) === 1;
+  }
+
+  /** A committed change: pending moved by `delta`, targets marked (`''` forgets one), acceptance fields. */
+  async apply(
+    workspaceId: string,
+    identityId: string,
+    change: { pendingDelta?: number; targets?: [string, TargetMark][]; acceptance?: { view: AcceptanceView; refusing: boolean } },
+  ): Promise<void> {
+    const pairs: string[] = [];
+    for (const [field, mark] of change.targets ?? []) pairs.push(field, mark);
+    if (change.acceptance) pairs.push(...acceptanceFields(change.acceptance.view, change.acceptance.refusing).flat());
+    await this.redis.slInvitationState(this.key(workspaceId, identityId), 'apply', change.pendingDelta ?? 0, pairs.length / 2, ...pairs);
+  }
+
+  /** Corrects a drifted pending count, unless anything changed since `gen` or an invitation was recorded in the last `quietMs`. */
+  async settle(workspaceId: string, identityId: string, gen: string, pending: number, nowMs: number, quietMs: number): Promise<boolean> {
+    const r = await this.redis.slInvitationState(this.key(workspaceId, identityId), 'settle', gen, pending, nowMs, quietMs);
+    return Number(r) === 1;
+  }
+
+  async view(workspaceId: string, identityId: string): Promise<InvitationHashView> {
+    return parseView(await this.redis.hmget(this.key(workspaceId, identityId), ...VIEW_FIELDS));
+  }
+}
