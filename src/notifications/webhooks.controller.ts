@@ -18,6 +18,8 @@ import {
   CreatedWebhookResponse,
   CreateWebhookDto,
   DeliveryPage,
+  IdentityLowAcceptanceData,
+  InvitationsPendingHighData,
   ListDeliveriesQuery,
   TestEventResponse,
   WebhookEventPayload,
@@ -34,7 +36,7 @@ const DELIVERY_DOC =
 
 @ApiTags('webhooks')
 @ApiBearerAuth('workspace')
-@ApiExtraModels(WebhookEventPayload)
+@ApiExtraModels(WebhookEventPayload, InvitationsPendingHighData, IdentityLowAcceptanceData)
 @UseGuards(WorkspaceAuthGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
