@@ -7,6 +7,7 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { InvitationsService, type InvitationSummary } from '../invitations/invitations.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -15,7 +16,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type OverviewLimit, type OverviewRow, type StatusCounts } from './dashboard.dto.js';
 import { defineDashboardCommands } from './dashboard-scripts.js';
 import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank, statusSortKey } from './health-status.js';
-import { type IdentitySummary, summarizeIdentity } from './health-view.js';
+import { type IdentitySummary, invitationFacts, summarizeIdentity } from './health-view.js';
 
 /** Identities read per script call while building (one round trip each; ~1 ms of Redis time). */
 const BUILD_BATCH = 250;
@@ -64,6 +65,7 @@ export class OverviewSnapshotService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly workspaces: WorkspacesService,
+    private readonly invitations: InvitationsService,
   ) {
     defineDashboardCommands(redis);
   }
@@ -136,13 +138,22 @@ export class OverviewSnapshotService {
       const counts = Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, 0]), ['total', identities.length]]) as StatusCounts;
       for (let i = 0; i < identities.length; i += BUILD_BATCH) {
         const batch = identities.slice(i, i + BUILD_BATCH);
-        const windows = await this.readUsage(workspaceId, batch);
+        const [windows, invitations] = await Promise.all([
+          this.readUsage(workspaceId, batch),
+          this.redisCall(() =>
+            this.invitations.summaries(
+              workspaceId,
+              batch.map((b) => b.id),
+            ),
+          ),
+        ]);
         const order: (string | number)[] = [];
         const byStatus: (string | number)[] = [];
         const rows: string[] = [];
         batch.forEach((identity, j) => {
-          const s = summarizeIdentity(identity, windows[j], riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false }, catalog);
-          const row = toOverviewRow(identity, s);
+          const risk = riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false };
+          const s = summarizeIdentity(identity, windows[j], risk, catalog, invitationFacts(invitations[j]));
+          const row = toOverviewRow(identity, s, invitations[j]);
           counts[row.status]++;
           order.push(0, riskSortKey(row.status, row.usage, identity.id));
           byStatus.push(0, statusSortKey(row.status, row.usage, identity.id));
@@ -248,7 +259,7 @@ export class OverviewSnapshotService {
   }
 }
 
-export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): OverviewRow {
+export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary, inv: InvitationSummary): OverviewRow {
   const limits: OverviewLimit[] = s.limits
     .filter((l) => l.consumed > 0)
     .sort((a, b) => b.usage - a.usage || b.consumed - a.consumed)
@@ -269,6 +280,9 @@ export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): Ove
     cooldown: c ? { reason: c.reason, scope: c.scope, limits: c.limits, level: c.level, ends_at: c.ends_at, at_risk: c.at_risk } : null,
     warmup_day: s.warmup.warmup_day,
     warmup_factor: s.warmup.warmup_factor,
+    pending_invitations: inv.pending_invitations,
+    acceptance_rate: inv.acceptance_rate.rate,
+    low_acceptance: inv.acceptance_rate.low_acceptance,
   };
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { acceptanceTransition, type AcceptanceState, INVITATION_RULES, judgeAcceptance, pendingTransition, sampleWindow } from './invitation-rules.js';
+import {
+  acceptanceTransition,
+  type AcceptanceState,
+  INVITATION_RULES,
+  judgeAcceptance,
+  pendingTransition,
+  sampleWindow,
+} from './invitation-rules.js';
 
 const DAY = 86_400_000;
 const states: AcceptanceState[] = ['ok', 'low', 'refuse'];

@@ -120,6 +120,18 @@ export class InvitationState {
     return Number(r) === 1;
   }
 
+  /** Many identities of one workspace in one pipelined round trip (the overview's build). */
+  async viewMany(workspaceId: string, identityIds: string[]): Promise<InvitationHashView[]> {
+    if (!identityIds.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of identityIds) pipe.hmget(this.key(workspaceId, id), ...VIEW_FIELDS);
+    const results = (await pipe.exec()) ?? [];
+    return results.map(([err, v]) => {
+      if (err) throw err;
+      return parseView(v as (string | null)[]);
+    });
+  }
+
   async view(workspaceId: string, identityId: string): Promise<InvitationHashView> {
     return parseView(await this.redis.hmget(this.key(workspaceId, identityId), ...VIEW_FIELDS));
   }

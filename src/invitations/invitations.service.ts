@@ -304,6 +304,11 @@ export class InvitationsService {
     return summaryOf(v);
   }
 
+  /** What the guard sees of many identities, as Redis holds it (no rebuild: identities never invited read as 0). */
+  async summaries(workspaceId: string, identityIds: string[]): Promise<InvitationSummary[]> {
+    return (await this.state.viewMany(workspaceId, identityIds)).map(summaryOf);
+  }
+
   /** The invitations to withdraw first: pending for more than 21 days, oldest first, at most 100 a day. */
   async withdrawAdvice(ref: IdentityRef): Promise<WithdrawAdvice> {
     const now = this.clock.now().getTime();
