@@ -5,6 +5,7 @@ import { CreateCooldownsAndOutbox1795310000000 } from './1795310000000-CreateCoo
 import { CreateWebhooks1795320000000 } from './1795320000000-CreateWebhooks.js';
 import { IndexCooldownsForDashboard1795330000000 } from './1795330000000-IndexCooldownsForDashboard.js';
 import { CreateInvitations1796626520865 } from './1796626520865-CreateInvitations.js';
+import { AddApiKeyNamesAndLastUse1796626695871 } from './1796626695871-AddApiKeyNamesAndLastUse.js';
 
 export const MIGRATIONS = [
   CreateFoundation1795300000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   CreateWebhooks1795320000000,
   IndexCooldownsForDashboard1795330000000,
   CreateInvitations1796626520865,
+  AddApiKeyNamesAndLastUse1796626695871,
 ];

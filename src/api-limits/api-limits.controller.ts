@@ -4,14 +4,14 @@ import { type FastifyReply } from 'fastify';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { effectiveLimits, tiersTable } from '../tiers/effective-limits.js';
+import { effectiveLimits } from '../tiers/effective-limits.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
 import { ApiLimitInScript } from './api-limit.interceptor.js';
 import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
-const SEED_429 = {
+export const SEED_429 = {
   status: 429,
   description:
     'Over a workspace API limit: the seed\'s body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}})',
@@ -54,15 +54,6 @@ export class ApiLimitsController {
         daily_window: 'sliding 24 h (today + the part of yesterday still inside it)',
       },
     };
-  }
-
-  @Get('tiers')
-  @ApiOperation({ summary: 'Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities)' })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
-  @ApiResponse(SEED_429)
-  @ApiErrors(401)
-  tiers() {
-    return tiersTable();
   }
 
   @Post('ratelimit/check')

@@ -103,7 +103,11 @@ export class CreateIdentityDto {
   @IsLimitOverrides()
   limit_overrides?: Record<string, number>;
 
-  @ApiPropertyOptional({ enum: IDENTITY_STATUSES, default: 'active', description: 'paused identities are skipped by auto mode' })
+  @ApiPropertyOptional({
+    enum: IDENTITY_STATUSES,
+    default: 'active',
+    description: 'paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
+  })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)
   status?: (typeof IDENTITY_STATUSES)[number];

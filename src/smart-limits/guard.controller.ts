@@ -40,6 +40,11 @@ export class GuardController {
   @ApiOperation({ summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
+  @ApiResponse({
+    status: 409,
+    description: 'IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it)',
+    schema: ERROR_ENVELOPE_SCHEMA,
+  })
   @ApiErrors(400, 401, 403, 404, 413, 503)
   async check(
     @WorkspaceId() ws: string,

@@ -18,6 +18,7 @@ import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js'
 import { defineGuardCommands, type GuardReply } from './guard-scripts.js';
 import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { refusePaused } from './paused-identity.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 export interface GuardRequest {
@@ -102,6 +103,7 @@ export class GuardService implements OnModuleInit {
   async guard(req: GuardRequest): Promise<GuardOutcome> {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
+    refusePaused(identity, req.actionSlug, req);
     return this.guardIdentity(req, identity, action);
   }
 

@@ -2,7 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards 
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminAuthGuard } from '../common/auth/admin-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { CreatedApiKeyResponse, CreatedWorkspaceResponse, CreateWorkspaceDto, UpdateWorkspaceDto, WorkspaceResponse } from './workspaces.dto.js';
+import {
+  ApiKeyList,
+  CreateApiKeyDto,
+  CreatedApiKeyResponse,
+  CreatedWorkspaceResponse,
+  CreateWorkspaceDto,
+  UpdateWorkspaceDto,
+  WorkspaceResponse,
+} from './workspaces.dto.js';
 import { toWorkspaceResponse, WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('admin')
@@ -37,11 +45,19 @@ export class WorkspacesAdminController {
   }
 
   @Post(':id/api-keys')
-  @ApiOperation({ summary: 'Create another API key for the workspace (shown once)' })
+  @ApiOperation({ summary: 'Create another API key for the workspace (shown once), with an optional name' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiErrors(400, 401, 404, 413)
+  addKey(@Param('id') id: string, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
+    return this.workspaces.addKey(id, dto?.name ?? null);
+  }
+
+  @Get(':id/api-keys')
+  @ApiOperation({ summary: "The workspace's API keys: names, creation, last use (to the minute), revocation; never the keys" })
+  @ApiOkResponse({ type: ApiKeyList })
   @ApiErrors(401, 404)
-  addKey(@Param('id') id: string): Promise<CreatedApiKeyResponse> {
-    return this.workspaces.addKey(id);
+  async listKeys(@Param('id') id: string): Promise<ApiKeyList> {
+    return { data: await this.workspaces.listKeys(id) };
   }
 
   @Delete(':id/api-keys/:keyId')

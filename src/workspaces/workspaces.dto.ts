@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { planCreditRangesText } from '../tiers/plan-credit-ranges.js';
+
+const MONTHLY_CREDITS = `Selects the plan tier: ${planCreditRangesText()} (each tier's limits: GET /v1/tiers)`;
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'Acme outbound', minLength: 1, maxLength: 200 })
@@ -7,7 +10,7 @@ export class CreateWorkspaceDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ example: 25000, description: 'Selects the plan tier (Trial … Titanium)' })
+  @ApiProperty({ example: 25000, description: MONTHLY_CREDITS })
   @IsInt()
   @Min(0)
   @Max(1_000_000_000_000)
@@ -15,7 +18,7 @@ export class CreateWorkspaceDto {
 }
 
 export class UpdateWorkspaceDto {
-  @ApiPropertyOptional({ example: 150000 })
+  @ApiPropertyOptional({ example: 150000, description: MONTHLY_CREDITS })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -49,7 +52,41 @@ export class CreatedWorkspaceResponse extends WorkspaceResponse {
   @ApiProperty({ description: 'Shown once; store it now' }) api_key!: string;
 }
 
+export class CreateApiKeyDto {
+  @ApiPropertyOptional({
+    example: 'worker fleet eu',
+    minLength: 1,
+    maxLength: 100,
+    description: "Tells the workspace's keys apart in GET …/api-keys",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+}
+
 export class CreatedApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'worker fleet eu' }) name!: string | null;
   @ApiProperty({ description: 'Shown once; store it now' }) api_key!: string;
+}
+
+export class ApiKeyResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'worker fleet eu' }) name!: string | null;
+  @ApiProperty({ example: 'sl_live_k3Jd', description: 'The first characters of the key, to recognise it; never the key itself' }) prefix!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'To the minute: written at most once a minute per key; null when never used',
+  })
+  last_used_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set once revoked; a revoked key gets 401' }) revoked_at!:
+    string | null;
+}
+
+export class ApiKeyList {
+  @ApiProperty({ type: [ApiKeyResponse], description: 'Every key of the workspace, revoked ones included, oldest first' }) data!: ApiKeyResponse[];
 }
