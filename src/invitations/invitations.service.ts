@@ -3,7 +3,6 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type RecordedInvitation } from '../smart-limits/guard-events.js';
 import { lowAcceptance, pendingHigh } from './invitation-events.js';
 import {
   acceptanceTransition,
@@ -26,6 +25,16 @@ import {
 } from './invitations.repository.js';
 
 const DAY_MS = 86_400_000;
+
+/** An invitation the guard recorded, for the history. */
+export interface RecordedInvitation {
+  workspaceId: string;
+  identityId: string;
+  actionId: string;
+  /** The person invited, when the worker named one. */
+  target: string | null;
+  at: Date;
+}
 /** A pending count is only corrected from PostgreSQL when the guard recorded nothing this recently (its row may be on its way). */
 const SETTLE_QUIET_MS = 60_000;
 /** Clocks a little ahead of ours are tolerated in `at` / `as_of`. */

@@ -12,17 +12,6 @@ export interface LimitCrossing {
   at: Date;
 }
 
-/** An invitation the guard recorded (SPEC §5b), for the invitation history in PostgreSQL. */
-export interface RecordedInvitation {
-  workspaceId: string;
-  identityId: string;
-  action: string;
-  actionId: string;
-  /** The person invited, when the worker named one. */
-  target: string | null;
-  at: Date;
-}
-
 /**
  * Crossings are computed from the guard's own reply (consumed before and after), so the hot path
  * pays no extra round trip; listeners (notifications) record them off the request path.
@@ -31,24 +20,9 @@ export interface RecordedInvitation {
 export class GuardEvents {
   private readonly logger = new Logger('GuardEvents');
   private readonly listeners: ((c: LimitCrossing[]) => Promise<void> | void)[] = [];
-  private readonly invitationListeners: ((i: RecordedInvitation[]) => Promise<void> | void)[] = [];
 
   onCrossings(listener: (c: LimitCrossing[]) => Promise<void> | void): void {
     this.listeners.push(listener);
-  }
-
-  onInvitations(listener: (i: RecordedInvitation[]) => Promise<void> | void): void {
-    this.invitationListeners.push(listener);
-  }
-
-  /** Recorded invitations go to the history after the answer, off the hot path (like crossings). */
-  emitInvitations(invitations: RecordedInvitation[]): void {
-    if (!invitations.length) return;
-    for (const l of this.invitationListeners) {
-      Promise.resolve()
-        .then(() => l(invitations))
-        .catch((e: Error) => this.logger.warn(`invitation listener failed: ${e.message}`));
-    }
   }
 
   emit(crossings: LimitCrossing[]): void {

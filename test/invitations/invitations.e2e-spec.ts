@@ -27,7 +27,6 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
       targets.map((target, n) => ({
         workspaceId: wsId,
         identityId,
-        action: 'linkedin-connect-profile',
         actionId: `${prefix}-${target}-${n}`,
         target,
         at: new Date(clock.now().getTime() - daysAgo * DAY),
