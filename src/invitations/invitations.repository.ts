@@ -157,6 +157,12 @@ export class InvitationsTx {
     return toInvitation(r);
   }
 
+  /** A released invitation (never performed) leaves the history; returns it when it was there. */
+  async deleteByAction(identityId: string, actionId: string): Promise<InvitationRow | null> {
+    const [r] = await this.q(`delete from invitations where identity_id = $1 and action_id = $2 returning ${COLUMNS}`, [identityId, actionId]);
+    return r ? toInvitation(r) : null;
+  }
+
   /** The latest invitation of each of `targets` (reconcile). */
   async latestForTargets(identityId: string, targets: string[]): Promise<Map<string, InvitationRow>> {
     const rows = await this.q(

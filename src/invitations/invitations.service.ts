@@ -150,6 +150,34 @@ export class InvitationsService {
     }
   }
 
+  /**
+   * A recorded invitation was released (not performed): it leaves the history, the count and the
+   * target's mark. Its row is written after the guard's answer; a release racing that write finds
+   * nothing and changes nothing here (the refresh job settles the count, a reconcile the target).
+   */
+  async released(ref: IdentityRef, actionId: string): Promise<boolean> {
+    const r = await this.durably(() =>
+      this.repo.inIdentityLock(ref.identityId, async (tx) => {
+        const row = await tx.deleteByAction(ref.identityId, actionId);
+        if (!row) return null;
+        const x = await this.recompute(tx, ref);
+        await tx.recordEvents(x.events);
+        return { row, x };
+      }),
+    );
+    if (!r) {
+      this.logger.warn({ identityId: ref.identityId, actionId }, 'released invitation not in the history (yet): its Redis mark stays');
+      return false;
+    }
+    const pending = r.row.status === 'pending';
+    await this.afterCommit(ref, {
+      pendingDelta: pending ? -1 : 0,
+      targets: pending && r.row.target ? [[targetField(r.row.target), '']] : [],
+      acceptance: { view: r.x.view, refusing: r.x.refusing },
+    });
+    return true;
+  }
+
   /** POST …/invitations/{target}: what became of an invitation. */
   async report(
     workspaceId: string,
