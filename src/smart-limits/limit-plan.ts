@@ -1,6 +1,7 @@
 import { type ActionDefinition, type Catalog, type LimitDefinition } from '../catalog/catalog.types.js';
 import { effectiveThreshold, warmupFactor } from '../catalog/thresholds.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
+import { INVITATION_RULES, isInvitationLimit } from '../invitations/invitation-rules.js';
 
 export interface PlannedLimit {
   slug: string;
@@ -10,6 +11,12 @@ export interface PlannedLimit {
   max: number;
   warmupFactor: number;
   override: boolean;
+  /**
+   * The threshold while the identity's acceptance rate is low (SPEC §5b): an invitation limit's
+   * default × level × warm-up × 0.5, rounded up, at least 1 — a factor like the level's, so an
+   * override stays exact. Other limits: `max`. The guard's script picks it from the Redis state.
+   */
+  lowAcceptanceMax: number;
 }
 
 /** The effective thresholds of an identity for a set of limits at `now` (pure). */
@@ -28,16 +35,18 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       },
       catalog.warmup,
     );
-    const max = effectiveThreshold(
-      {
-        limit,
-        accountType: identity.accountType,
-        level: identity.level,
-        warmup: { factor: w.factor },
-        override: typeof override === 'number' ? override : undefined,
-      },
-      catalog,
-    );
+    const threshold = (factor: number) =>
+      effectiveThreshold(
+        {
+          limit,
+          accountType: identity.accountType,
+          level: identity.level,
+          warmup: { factor },
+          override: typeof override === 'number' ? override : undefined,
+        },
+        catalog,
+      );
+    const max = threshold(w.factor);
     return {
       slug: limit.slug,
       name: limit.name,
@@ -46,6 +55,7 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       max,
       warmupFactor: typeof override === 'number' ? 1 : w.factor,
       override: typeof override === 'number',
+      lowAcceptanceMax: isInvitationLimit(limit.slug) ? threshold(w.factor * INVITATION_RULES.lowFactor) : max,
     };
   });
 }
