@@ -28,7 +28,7 @@ export class ApiLimitsController {
   ) {}
 
   @Get('workspace')
-  @ApiOperation({ summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
+  @ApiOperation({ operationId: 'getCurrentWorkspace', summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   @ApiResponse(SEED_429)
   @ApiErrors(401)
@@ -59,7 +59,7 @@ export class ApiLimitsController {
   @Post('ratelimit/check')
   @HttpCode(200)
   @ApiLimitInScript()
-  @ApiOperation({ summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
+  @ApiOperation({ operationId: 'checkRateLimit', summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
   @ApiOkResponse({ schema: { example: { allowed: true, endpoint: '/v1/runs/outputs', limit: 150, remaining: 149, reset: 1754402101 } } })
   @ApiResponse(SEED_429)
   @ApiErrors(400, 401)

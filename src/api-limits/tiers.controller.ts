@@ -13,6 +13,7 @@ import { SEED_429 } from './api-limits.controller.js';
 export class TiersController {
   @Get('tiers')
   @ApiOperation({
+    operationId: 'getTiers',
     summary: 'Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities)',
     description:
       'With a workspace key (counted against /v1/workspaces) or the admin key (an operator reads them before creating a workspace; not counted).',
