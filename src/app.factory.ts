@@ -18,7 +18,7 @@ import { MetricsService } from './health/metrics.service.js';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /** The invitation reconcile takes up to 1,000 targets of up to 256 chars: its own, larger body limit. */
 export const RECONCILE_BODY_LIMIT_BYTES = 320 * 1024;
-const RECONCILE_ROUTE = '/v1/identities/:id/invitations/pending';
+const RECONCILE_ROUTE = '/v1/identities/:identityId/invitations/pending';
 
 export interface CreateAppOptions {
   clock?: Clock;

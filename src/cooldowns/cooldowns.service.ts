@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { INVITATION_LIMITS } from '../invitations/invitation-rules.js';
 import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedErrorView } from './classified-errors.repository.js';
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
@@ -16,7 +17,6 @@ import { type CooldownRow, publicClassification } from './cooldown.types.js';
 const DAY_MS = 86_400_000;
 /** How far back the policy's history is read: the strike run and the 7-day count need less. */
 const HISTORY_DAYS = 30;
-const INVITATION_LIMITS = ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', INVITE_NOTES_LIMIT];
 
 export interface OutcomeReport {
   ref: IdentityRef;
@@ -60,7 +60,7 @@ export class CooldownsService {
           classification,
           actionSlug: report.action.slug,
           actionLimits: report.action.limits,
-          inviteLimitSlugs: INVITATION_LIMITS,
+          inviteLimitSlugs: [...INVITATION_LIMITS],
           history,
           weeklyWindowFreesAt: report.weeklyWindowFreesAt,
           now,

@@ -7,7 +7,8 @@ import { storeOfError, storeUnavailableOr } from '../common/errors/store-errors.
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { InvitationsService, type InvitationSummary } from '../invitations/invitations.service.js';
+import { type InvitationHashView } from '../invitations/invitation-state.js';
+import { InvitationsService, type InvitationSummary, summaryOf } from '../invitations/invitations.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -143,15 +144,15 @@ export class OverviewSnapshotService {
       const counts = Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, 0]), ['total', identities.length]]) as StatusCounts;
       for (let i = 0; i < identities.length; i += BUILD_BATCH) {
         const batch = identities.slice(i, i + BUILD_BATCH);
-        const [windows, invitations] = await Promise.all([
-          this.readUsage(workspaceId, batch),
-          this.redisCall(() =>
-            this.invitations.summaries(
-              workspaceId,
-              batch.map((b) => b.id),
-            ),
+        // Invitation state first: a low acceptance rate halves the invitation thresholds.
+        const states = await this.redisCall(() =>
+          this.invitations.states(
+            workspaceId,
+            batch.map((b) => b.id),
           ),
-        ]);
+        );
+        const windows = await this.readUsage(workspaceId, batch, states);
+        const invitations = states.map(summaryOf);
         const order: (string | number)[] = [];
         const byStatus: (string | number)[] = [];
         const rows: string[] = [];
@@ -193,15 +194,27 @@ export class OverviewSnapshotService {
   }
 
   /** How full every window of each identity is: one light script call for the whole batch. */
-  private async readUsage(workspaceId: string, batch: IdentityEntity[]): Promise<IdentityWindows[]> {
-    const plans = batch.map((identity) => this.reader.planFor(identity));
+  private async readUsage(workspaceId: string, batch: IdentityEntity[], states: InvitationHashView[]): Promise<IdentityWindows[]> {
+    const plans = batch.map((identity, i) => {
+      const plan = this.reader.planFor(identity);
+      return states[i].factor < 1 ? plan.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : plan;
+    });
     const limits = plans[0]?.map((l) => ({ slug: l.slug, windowMs: l.windowMs })) ?? [];
     plans.forEach((plan) => {
       plan.forEach((l, j) => {
         if (l.slug !== limits[j].slug) throw new Error('dashboard: plans of one catalog differ in order');
       });
     });
-    if (!limits.length) return batch.map(() => ({ nowMs: this.clock.now().getTime(), identityCooldown: null, holdsMember: false, limits: [] }));
+    if (!limits.length) {
+      return batch.map((_, i) => ({
+        nowMs: this.clock.now().getTime(),
+        identityCooldown: null,
+        holdsMember: false,
+        acceptanceFactor: states[i].factor,
+        invitations: states[i],
+        limits: [],
+      }));
+    }
     const r = await this.redisCall(() =>
       USAGE_SCRIPT.run(this.redis, {
         nowMs: this.clock.scriptNowMs(),
@@ -213,6 +226,8 @@ export class OverviewSnapshotService {
       nowMs: r.nowMs,
       identityCooldown: null,
       holdsMember: false,
+      acceptanceFactor: states[i].factor,
+      invitations: states[i],
       limits: plan.map((limit, j) => {
         const { consumed, availableAtMs: available } = r.identities[i][j];
         return {

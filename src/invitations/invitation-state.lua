@@ -8,8 +8,10 @@ target `t:<digest>` = `p` (pending), `a` (accepted) or `w:<ms>` (withdrawn at ms
 
 KEYS[1] the hash
 ARGV[1] op
-  load:   ARGV[2] expected gen ("" = none yet), ARGV[3] n, then n field/value pairs. Rewrites the
-          hash (keeping gen) when gen is unchanged; reply 1, else 0.
+  load:   ARGV[2] expected gen ("" = none yet), ARGV[3] n, then n field/value pairs. Writes the
+          hash (keeping gen) when it is not loaded and gen is unchanged; reply 1, else 0. A loaded hash
+          is left alone (reply 1): it may hold invitations whose rows are still on their way to
+          PostgreSQL, which a concurrent rebuild must not erase.
   apply:  ARGV[2] pending delta, ARGV[3] n, then n field/value pairs ("" deletes the field). Bumps
           gen always; changes the rest only when loaded (else the next rebuild reads PostgreSQL).
           Reply { loaded 0|1, pending }.
@@ -21,6 +23,7 @@ local key = KEYS[1]
 local op = ARGV[1]
 
 if op == 'load' then
+  if redis.call('HEXISTS', key, 'loaded') == 1 then return 1 end
   local gen = redis.call('HGET', key, 'gen')
   if (gen or '') ~= ARGV[2] then return 0 end
   redis.call('DEL', key)

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Result } from 'ioredis';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type AcceptanceView } from './invitation-rules.js';
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    slInvitationState(key: string, ...args: (string | number)[]): Result<number | (number | string)[], Context>;
-  }
-}
+import { INVITATION_STATE_SCRIPT } from './invitation-state.script.js';
 
 /**
  * A target's field in the identity's invitation hash: a digest, so memory per target is bounded
@@ -78,12 +71,7 @@ export class InvitationState {
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
-    if (!(redis as unknown as Record<string, unknown>).slInvitationState) {
-      redis.defineCommand('slInvitationState', {
-        numberOfKeys: 1,
-        lua: readFileSync(new URL('./invitation-state.lua', import.meta.url), 'utf8'),
-      });
-    }
+    INVITATION_STATE_SCRIPT.define(redis);
   }
 
   key(workspaceId: string, identityId: string): string {
@@ -98,8 +86,13 @@ export class InvitationState {
   async load(workspaceId: string, identityId: string, gen: string, s: InvitationSnapshot): Promise<boolean> {
     const pairs: string[] = ['pending', String(s.pending), ...acceptanceFields(s.acceptance, s.refusing).flat()];
     for (const [field, mark] of s.targets) if (mark) pairs.push(field, mark);
-    const r = await this.redis.slInvitationState(this.key(workspaceId, identityId), 'load', gen, pairs.length / 2, ...pairs);
-    return Number(r) === 1;
+    return (
+      (await INVITATION_STATE_SCRIPT.run(this.redis, {
+        key: this.key(workspaceId, identityId),
+        op: 'load',
+        args: [gen, pairs.length / 2, ...pairs],
+      })) === 1
+    );
   }
 
   /** A committed change: pending moved by `delta`, targets marked (`''` forgets one), acceptance fields. */
@@ -111,13 +104,17 @@ export class InvitationState {
     const pairs: string[] = [];
     for (const [field, mark] of change.targets ?? []) pairs.push(field, mark);
     if (change.acceptance) pairs.push(...acceptanceFields(change.acceptance.view, change.acceptance.refusing).flat());
-    await this.redis.slInvitationState(this.key(workspaceId, identityId), 'apply', change.pendingDelta ?? 0, pairs.length / 2, ...pairs);
+    await INVITATION_STATE_SCRIPT.run(this.redis, {
+      key: this.key(workspaceId, identityId),
+      op: 'apply',
+      args: [change.pendingDelta ?? 0, pairs.length / 2, ...pairs],
+    });
   }
 
   /** Corrects a drifted pending count, unless anything changed since `gen` or an invitation was recorded in the last `quietMs`. */
   async settle(workspaceId: string, identityId: string, gen: string, pending: number, nowMs: number, quietMs: number): Promise<boolean> {
-    const r = await this.redis.slInvitationState(this.key(workspaceId, identityId), 'settle', gen, pending, nowMs, quietMs);
-    return Number(r) === 1;
+    const input = { key: this.key(workspaceId, identityId), op: 'settle' as const, args: [gen, pending, nowMs, quietMs] };
+    return (await INVITATION_STATE_SCRIPT.run(this.redis, input)) === 1;
   }
 
   /** Many identities of one workspace in one pipelined round trip (the overview's build). */

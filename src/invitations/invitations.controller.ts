@@ -38,20 +38,20 @@ function checkedTarget(target: string): string {
 @ApiTags('invitations')
 @ApiBearerAuth('workspace')
 @UseGuards(WorkspaceAuthGuard)
-@Controller('v1/identities/:id/invitations')
+@Controller('v1/identities/:identityId/invitations')
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Get()
   @ApiOperation({
+    operationId: 'listInvitations',
     summary: "An identity's invitations, oldest first (filters status, older_than_days; keyset paging)",
     description:
       'status=pending&older_than_days=21 is the list to withdraw first (at most 100 a day is the safe pace). Ordered by known_since: sent_at, or when a reconcile first saw an invitation sent before the service knew it.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: InvitationPage })
   @ApiErrors(400, 401, 404, 429, 503)
-  async list(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ListInvitationsQuery): Promise<InvitationPage> {
+  async list(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: ListInvitationsQuery): Promise<InvitationPage> {
     const limit = q.limit ?? 50;
     const { rows, more } = await this.invitations.list(ws, id, {
       status: q.status,
@@ -66,34 +66,34 @@ export class InvitationsController {
   @Put('pending')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'reconcilePendingInvitations',
     summary: "Reconcile with LinkedIn's list of pending sent invitations",
     description:
       `Up to ${INVITATION_RULES.maxReconcileTargets} targets (a bigger list is a 400 naming the limit; this route reads bodies up to 320 KiB). ` +
       'Pending invitations known before as_of that the list omits are marked withdrawn at as_of (report acceptances first); ' +
       'listed targets unknown here are added as pending with an unknown sent_at; listed ones recorded otherwise become pending again.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ReconcileInvitationsResponse })
   @ApiErrors(400, 401, 404, 413, 429, 503)
-  reconcile(@WorkspaceId() ws: string, @Param('id') id: string, @Body() dto: ReconcileInvitationsDto): Promise<ReconcileInvitationsResponse> {
+  reconcile(@WorkspaceId() ws: string, @Param('identityId') id: string, @Body() dto: ReconcileInvitationsDto): Promise<ReconcileInvitationsResponse> {
     return this.invitations.reconcile(ws, id, dto.targets, dto.as_of ? new Date(dto.as_of) : undefined);
   }
 
   @Post(':target')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'reportInvitation',
     summary: 'Report what became of an invitation: accepted, declined, withdrawn or expired',
     description:
       "Applies to the target's latest invitation (one the service never saw is recorded with an unknown sent_at). The same status again is a no-op (changed: false). " +
       'A withdrawn person may be invited again after 21 days.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'target', description: "The person invited, as in the guard's target (URL-encoded; 1–256 chars)" })
   @ApiOkResponse({ type: ReportInvitationResponse })
   @ApiErrors(400, 401, 404, 413, 429, 503)
   report(
     @WorkspaceId() ws: string,
-    @Param('id') id: string,
+    @Param('identityId') id: string,
     @Param('target') target: string,
     @Body() dto: ReportInvitationDto,
   ): Promise<ReportInvitationResponse> {

@@ -342,8 +342,8 @@ export class InvitationsService {
   }
 
   /** What the guard sees of many identities, as Redis holds it (no rebuild: identities never invited read as 0). */
-  async summaries(workspaceId: string, identityIds: string[]): Promise<InvitationSummary[]> {
-    return (await this.state.viewMany(workspaceId, identityIds)).map(summaryOf);
+  states(workspaceId: string, identityIds: string[]): Promise<InvitationHashView[]> {
+    return this.state.viewMany(workspaceId, identityIds);
   }
 
   /** The invitations to withdraw first: pending for more than 21 days, oldest first, at most 100 a day. */

@@ -1,5 +1,6 @@
 import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
+import { INVITATION_GUARD_INCLUDE } from '../invitations/invitation-guard.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
 
@@ -16,6 +17,20 @@ export interface GuardScriptLimit {
   cooldownKey: string;
   max: number;
   windowMs: number;
+  /** The threshold while the identity's acceptance rate is low (its invitation hash's factor < 1); default max. */
+  lowAcceptanceMax?: number;
+}
+
+/** Invitation health (SPEC §5b), read and updated in the same call. */
+export interface GuardInvitationInput {
+  /** The identity's invitation hash (passed for every action: one key layout). */
+  key: string;
+  /** An invitation action: the hash is checked and, when recorded, updated. */
+  enabled: boolean;
+  /** The target's field in the hash, or null without a target. */
+  targetField: string | null;
+  reinviteMs: number;
+  pendingRefuse: number;
 }
 
 export interface GuardInput {
@@ -30,10 +45,22 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call. */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** Absent: not an invitation action. */
+  invitation?: GuardInvitationInput;
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited'] as const;
+export const GUARD_STATUSES = [
+  'recorded',
+  'duplicate',
+  'limit_reached',
+  'cooldown',
+  'dry_run_allowed',
+  'api_limited',
+  'already_invited',
+  'reinvite_too_soon',
+  'invitation_state_missing',
+] as const;
 export type GuardStatus = (typeof GUARD_STATUSES)[number];
 
 export interface GuardWindow {
@@ -43,10 +70,19 @@ export interface GuardWindow {
   newestMs: number | null;
 }
 
+/** What the call saw of the identity's invitation hash (invitation actions only). */
+export interface GuardInvitationState {
+  /** Pending invitations before this call; null when not an invitation action. */
+  pending: number | null;
+  /** The factor in force on the invitation limits (1, or 0.5 while the acceptance rate is low). */
+  factor: number;
+}
+
 interface GuardReplyBase {
   nowMs: number;
   api: ApiTake;
   windows: GuardWindow[];
+  invitation: GuardInvitationState;
 }
 
 export type GuardReply = GuardReplyBase &
@@ -57,6 +93,18 @@ export type GuardReply = GuardReplyBase &
         limitIndex: number;
         /** When the refused limit has room for the cost (ms); -2 never (see guard.lua). */
         availableAtMs: number;
+        /** What refused: a window, or an invitation rule (then availableAtMs is -2). */
+        rule: 'window' | 'pending_invitations' | 'acceptance_rate';
+      }
+    | {
+        status: 'already_invited';
+        /** The target's invitation is pending or was accepted. */
+        invitationStatus: 'pending' | 'accepted';
+      }
+    | {
+        status: 'reinvite_too_soon';
+        /** When the person may be invited again and every window has room (ms); -2 never. */
+        availableAtMs: number;
       }
     | {
         status: 'cooldown';
@@ -64,13 +112,13 @@ export type GuardReply = GuardReplyBase &
         limitIndex: number | null;
         cooldown: { value: string; pttlMs: number };
       }
-    | { status: 'recorded' | 'duplicate' | 'dry_run_allowed' | 'api_limited' }
+    | { status: 'recorded' | 'duplicate' | 'dry_run_allowed' | 'api_limited' | 'invitation_state_missing' }
   );
 
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, INVITATION_GUARD_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey];
     const args: (string | number)[] = [scriptNowArg(i.nowMs), i.member, i.cost, i.mode, i.occurredAtMs ?? '', i.limits.length];
@@ -78,13 +126,17 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.max, l.windowMs);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey);
+    // Without invitation input the hash key is a stand-in of the same slot that the script never reads.
+    const inv = i.invitation ?? { key: i.identityCooldownKey, enabled: false, targetField: null, reinviteMs: 0, pendingRefuse: 0 };
+    keys.push(i.api.bucketKey, i.api.dailyKey, inv.key);
     args.push(...apiLimitArgv(i.api.limits));
+    args.push(inv.enabled ? '1' : '', inv.targetField ?? '', inv.reinviteMs, inv.pendingRefuse);
+    for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
     return { keys, args };
   },
   decode: (reply, input) => {
     const n = input.limits.length;
-    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 4 * n);
+    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 4 * n + 4);
     const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
     const nowMs = r.int('now', 0);
     const index = r.int('refused_index', 0, n);
@@ -98,13 +150,23 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
     }));
+    const invRule = r.oneOf('invitation_rule', ['', 'pending_invitations', 'acceptance_rate'] as const);
+    const invMark = r.oneOf('invitation_mark', ['', 'p', 'a', 'w'] as const);
+    const invPending = r.int('invitation_pending', -1);
+    const invFactor = r.int('invitation_factor_pct', 1, 100);
     r.end();
-    const base = { nowMs, api, windows };
+    const invitation = { pending: invPending >= 0 ? invPending : null, factor: invFactor / 100 };
+    const base = { nowMs, api, windows, invitation };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
     if (status === 'limit_reached') {
       if (index === 0) r.fail('status limit_reached without the refused limit');
-      return { ...base, status, limitIndex: index - 1, availableAtMs };
+      return { ...base, status, limitIndex: index - 1, availableAtMs, rule: invRule || 'window' };
     }
+    if (status === 'already_invited') {
+      if (invMark !== 'p' && invMark !== 'a') r.fail(`status already_invited with mark ${JSON.stringify(invMark)}`);
+      return { ...base, status, invitationStatus: invMark === 'p' ? 'pending' : 'accepted' };
+    }
+    if (status === 'reinvite_too_soon') return { ...base, status, availableAtMs };
     if (status === 'cooldown') {
       if (cdValue === null) r.fail('status cooldown without a cooldown value');
       return { ...base, status, limitIndex: index === 0 ? null : index - 1, cooldown: { value: cdValue, pttlMs: cdPttl } };

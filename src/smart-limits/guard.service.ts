@@ -11,6 +11,9 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { INVITATION_RULES, isInvitationAction } from '../invitations/invitation-rules.js';
+import { targetField } from '../invitations/invitation-state.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -31,6 +34,8 @@ export interface GuardRequest {
   cost: number;
   dryRun: boolean;
   occurredAt?: Date;
+  /** For invitation actions: the person invited (SPEC §5b). */
+  target?: string;
 }
 
 export interface CooldownMirror {
@@ -53,11 +58,25 @@ export interface ApiLimitState {
 export type GuardOutcome = (
   | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
   | { kind: 'api_limited' }
-  | { kind: 'limit_reached'; limit: PlannedLimit; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
+  | {
+      kind: 'limit_reached';
+      limit: PlannedLimit;
+      availableAt: Date | null;
+      states: GuardLimitState[];
+      nowMs: number;
+      /** What refused: a window, or an invitation rule (SPEC §5b) with its facts. */
+      rule: 'window' | 'pending_invitations' | 'acceptance_rate';
+      invitation?: { pending_invitations?: number; acceptance_rate?: number | null; sample_size?: number };
+    }
+  | { kind: 'already_invited'; target: string; invitationStatus: 'pending' | 'accepted' }
+  | { kind: 'reinvite_too_soon'; target: string; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
   | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number }
 ) & { api?: ApiLimitState };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+/** A missing invitation state is rebuilt and the call made again, at most this often. */
+const INVITATION_REBUILD_ATTEMPTS = 3;
 
 @Injectable()
 export class GuardService implements OnModuleInit {
@@ -73,6 +92,7 @@ export class GuardService implements OnModuleInit {
     private readonly events: GuardEvents,
     private readonly metrics: MetricsService,
     private readonly apiLimits: ApiLimitsService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   onModuleInit(): void {
@@ -107,6 +127,11 @@ export class GuardService implements OnModuleInit {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
     refusePaused(identity, req.actionSlug, req);
+    if (req.target !== undefined && !isInvitationAction(action.slug)) {
+      throw ApiError.badRequest('target is for invitation actions only', {
+        target: [`only invitation actions take a target (${action.slug} is not one)`],
+      });
+    }
     return this.guardIdentity(req, identity, action);
   }
 
@@ -131,28 +156,52 @@ export class GuardService implements OnModuleInit {
     const id = identity.id;
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
     const apiLimits = await this.apiLimits.limitsFor(ws);
+    const invitation = isInvitationAction(action.slug);
+    const input = {
+      identityCooldownKey: this.keys.identityCooldown(ws, id),
+      nowMs: this.clock.scriptNowMs(),
+      member: actionMember(req.actionId),
+      cost: req.cost,
+      mode,
+      occurredAtMs,
+      limits: plan.map((l) => ({
+        windowKey: this.keys.window(ws, id, l.slug),
+        cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
+        max: l.max,
+        windowMs: l.windowMs,
+        lowAcceptanceMax: l.lowAcceptanceMax,
+      })),
+      api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+      invitation: {
+        key: this.keys.invitations(ws, id),
+        enabled: invitation,
+        targetField: req.target ? targetField(req.target) : null,
+        reinviteMs: INVITATION_RULES.reinviteAfterDays * DAY_MS,
+        pendingRefuse: INVITATION_RULES.pendingRefuse,
+      },
+    };
     let reply: GuardReply;
     try {
-      reply = await GUARD_SCRIPT.run(this.redis, {
-        identityCooldownKey: this.keys.identityCooldown(ws, id),
-        nowMs: this.clock.scriptNowMs(),
-        member: actionMember(req.actionId),
-        cost: req.cost,
-        mode,
-        occurredAtMs,
-        limits: plan.map((l) => ({
-          windowKey: this.keys.window(ws, id, l.slug),
-          cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
-          max: l.max,
-          windowMs: l.windowMs,
-        })),
-        api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
-      });
+      reply = await GUARD_SCRIPT.run(this.redis, input);
+      // The invitation state is gone from Redis (a flush, a restart without persistence): nothing was
+      // checked or recorded; rebuild it from PostgreSQL and decide again.
+      for (let attempt = 1; reply.status === 'invitation_state_missing'; attempt++) {
+        if (attempt > INVITATION_REBUILD_ATTEMPTS) throw new Error(`invitation state of ${id} still missing after ${attempt - 1} rebuilds`);
+        await this.invitations.rebuild({ workspaceId: ws, identityId: id });
+        reply = await GUARD_SCRIPT.run(this.redis, input);
+      }
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
     }
-    const outcome = this.interpret(reply, req, plan);
+    const outcome = await this.interpret(reply, req, plan);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
+    if (invitation && reply.status === 'recorded') {
+      // Into the history after the answer, off the hot path (like the limit crossings).
+      const at = new Date(occurredAtMs ?? reply.nowMs);
+      this.invitations
+        .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
+        .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
+    }
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
   }
@@ -194,12 +243,18 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private interpret(reply: GuardReply, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+  private async interpret(reply: GuardReply, req: GuardRequest, planned: PlannedLimit[]): Promise<GuardOutcome> {
     const { status, nowMs } = reply;
     if (status === 'api_limited') {
       this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
       return { kind: 'api_limited' };
     }
+    if (reply.status === 'already_invited') {
+      this.metrics.guardDecisions.inc({ outcome: 'already_invited' });
+      return { kind: 'already_invited', target: req.target ?? '', invitationStatus: reply.invitationStatus };
+    }
+    // The thresholds in force: invitation limits halved while the acceptance rate is low.
+    const plan = reply.invitation.factor < 1 ? planned.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : planned;
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
@@ -232,7 +287,19 @@ export class GuardService implements OnModuleInit {
     if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
       const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
-      return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
+      const outcome: GuardOutcome = { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs, rule: reply.rule };
+      if (reply.rule === 'pending_invitations') outcome.invitation = { pending_invitations: reply.invitation.pending ?? 0 };
+      if (reply.rule === 'acceptance_rate') {
+        // A refusal's facts (not the hot path): the rate and its sample, as the reads show them.
+        const a = (await this.invitations.summary({ workspaceId: req.workspaceId, identityId: req.identityId })).acceptance_rate;
+        outcome.invitation = { acceptance_rate: a.rate, sample_size: a.sample_size };
+      }
+      return outcome;
+    }
+    if (reply.status === 'reinvite_too_soon') {
+      this.metrics.guardDecisions.inc({ outcome: 'reinvite_too_soon' });
+      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      return { kind: 'reinvite_too_soon', target: req.target ?? '', availableAt, states, nowMs };
     }
     if (reply.status === 'cooldown') {
       this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
@@ -273,6 +340,9 @@ export class GuardService implements OnModuleInit {
     const action = this.resolveAction(actionSlug);
     const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
-    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
+    const released = (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
+    // A released invitation was never sent: it leaves the history, the pending count and the target's mark.
+    if (released && isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
+    return released;
   }
 }

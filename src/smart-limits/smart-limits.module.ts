@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { GuardEvents } from './guard-events.js';
 import { GuardController } from './guard.controller.js';
@@ -10,7 +11,7 @@ import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, InvitationsModule],
   controllers: [GuardController],
   providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents],
   exports: [GuardService, WindowReader, GuardEvents],

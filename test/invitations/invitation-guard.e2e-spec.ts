@@ -28,7 +28,7 @@ describe('invitation health in the guard', () => {
   const rows = (id: string): Promise<{ target: string; status: string; action_id: string }[]> =>
     t.app.get(DataSource).query(`select target, status, action_id from invitations where identity_id = $1 order by id`, [id]);
   const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, k) => `urn:li:person:${prefix}-${k}`);
-  /** An identity whose invitation windows have room for the test (premium: 25 a day, 100 a week). */
+  /** An identity whose invitation windows have room for the test (premium: 20 a day, 100 a week). */
   const identity = () => createIdentity(t, key, { account_type: 'premium', label: 'Inviter' });
 
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describe('invitation health in the guard', () => {
     expect(soon.status).toBe(429);
     expect(soon.body.error).toMatchObject({
       error_label: 'REINVITE_TOO_SOON',
-      details: { target: 'bob', withdrawn_at: new Date(T0).toISOString(), available_at: new Date(T0 + 21 * DAY).toISOString() },
+      details: { target: 'bob', reinvite_after_days: 21, available_at: new Date(T0 + 21 * DAY).toISOString() },
     });
     expect(soon.headers.get('retry-after')).toBe(String(DAY / 1000));
     expect((await sentCount(i.id)).consumed).toBe(before);
@@ -153,16 +153,16 @@ describe('invitation health in the guard', () => {
     const low = await limits(i.id);
     expect(low.acceptance_factor).toBe(0.5);
     const max = (slug: string) => low.limits.find((l: { slug: string }) => l.slug === slug).max_limit;
-    expect(max('LK_INVITATIONS_SENT')).toBe(13); // premium 25 × 0.5, rounded up
+    expect(max('LK_INVITATIONS_SENT')).toBe(10); // premium 20 × 0.5
     expect(max('LK_INVITATIONS_WEEKLY')).toBe(50);
     expect(low.invitations).toMatchObject({ pending_invitations: 15, acceptance_rate: { rate: 0.25, sample_size: 20, low_acceptance: true } });
     const all = (await t.request('GET', `/v1/identities/${i.id}/limits`, { key })).body;
     expect(all.acceptance_factor).toBe(0.5);
-    expect(all.limits.find((l: { slug: string }) => l.slug === 'LK_PROFILE_VISITS').max_limit).toBeGreaterThan(13);
+    expect(all.limits.find((l: { slug: string }) => l.slug === 'LK_PROFILE_VISITS').max_limit).toBeGreaterThan(10);
     // The guard applies the halved threshold.
-    for (let k = 0; k < 13; k++) expect((await guard(i.id, { target: `fresh-${k}` })).status).toBe(200);
-    const full = await guard(i.id, { target: 'fresh-13' });
-    expect(full.body.error).toMatchObject({ error_label: 'LIMIT_REACHED', details: { limit: 'LK_INVITATIONS_SENT', max_limit: 13, rule: 'window' } });
+    for (let k = 0; k < 10; k++) expect((await guard(i.id, { target: `fresh-${k}` })).status).toBe(200);
+    const full = await guard(i.id, { target: 'fresh-10' });
+    expect(full.body.error).toMatchObject({ error_label: 'LIMIT_REACHED', details: { limit: 'LK_INVITATIONS_SENT', max_limit: 10, rule: 'window' } });
 
     // Three of the five acceptances were mistaken: 2 of 20 is 10 %, refused.
     clock.set(T0 + DAY);

@@ -42,6 +42,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       nowMs: T0,
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
       windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0 }],
+      invitation: { pending: null, factor: 1 },
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
@@ -51,6 +52,41 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000 });
     // A refused call changes nothing.
     expect(await redis.zcard(k('w0'))).toBe(3);
+  });
+
+  it('checks invitation health in the same call: state missing, already invited, re-invite, pending cap, acceptance (halved, refused)', async () => {
+    const k = testKeys();
+    const inv = (over: Partial<NonNullable<GuardInput['invitation']>> = {}) => ({
+      key: k('inv'),
+      enabled: true,
+      targetField: 't:jane',
+      reinviteMs: 21 * 24 * HOUR,
+      pendingRefuse: 700,
+      ...over,
+    });
+    const call = (member: string, over: Partial<NonNullable<GuardInput['invitation']>> = {}, nowMs = T0) =>
+      GUARD_SCRIPT.run(redis, { ...guardInput(k, { member, nowMs, maxes: [4] }), invitation: inv(over) });
+    expect((await call('m1')).status).toBe('invitation_state_missing');
+    expect(await redis.zcard(k('w0'))).toBe(0);
+    await redis.hset(k('inv'), 'loaded', '1', 'pending', '3', 'factor', '1');
+    const sent = await call('m1');
+    expect(sent).toMatchObject({ status: 'recorded', invitation: { pending: 3, factor: 1 } });
+    expect(await redis.hmget(k('inv'), 't:jane', 'pending')).toEqual(['p', '4']);
+    expect(await call('m2')).toMatchObject({ status: 'already_invited', invitationStatus: 'pending' });
+    await redis.hset(k('inv'), 't:jane', `w:${T0}`);
+    expect(await call('m2', {}, T0 + 1000)).toMatchObject({ status: 'reinvite_too_soon', availableAtMs: T0 + 21 * 24 * HOUR });
+    await redis.hset(k('inv'), 'pending', '700');
+    expect(await call('m3', { targetField: null })).toMatchObject({ status: 'limit_reached', rule: 'pending_invitations', availableAtMs: -2 });
+    await redis.hset(k('inv'), 'pending', '5', 'refusing', '1');
+    expect(await call('m3', { targetField: null })).toMatchObject({ status: 'limit_reached', rule: 'acceptance_rate', availableAtMs: -2 });
+    // Low rate: the limit's low max (here 1) is in force; one recorded already.
+    await redis.hset(k('inv'), 'refusing', '0', 'factor', '0.5');
+    const low = await GUARD_SCRIPT.run(redis, {
+      ...guardInput(k, { member: 'm4', maxes: [4] }),
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), max: 4, windowMs: HOUR, lowAcceptanceMax: 1 }],
+      invitation: inv({ targetField: null }),
+    });
+    expect(low).toMatchObject({ status: 'limit_reached', rule: 'window', invitation: { factor: 0.5 } });
   });
 
   it('answers dry runs, backfills and cooldowns (identity-wide and per limit)', async () => {
@@ -97,7 +133,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
     await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
     const e = await short;
-    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 17 values, got 16\)/);
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 21 values, got 20\)/);
     const http = httpStatusOf(e);
     expect(http.status).toBe(500);
     expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);

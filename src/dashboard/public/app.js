@@ -558,7 +558,11 @@ function invitationsBlock(inv) {
           el(
             'ol',
             { class: 'withdraw small' },
-            (w.invitations ?? []).map((i) => el('li', { text: `${i.target ?? '(no target)'} · ${i.sent_at ? `sent ${dateTime(i.sent_at)}` : `known since ${dateTime(i.known_since)}`}` })),
+            (w.invitations ?? []).map((i) =>
+              el('li', {
+                text: `${i.target ?? '(no target)'} · ${i.sent_at ? `sent ${dateTime(i.sent_at)}` : `known since ${dateTime(i.known_since)}`}`,
+              }),
+            ),
           ),
         )
       : el('p', { class: 'muted small', 'data-testid': 'to-withdraw', text: `Nothing pending for more than ${w.older_than_days ?? 21} days.` }),
@@ -621,15 +625,13 @@ function activityChart(a) {
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used
-    .slice(0, MAX_SERIES)
-    .map((l, i) => ({
-      name: l.name || l.slug,
-      total: l.total,
-      counts: counts(l),
-      known: buckets.map((_, j) => l.counts?.[j] !== null),
-      cls: `c${i + 1}`,
-    }));
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({
+    name: l.name || l.slug,
+    total: l.total,
+    counts: counts(l),
+    known: buckets.map((_, j) => l.counts?.[j] !== null),
+    cls: `c${i + 1}`,
+  }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
