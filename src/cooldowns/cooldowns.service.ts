@@ -10,7 +10,7 @@ import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedError
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
 import { type CooldownPlan, type NewCooldown, planCooldown, supersededBy } from './cooldown-plan.js';
-import { decideCooldown, INVITE_NOTES_LIMIT } from './cooldown-policy.js';
+import { decideCooldown } from './cooldown-policy.js';
 import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts, type OutboxEvent } from './cooldowns.repository.js';
 import { type CooldownRow, publicClassification } from './cooldown.types.js';
 
