@@ -5,7 +5,9 @@ import { CreateCooldownsAndOutbox1795310000000 } from './1795310000000-CreateCoo
 import { CreateWebhooks1795320000000 } from './1795320000000-CreateWebhooks.js';
 import { IndexCooldownsForDashboard1795330000000 } from './1795330000000-IndexCooldownsForDashboard.js';
 import { CreateInvitations1796626520865 } from './1796626520865-CreateInvitations.js';
+import { CreateActionJournal1796626521760 } from './1796626521760-CreateActionJournal.js';
 import { AddApiKeyNamesAndLastUse1796626695871 } from './1796626695871-AddApiKeyNamesAndLastUse.js';
+import { AddIdentityFieldsToEvents1796627130423 } from './1796627130423-AddIdentityFieldsToEvents.js';
 
 export const MIGRATIONS = [
   CreateFoundation1795300000000,
@@ -13,5 +15,7 @@ export const MIGRATIONS = [
   CreateWebhooks1795320000000,
   IndexCooldownsForDashboard1795330000000,
   CreateInvitations1796626520865,
+  CreateActionJournal1796626521760,
   AddApiKeyNamesAndLastUse1796626695871,
+  AddIdentityFieldsToEvents1796627130423,
 ];

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Classification } from '../classification/classifier.js';
+import { INVITATION_LIMIT_SLUGS } from '../catalog/catalog.data.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { INVITATION_LIMITS } from '../invitations/invitation-rules.js';
 import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedErrorView } from './classified-errors.repository.js';
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
@@ -60,7 +60,7 @@ export class CooldownsService {
           classification,
           actionSlug: report.action.slug,
           actionLimits: report.action.limits,
-          inviteLimitSlugs: [...INVITATION_LIMITS],
+          inviteLimitSlugs: [...INVITATION_LIMIT_SLUGS],
           history,
           weeklyWindowFreesAt: report.weeklyWindowFreesAt,
           now,

@@ -1,3 +1,5 @@
+import { INVITATION_LIMIT_SLUGS } from '../catalog/catalog.data.js';
+
 /**
  * Invitation health rules (LIMITS.md "Invitation health defaults"), as data and pure decisions, so
  * the guard's script, the reports, the refresh job and the reads all say the same.
@@ -39,8 +41,8 @@ export const INVITATION_RULES = {
 
 /** The actions that send an invitation (the ones that take a `target` and count as pending). */
 export const INVITATION_ACTIONS: readonly string[] = ['linkedin-connect-profile', 'linkedin-connect-profile-with-note'];
-/** The limits an invitation consumes whose thresholds a low acceptance rate halves. */
-export const INVITATION_LIMITS: readonly string[] = ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', 'LK_INVITE_NOTES'];
+/** The limits an invitation consumes whose thresholds a low acceptance rate halves (the catalog's list). */
+export const INVITATION_LIMITS: readonly string[] = INVITATION_LIMIT_SLUGS;
 
 export const isInvitationAction = (slug: string): boolean => INVITATION_ACTIONS.includes(slug);
 export const isInvitationLimit = (slug: string): boolean => INVITATION_LIMITS.includes(slug);

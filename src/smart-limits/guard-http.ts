@@ -2,6 +2,7 @@ import { apiLimitHeaders, apiLimitRefusal } from '../api-limits/rate-limit-http.
 import { ApiError } from '../common/errors/api-error.js';
 import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome } from './guard.service.js';
+import { limitReachedMessage } from './limit-reached-message.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 import { INVITATION_RULES } from '../invitations/invitation-rules.js';
 
@@ -105,7 +106,7 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     return new ApiError(
       429,
       SmartLimitsErrorLabel.LIMIT_REACHED,
-      `${l.slug} is at its threshold for this identity (${l.max} per ${l.windowSeconds / 3600} h)`,
+      limitReachedMessage(l),
       {
         identity_id: identityId,
         action,
@@ -113,6 +114,7 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
         rule: 'window',
         max_limit: l.max,
         window_seconds: l.windowSeconds,
+        warmup_factor: l.warmupFactor,
         available_at: availableMs === null ? null : new Date(availableMs).toISOString(),
         limits: outcome.states,
         ...headers,

@@ -19,9 +19,11 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { GUARD_SCRIPT, type GuardMode, type GuardReply } from './guard.script.js';
+import { JournalService } from '../journal/journal.service.js';
+import { GUARD_SCRIPT, type GuardDecision, type GuardInput, type GuardMode } from './guard.script.js';
 import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { IdentityRebuild } from './identity-rebuild.service.js';
 import { refusePaused } from './paused-identity.js';
 import { RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
@@ -75,8 +77,6 @@ export type GuardOutcome = (
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const DAY_MS = 86_400_000;
-/** A missing invitation state is rebuilt and the call made again, at most this often. */
-const INVITATION_REBUILD_ATTEMPTS = 3;
 
 @Injectable()
 export class GuardService implements OnModuleInit {
@@ -92,12 +92,16 @@ export class GuardService implements OnModuleInit {
     private readonly events: GuardEvents,
     private readonly metrics: MetricsService,
     private readonly apiLimits: ApiLimitsService,
+    private readonly journal: JournalService,
+    private readonly rebuild: IdentityRebuild,
     private readonly invitations: InvitationsService,
   ) {}
 
   onModuleInit(): void {
     GUARD_SCRIPT.define(this.redis);
     RELEASE_SCRIPT.define(this.redis);
+    // After a Redis data loss the identity's invitation state comes back with its windows.
+    this.rebuild.register('invitations', (ref) => this.invitations.rebuild(ref));
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
@@ -156,8 +160,7 @@ export class GuardService implements OnModuleInit {
     const id = identity.id;
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
     const apiLimits = await this.apiLimits.limitsFor(ws);
-    const invitation = isInvitationAction(action.slug);
-    const input = {
+    const input: GuardInput = {
       identityCooldownKey: this.keys.identityCooldown(ws, id),
       nowMs: this.clock.scriptNowMs(),
       member: actionMember(req.actionId),
@@ -172,38 +175,64 @@ export class GuardService implements OnModuleInit {
         lowAcceptanceMax: l.lowAcceptanceMax,
       })),
       api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+      markerKey: this.keys.marker(ws, id),
       invitation: {
         key: this.keys.invitations(ws, id),
-        enabled: invitation,
+        enabled: isInvitationAction(action.slug),
         targetField: req.target ? targetField(req.target) : null,
         reinviteMs: INVITATION_RULES.reinviteAfterDays * DAY_MS,
         pendingRefuse: INVITATION_RULES.pendingRefuse,
       },
     };
-    let reply: GuardReply;
+    let reply: GuardDecision;
     try {
-      reply = await GUARD_SCRIPT.run(this.redis, input);
-      // The invitation state is gone from Redis (a flush, a restart without persistence): nothing was
-      // checked or recorded; rebuild it from PostgreSQL and decide again.
-      for (let attempt = 1; reply.status === 'invitation_state_missing'; attempt++) {
-        if (attempt > INVITATION_REBUILD_ATTEMPTS) throw new Error(`invitation state of ${id} still missing after ${attempt - 1} rebuilds`);
-        await this.invitations.rebuild({ workspaceId: ws, identityId: id });
-        reply = await GUARD_SCRIPT.run(this.redis, input);
-      }
+      reply = await this.decide(input, ws, id);
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
     }
+    if (reply.status === 'recorded') {
+      // Queued for the journal's next batch, off this round trip (SPEC §9b).
+      this.journal.add({
+        event: 'recorded',
+        workspaceId: ws,
+        identityId: id,
+        actionId: req.actionId,
+        actionSlug: req.actionSlug,
+        limits: plan.map((l) => l.slug),
+        cost: req.cost,
+        kind: mode === 'backfill' ? 'backfill' : 'now',
+        recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
+        decidedAtMs: reply.nowMs,
+      });
+      if (input.invitation?.enabled) {
+        // Into the invitation history after the answer, off the hot path (like the limit crossings).
+        const at = new Date(mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs);
+        this.invitations
+          .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
+          .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
+      }
+    }
     const outcome = await this.interpret(reply, req, plan);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
-    if (invitation && reply.status === 'recorded') {
-      // Into the history after the answer, off the hot path (like the limit crossings).
-      const at = new Date(occurredAtMs ?? reply.nowMs);
-      this.invitations
-        .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
-        .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
-    }
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
+  }
+
+  /**
+   * The guard's one call; when the identity's marker is missing (Redis lost its state, or never had
+   * it), its state is rebuilt from PostgreSQL (once across instances) and the call made again.
+   */
+  private async decide(input: GuardInput, ws: string, id: string): Promise<GuardDecision> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reply = await GUARD_SCRIPT.run(this.redis, input);
+      if (reply.status === 'rebuild_needed') await this.rebuild.ensure(ws, id);
+      // The identity's invitation state was never built (it predates it): nothing was recorded; build it.
+      else if (reply.status === 'invitation_state_missing') await this.invitations.rebuild({ workspaceId: ws, identityId: id });
+      else return reply;
+    }
+    // Lost again right after each rebuild: Redis is not keeping data; deciding now would be blind.
+    this.logger.warn(`identity ${id}: state lost again after 3 rebuilds; refusing to decide`);
+    throw ApiError.storeUnavailable('redis');
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
@@ -243,7 +272,7 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private async interpret(reply: GuardReply, req: GuardRequest, planned: PlannedLimit[]): Promise<GuardOutcome> {
+  private async interpret(reply: GuardDecision, req: GuardRequest, planned: PlannedLimit[]): Promise<GuardOutcome> {
     const { status, nowMs } = reply;
     if (status === 'api_limited') {
       this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
@@ -258,7 +287,7 @@ export class GuardService implements OnModuleInit {
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const { consumedBefore: before, consumedAfter: after, oldestMs: oldest, newestMs: newest } = reply.windows[i];
+      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -266,7 +295,8 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
-        available_at: remaining > 0 ? iso(nowMs) : oldest !== null && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        // When one more unit fits, as guard.lua's window_available_at says (the one owner).
+        available_at: availableAtMs === null ? null : iso(availableAtMs),
         reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
       });
       if (status === 'recorded') {
@@ -286,7 +316,7 @@ export class GuardService implements OnModuleInit {
     });
     if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
-      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
       const outcome: GuardOutcome = { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs, rule: reply.rule };
       if (reply.rule === 'pending_invitations') outcome.invitation = { pending_invitations: reply.invitation.pending ?? 0 };
       if (reply.rule === 'acceptance_rate') {
@@ -298,7 +328,7 @@ export class GuardService implements OnModuleInit {
     }
     if (reply.status === 'reinvite_too_soon') {
       this.metrics.guardDecisions.inc({ outcome: 'reinvite_too_soon' });
-      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
       return { kind: 'reinvite_too_soon', target: req.target ?? '', availableAt, states, nowMs };
     }
     if (reply.status === 'cooldown') {
@@ -338,11 +368,36 @@ export class GuardService implements OnModuleInit {
   async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
     const identity = await this.identities.getCached(workspaceId, identityId);
     const action = this.resolveAction(actionSlug);
-    const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
+    const input = {
+      windowKeys: action.limits.map((l) => this.keys.window(workspaceId, identity.id, l)),
+      member: actionMember(actionId),
+      markerKey: this.keys.marker(workspaceId, identity.id),
+      nowMs: this.clock.scriptNowMs(),
+    };
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
-    const released = (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
+    let reply = await RELEASE_SCRIPT.run(this.redis, input);
+    for (let attempt = 0; reply.status === 'rebuild_needed'; attempt++) {
+      // Released after a loss: the recording must be back first, or the release would find nothing
+      // and the next rebuild would restore what the caller freed.
+      if (attempt === 3) throw ApiError.storeUnavailable('redis');
+      await this.rebuild.ensure(workspaceId, identity.id);
+      reply = await RELEASE_SCRIPT.run(this.redis, input);
+    }
+    if (reply.units === 0 || reply.recordedAtMs === null) return false;
+    this.journal.add({
+      event: 'released',
+      workspaceId,
+      identityId: identity.id,
+      actionId,
+      actionSlug,
+      limits: [...action.limits],
+      cost: reply.units,
+      kind: 'now',
+      recordedAtMs: reply.recordedAtMs,
+      decidedAtMs: reply.nowMs,
+    });
     // A released invitation was never sent: it leaves the history, the pending count and the target's mark.
-    if (released && isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
-    return released;
+    if (isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
+    return true;
   }
 }

@@ -10,6 +10,10 @@ export interface PlannedLimit {
   windowMs: number;
   max: number;
   warmupFactor: number;
+  /** The threshold once warm-up is over (default × level, or the override): says when warm-up is what limits. */
+  fullMax: number;
+  /** The identity's 1-based warm-up day; null without a ramp. */
+  warmupDay: number | null;
   override: boolean;
   /**
    * The threshold while the identity's acceptance rate is low (SPEC §5b): an invitation limit's
@@ -54,6 +58,8 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       windowMs: limit.window_seconds * 1000,
       max,
       warmupFactor: typeof override === 'number' ? 1 : w.factor,
+      fullMax: threshold(1),
+      warmupDay: w.day,
       override: typeof override === 'number',
       lowAcceptanceMax: isInvitationLimit(limit.slug) ? threshold(w.factor * INVITATION_RULES.lowFactor) : max,
     };

@@ -2,6 +2,7 @@ import { type Result } from 'ioredis';
 import { type InvitationHashView, parseView } from '../invitations/invitation-state.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -12,12 +13,14 @@ declare module 'ioredis' {
 export interface ReadWindowsInput {
   identityCooldownKey: string;
   nowMs: number | null;
-  /** max: the threshold in force; lowAcceptanceMax: while the acceptance rate is low (default max). */
+  /** max: the threshold; lowAcceptanceMax: in force while the acceptance rate is low (default max). */
   limits: { windowKey: string; cooldownKey: string; windowMs: number; max: number; lowAcceptanceMax?: number }[];
-  /** The identity's invitation hash (SPEC §5b): its factor picks the thresholds, its summary is returned. */
-  invitationKey: string;
+  /** The identity's invitation hash (SPEC §5b): its factor picks the thresholds, its summary is returned (absent: none read). */
+  invitationKey?: string;
   /** An action member to look for (auto mode's idempotency), or null. */
   member: string | null;
+  /** The units `availableAtMs` makes room for (default 1). */
+  cost?: number;
 }
 
 export interface MirroredCooldown {
@@ -29,8 +32,8 @@ export interface ReadWindow {
   consumed: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits: `nowMs` when there is room, -2 never (see read-windows.lua). */
-  availableAtMs: number;
+  /** When `cost` more units fit: `nowMs` when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
   cooldown: MirroredCooldown | null;
 }
 
@@ -51,7 +54,7 @@ function cooldownOf(value: string | null, pttl: number): MirroredCooldown | null
 /** Read-only view of an identity's windows and mirrors (read-windows.lua); nothing is trimmed. */
 export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindowsReply>({
   command: 'slReadWindows',
-  lua: composeLua(new URL('./read-windows.lua', import.meta.url), [NOW_INCLUDE]),
+  lua: composeLua(new URL('./read-windows.lua', import.meta.url), [NOW_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey];
     const args: (string | number)[] = [scriptNowArg(i.nowMs), i.limits.length];
@@ -59,8 +62,8 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.windowMs, l.max);
     }
-    keys.push(i.invitationKey);
-    args.push(i.member ?? '');
+    if (i.invitationKey) keys.push(i.invitationKey);
+    args.push(i.member ?? '', i.cost ?? 1);
     for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
     return { keys, args };
   },
@@ -72,7 +75,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       consumed: r.int('consumed', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
-      availableAtMs: r.int('available_at', -2),
+      availableAtMs: readAvailableAt(r, 'available_at'),
       cooldown: cooldownOf(r.strOrNull('limit_cooldown'), r.int('limit_cooldown_pttl', -1)),
     }));
     const holdsMember = r.int('holds_member', 0, 1) === 1;

@@ -185,10 +185,17 @@ describe('invitation health in the guard', () => {
     const i = await identity();
     expect((await guard(i.id, { target: 'remembered' })).status).toBe(200);
     await waitFor('history row', async () => (await rows(i.id)).length === 1, 5_000, 20);
-    await redis.del(t.app.get(RedisKeys).invitations(wsId, i.id));
+    const keys = t.app.get(RedisKeys);
+    await redis.del(keys.invitations(wsId, i.id));
     const again = await guard(i.id, { target: 'remembered' });
     expect(again.status).toBe(409);
     expect((await guard(i.id, { target: 'someone-else' })).status).toBe(200);
+    // A data loss of the whole identity (its marker too): the identity's rebuild brings the invitation state back with the windows.
+    await waitFor('second row', async () => (await rows(i.id)).length === 2, 5_000, 20);
+    await redis.del(keys.invitations(wsId, i.id), keys.marker(wsId, i.id), keys.window(wsId, i.id, 'LK_INVITATIONS_SENT'));
+    expect((await guard(i.id, { target: 'someone-else' })).body.error?.error_label).toBe('ALREADY_INVITED');
+    expect((await sentCount(i.id)).consumed).toBe(2);
+    expect(await redis.hget(keys.invitations(wsId, i.id), 'pending')).toBe('2');
   });
 
   it('forgets a released invitation: the person is free again and pending drops', async () => {
