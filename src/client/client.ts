@@ -173,7 +173,7 @@ export class SmartLimitsClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
       const text = await res.text();
-      const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
+      const json = text ? (JSON.parse(text) as unknown) : undefined;
       if (res.ok) return json as T;
       const err = toError(res.status, json, res.headers.get('retry-after'));
       // Only the service's own back-pressure is retried: never LIMIT_REACHED or COOLDOWN blindly.
@@ -263,16 +263,21 @@ export class SmartLimitsClient {
       }
       throw e;
     }
-    const outcome: Outcome = typeof result === 'number' ? { statusCode: result } : (result as Outcome);
+    const outcome: Outcome = typeof result === 'number' ? { statusCode: result } : result;
     const reported = await this.reportOutcome(identityId, action, { ...outcome, actionId });
     return { guard, result, outcome: reported };
   }
 }
 
-function toError(status: number, json: Record<string, any> | undefined, retryAfterHeader: string | null): SmartLimitsError {
-  const e = json?.error ?? {};
+/** The service's error envelope (SPEC section 8), as far as the client reads it. */
+interface ErrorBody {
+  error?: { message?: string; error_label?: string; details?: Record<string, unknown> };
+}
+
+function toError(status: number, json: unknown, retryAfterHeader: string | null): SmartLimitsError {
+  const e = (json as ErrorBody | undefined)?.error ?? {};
   const label: string | null = e.error_label ?? null;
-  const details = e.details as Record<string, unknown> | undefined;
+  const details = e.details;
   const ra = retryAfterHeader ?? (details?.['Retry-After'] as string | undefined) ?? null;
   const retryAfter = ra !== null && /^\d+$/.test(String(ra)) ? Number(ra) : null;
   const msg = e.message ?? `HTTP ${status}`;

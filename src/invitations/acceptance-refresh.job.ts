@@ -9,7 +9,7 @@ import { InvitationsRepository } from './invitations.repository.js';
 import { InvitationsService } from './invitations.service.js';
 
 /** The sample (sent 7–37 days ago) slides by the minute; every 5 minutes keeps the factor at most that late. */
-export const ACCEPTANCE_REFRESH_INTERVAL_MS = 5 * 60_000;
+const ACCEPTANCE_REFRESH_INTERVAL_MS = 5 * 60_000;
 const PAGE = 200;
 const DAY_MS = 86_400_000;
 

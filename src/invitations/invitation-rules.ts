@@ -40,9 +40,9 @@ export const INVITATION_RULES = {
 } as const;
 
 /** The actions that send an invitation (the ones that take a `target` and count as pending). */
-export const INVITATION_ACTIONS: readonly string[] = ['linkedin-connect-profile', 'linkedin-connect-profile-with-note'];
+const INVITATION_ACTIONS: readonly string[] = ['linkedin-connect-profile', 'linkedin-connect-profile-with-note'];
 /** The limits an invitation consumes whose thresholds a low acceptance rate halves (the catalog's list). */
-export const INVITATION_LIMITS: readonly string[] = INVITATION_LIMIT_SLUGS;
+const INVITATION_LIMITS: readonly string[] = INVITATION_LIMIT_SLUGS;
 
 export const isInvitationAction = (slug: string): boolean => INVITATION_ACTIONS.includes(slug);
 export const isInvitationLimit = (slug: string): boolean => INVITATION_LIMITS.includes(slug);

@@ -25,7 +25,7 @@ export interface InvitationSnapshot {
 }
 
 /** The acceptance fields the guard and the reads use, as hash fields. */
-export function acceptanceFields(a: AcceptanceView, refusing: boolean): [string, string][] {
+function acceptanceFields(a: AcceptanceView, refusing: boolean): [string, string][] {
   return [
     ['factor', String(a.factor)],
     ['refusing', refusing ? '1' : '0'],
@@ -48,7 +48,7 @@ export interface InvitationHashView {
 }
 
 /** The fields `readView` asks for, in order (also usable inside a caller's pipeline). */
-export const VIEW_FIELDS = ['loaded', 'pending', 'factor', 'refusing', 'rate', 'sample', 'accepted', 'state'] as const;
+const VIEW_FIELDS = ['loaded', 'pending', 'factor', 'refusing', 'rate', 'sample', 'accepted', 'state'] as const;
 
 export function parseView(v: (string | null)[]): InvitationHashView {
   const [loaded, pending, factor, refusing, rate, sample, accepted, state] = v;

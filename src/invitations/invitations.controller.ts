@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiError } from '../common/errors/api-error.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { INVITATION_RULES } from './invitation-rules.js';
 import {
@@ -15,17 +16,13 @@ import {
 } from './invitations.dto.js';
 import { InvitationsService, toInvitationView } from './invitations.service.js';
 
-function encodeCursor(knownSince: Date, id: string): string {
-  return Buffer.from(`v:${knownSince.toISOString()}|${id}`).toString('base64url');
-}
+const CURSOR_KIND = 'v';
 
-function decodeCursor(cursor: string): { knownSince: Date; id: string } {
-  const m = /^v:([^|]+)\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString());
+/** `<known_since ISO>|<id>`: the last row of the previous page, oldest first. */
+function listPosition(payload: string): { knownSince: Date; id: string } | null {
+  const m = /^([^|]+)\|(\d{1,18})$/.exec(payload);
   const knownSince = m ? new Date(m[1]) : null;
-  if (!m || !knownSince || Number.isNaN(knownSince.getTime())) {
-    throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  }
-  return { knownSince, id: m[2] };
+  return m && knownSince && !Number.isNaN(knownSince.getTime()) ? { knownSince, id: m[2] } : null;
 }
 
 function checkedTarget(target: string): string {
@@ -57,10 +54,13 @@ export class InvitationsController {
       status: q.status,
       olderThanDays: q.older_than_days,
       limit,
-      after: q.cursor ? decodeCursor(q.cursor) : null,
+      after: q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, listPosition) : null,
     });
     const last = rows[rows.length - 1];
-    return { data: rows.map(toInvitationView), next_cursor: more && last ? encodeCursor(last.knownSince, last.id) : null };
+    return {
+      data: rows.map(toInvitationView),
+      next_cursor: more && last ? encodeCursor(CURSOR_KIND, `${last.knownSince.toISOString()}|${last.id}`) : null,
+    };
   }
 
   @Put('pending')

@@ -109,10 +109,3 @@ export class ReconcileInvitationsResponse {
   @ApiProperty({ format: 'date-time' }) as_of!: string;
   @ApiProperty({ type: InvitationSummaryResponse }) summary!: InvitationSummaryResponse;
 }
-
-export class WithdrawAdviceResponse {
-  @ApiProperty({ example: INVITATION_RULES.withdrawAfterDays }) older_than_days!: number;
-  @ApiProperty({ description: 'Pending invitations older than older_than_days' }) total!: number;
-  @ApiProperty({ description: 'How many to withdraw today: at most 100 a day, less those withdrawn in the last 24 h' }) today!: number;
-  @ApiProperty({ type: [InvitationResponse], description: 'The first `today` of them, oldest first' }) invitations!: InvitationResponse[];
-}

@@ -53,7 +53,7 @@ export interface GuardInput {
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = [
+const GUARD_STATUSES = [
   'recorded',
   'duplicate',
   'limit_reached',
@@ -65,7 +65,6 @@ export const GUARD_STATUSES = [
   'reinvite_too_soon',
   'invitation_state_missing',
 ] as const;
-export type GuardStatus = (typeof GUARD_STATUSES)[number];
 
 export interface GuardWindow {
   consumedBefore: number;

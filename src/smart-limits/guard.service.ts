@@ -14,7 +14,7 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { INVITATION_RULES, isInvitationAction } from '../invitations/invitation-rules.js';
 import { targetField } from '../invitations/invitation-state.js';
 import { InvitationsService } from '../invitations/invitations.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
@@ -105,7 +105,7 @@ export class GuardService implements OnModuleInit {
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
-  resolveAction(slug: string, identity?: IdentityEntity): ActionDefinition {
+  resolveAction(slug: string, identity?: Identity): ActionDefinition {
     const action = this.catalog.action(slug);
     if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
     if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
@@ -119,7 +119,7 @@ export class GuardService implements OnModuleInit {
     return action;
   }
 
-  plan(identity: IdentityEntity, action: ActionDefinition): PlannedLimit[] {
+  plan(identity: Identity, action: ActionDefinition): PlannedLimit[] {
     return planLimits(identity, limitsOf(this.catalog.get(), action), this.catalog.get(), this.clock.now());
   }
 
@@ -139,7 +139,7 @@ export class GuardService implements OnModuleInit {
     return this.guardIdentity(req, identity, action);
   }
 
-  async guardIdentity(req: GuardRequest, identity: IdentityEntity, action: ActionDefinition): Promise<GuardOutcome> {
+  async guardIdentity(req: GuardRequest, identity: Identity, action: ActionDefinition): Promise<GuardOutcome> {
     const plan = this.plan(identity, action);
     let mode: GuardMode = req.dryRun ? 'dry' : 'check';
     let occurredAtMs: number | null = null;
@@ -335,7 +335,7 @@ export class GuardService implements OnModuleInit {
       this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
       const raw = reply.cooldown.value;
       const pttl = reply.cooldown.pttlMs;
-      let cooldown: CooldownMirror = {};
+      let cooldown: CooldownMirror;
       try {
         cooldown = JSON.parse(raw) as CooldownMirror;
       } catch {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
 import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { InvitationsService, summaryOf } from '../invitations/invitations.service.js';
+import { type Identity } from '../identities/identity.js';
 import { type EdgesLimit, type EdgesLimitsResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
 import { limitsOf } from './limit-plan.js';
@@ -22,7 +22,7 @@ export class LimitsReadService {
   ) {}
 
   /** One round trip; a second only when the invitation state was never built or was lost (then rebuilt first). */
-  private async read(identity: IdentityEntity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
+  private async read(identity: Identity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
     const w = await this.reader.read(identity, limits);
     if (w.invitations.loaded) return w;
     await this.invitations.rebuild({ workspaceId: identity.workspaceId, identityId: identity.id });
@@ -41,7 +41,7 @@ export class LimitsReadService {
     return this.shape(identity, await this.read(identity));
   }
 
-  private shape(identity: IdentityEntity, w: IdentityWindows): EdgesLimitsResponse {
+  private shape(identity: Identity, w: IdentityWindows): EdgesLimitsResponse {
     const limits: EdgesLimit[] = w.limits.map((s) => ({
       slug: s.limit.slug,
       name: s.limit.name,
