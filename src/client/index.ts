@@ -1,13 +1,28 @@
 // The worker client, exported as `smart-limits/client`.
 export { SmartLimitsClient } from './client.js';
-export type { ActionResult, ClientOptions, GuardOptions, GuardResult, LimitState, NextAllowed, Outcome, OutcomeResult } from './client.js';
+export type {
+  ActionResult,
+  ClientOptions,
+  GuardOptions,
+  GuardResult,
+  InvitationReport,
+  InvitationStatus,
+  InvitationSummary,
+  LimitState,
+  NextAllowed,
+  Outcome,
+  OutcomeResult,
+  PendingSync,
+} from './client.js';
 export {
+  AlreadyInvitedError,
   CooldownError,
   GuardRefusalError,
   InFlightError,
   LimitReachedError,
   OutsideWorkingHoursError,
   RateLimitedError,
+  ReinviteTooSoonError,
   SmartLimitsError,
   StoreUnavailableError,
   TooSoonError,

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
@@ -23,7 +24,7 @@ import { closesAfter, isOpenAt } from '../pacing/working-hours.js';
 import { WorkingHoursService } from '../smart-limits/working-hours.service.js';
 import { GuardService } from '../smart-limits/guard.service.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
-import { summarizeIdentity } from './health-view.js';
+import { invitationFacts, summarizeIdentity } from './health-view.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -38,6 +39,7 @@ export class IdentityHealthService {
     private readonly cooldowns: CooldownsService,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    private readonly invitations: InvitationsService,
     private readonly journal: JournalService,
     private readonly guard: GuardService,
     private readonly hours: WorkingHoursService,
@@ -48,11 +50,14 @@ export class IdentityHealthService {
   /** One Redis round trip (every window and mirror, one script call) and one PostgreSQL query. */
   async health(workspaceId: string, identityId: string): Promise<HealthResponse> {
     const identity = await this.identities.getCached(workspaceId, identityId);
-    const [windows, facts] = await Promise.all([
+    const ref = { workspaceId, identityId: identity.id };
+    const [windows, facts, invitations, toWithdraw] = await Promise.all([
       this.reader.read(identity),
-      this.cooldowns.healthFacts({ workspaceId, identityId }, AT_RISK_WINDOW_MS / 86_400_000),
+      this.cooldowns.healthFacts(ref, AT_RISK_WINDOW_MS / 86_400_000),
+      this.invitations.summary(ref),
+      this.invitations.withdrawAdvice(ref),
     ]);
-    const s = summarizeIdentity(identity, windows, facts, this.catalog.get());
+    const s = summarizeIdentity(identity, windows, facts, this.catalog.get(), invitationFacts(invitations));
     const pacing = await this.pacing(identity, s.limits, windows.nowMs);
     return {
       identity_id: identity.id,
@@ -72,6 +77,7 @@ export class IdentityHealthService {
       cooldowns: s.cooldowns,
       risk: { at_risk: s.verdict.atRisk, cooldowns_7d: facts.cooldowns7d, flagged: facts.flagged7d || facts.running.some((c) => c.atRisk) },
       recent_errors: facts.errors,
+      invitations: { ...invitations, to_withdraw: toWithdraw },
       pacing,
     };
   }

@@ -4,6 +4,7 @@ import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome, type Refusal } from './guard.service.js';
 import { limitReachedMessage } from './limit-reached-message.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
+import { INVITATION_RULES } from '../invitations/invitation-rules.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
 
@@ -44,6 +45,15 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     const a = outcome.api!;
     return apiLimitRefusal('/v1/actions', a.limits, a.take, a.nowMs);
   }
+  if (outcome.kind === 'already_invited') {
+    // No Retry-After: no waiting changes it.
+    return new ApiError(
+      409,
+      SmartLimitsErrorLabel.ALREADY_INVITED,
+      `This identity's invitation to ${outcome.target} is ${outcome.invitationStatus === 'pending' ? 'still pending' : 'accepted already'}`,
+      { identity_id: identityId, action, target: outcome.target, status: outcome.invitationStatus },
+    );
+  }
   return refusalToError(outcome, identityId, action);
 }
 
@@ -60,6 +70,43 @@ function refusalToError(r: Refusal, identityId: string, action: string): ApiErro
   const headers: Record<string, string> = {};
   if (availableMs !== null) headers['Retry-After'] = secondsUntil(availableMs, r.nowMs);
 
+  if (r.label === 'LIMIT_REACHED' && (r.primary.rule === 'pending_invitations' || r.primary.rule === 'acceptance_rate')) {
+    // Pending cap or acceptance rate: no time frees them, only reports (available_at null, no Retry-After).
+    const message =
+      r.primary.rule === 'pending_invitations'
+        ? `${r.invitation?.pending_invitations ?? INVITATION_RULES.pendingRefuse} invitations are pending (refused from ${INVITATION_RULES.pendingRefuse}): withdraw the oldest or reconcile`
+        : `The acceptance rate is below ${INVITATION_RULES.refuseRate * 100} %: invitations are refused until it recovers or a person clears it`;
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.LIMIT_REACHED,
+      message,
+      {
+        ...common,
+        limit: r.primary.limit,
+        rule: r.primary.rule,
+        ...r.invitation,
+        limits: r.states,
+        ...headers,
+      },
+      headers,
+    );
+  }
+  if (r.label === 'REINVITE_TOO_SOON') {
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.REINVITE_TOO_SOON,
+      `The invitation to ${r.target ?? 'this person'} was withdrawn less than ${INVITATION_RULES.reinviteAfterDays} days ago`,
+      {
+        ...common,
+        target: r.target ?? null,
+        rule: 'reinvite',
+        reinvite_after_days: INVITATION_RULES.reinviteAfterDays,
+        limits: r.states,
+        ...headers,
+      },
+      headers,
+    );
+  }
   if (r.label === 'LIMIT_REACHED' && r.limit) {
     const l = r.limit;
     const rule = r.primary.rule === 'burst' ? 'burst' : 'window';

@@ -9,6 +9,7 @@ KEYS[1 + 2i]       window (sorted set) of limit i      member = action member (+
 KEYS[2 + 2i]       cooldown mirror of limit i
 KEYS[2n + 3]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 4] its daily counter (api-limit.include.lua)
 KEYS[2n + 5]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
+KEYS[2n + 6]       the identity's invitation hash (invitation-guard.include.lua), read only for invitation actions
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id; "" for a read that names no action: no idempotency check)
@@ -23,15 +24,23 @@ then     2m values: start, end (exclusive) of each interval in ms, ascending
 then per limit i: max, window ms, units (cost, or 1 when consumed once per action), gap ms (0: none),
          jitter ms, limit slug (the jitter's seed), number of bursts b, then b pairs (window ms, max)
 then     the API limit: per second, per minute, daily (0 = none); cost 1
+then     invitation health (SPEC §5b): "1" for an invitation action else "", the target's field in the
+         invitation hash ("" without a target), the re-invite delay ms, the pending count that refuses,
+         then per limit i the max while the acceptance rate is low (the hash's factor < 1)
 
 Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl, cooldown_index,
          lease_holder|false, lease_ends_at,
          api_take's 7 values,
          number of blocking rules k, then k × (rule, limit index (0: none), window ms (0: none), until, last_action_at),
-         consumed_before_i, consumed_after_i, oldest_i, newest_i, available_at_i for every limit }
+         consumed_before_i, consumed_after_i, oldest_i, newest_i, available_at_i for every limit,
+         invitation mark of the target ("" | "p" | "a" | "w"), pending invitations before this call
+         (-1 when not an invitation action), the factor on the invitation limits in % (100 or 50) }
 available_at_i: when limit i's main window has room for one more unit after this call (now when it
 has, -2 never; window.include.lua, the one owner of that answer).
-status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked)
+status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked),
+        6 already invited (409: the target is pending or accepted; nothing else checked or recorded)
+The reply is { 7, now } alone when the invitation hash of an invitation action was never built
+(nothing decided or touched: the service builds it from PostgreSQL and calls again).
 The reply is { 5, now } alone when the marker is missing: Redis lost the identity's state (or never had
 it), so nothing is decided or touched (not even the API limit) until the service has rebuilt it.
 Times are ms; -1 none; -2 never (no time will do); -3 past the calendar's horizon (the caller
@@ -80,6 +89,23 @@ end
 -- Windows and cooldown mirrors forgotten by Redis would admit what they no longer count: rebuild first.
 if redis.call('EXISTS', KEYS[2 * n + 5]) == 0 then return { 5, now } end
 
+-- Invitation health (SPEC §5b): the hash must be there before anything is decided.
+local inv_key = KEYS[2 * n + 6]
+local is_inv = ARGV[a + 3] == '1'
+local inv_field = ARGV[a + 4]
+local reinvite_ms = tonumber(ARGV[a + 5])
+local pending_refuse = tonumber(ARGV[a + 6])
+local inv = { loaded = true, pending = -1, factor = 1, refusing = false }
+local inv_mark = ''
+if is_inv then
+  inv = inv_read(inv_key)
+  if not inv.loaded then return { 7, now } end
+  -- Halved invitation thresholds while the acceptance rate is low.
+  if inv.factor < 1 then
+    for i = 1, n do L[i].max = tonumber(ARGV[a + 6 + i]) end
+  end
+end
+
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }
 local aps, apm, aday = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
@@ -117,6 +143,9 @@ local function state(status, available)
     out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
     out[#out + 1] = window_available_at(key, now, L[i].win, L[i].max, 1, after)
   end
+  out[#out + 1] = inv_mark
+  out[#out + 1] = inv.pending
+  out[#out + 1] = math.floor(inv.factor * 100 + 0.5)
   return out
 end
 
@@ -134,7 +163,24 @@ local function block(rule, index, win, untl, last)
   if untl == -2 then never = true elseif untl > free then free = untl end
 end
 
+-- A person already invited is a 409 before anything else: no waiting changes it.
+local reinvite_at = -1
+if is_inv and mode ~= 'backfill' then
+  local tb = inv_target_block(inv_key, inv_field, now, reinvite_ms)
+  if tb then
+    inv_mark = tb[1]
+    if tb[1] ~= 'w' then return state(6, -1) end
+    reinvite_at = tb[2]
+  end
+end
+
 if mode ~= 'backfill' then
+  -- Invitation health: the pending cap and a low acceptance rate free only by reports (never by time);
+  -- a person withdrawn too recently may be invited again at reinvite_at.
+  if is_inv and inv.pending >= pending_refuse then block('pending_invitations', 1, 0, -2, -1) end
+  if is_inv and inv.refusing then block('acceptance_rate', 1, 0, -2, -1) end
+  if reinvite_at >= 0 then block('reinvite', 0, 0, reinvite_at, -1) end
+
   -- Cooldowns: the whole identity and each limit; the one that ends last is reported.
   local function cooldown(key, index)
     local v = redis.call('GET', key)
@@ -205,4 +251,5 @@ for i = 1, n do
   end
 end
 if mode == 'check' and lease_ms > 0 then redis.call('SET', KEYS[2], (now + lease_ms) .. ':' .. action_id, 'PX', lease_ms) end
+if is_inv then inv_record(inv_key, inv_field, now) end
 return state(0, now)

@@ -2,6 +2,7 @@ import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { INVITATION_GUARD_INCLUDE } from '../invitations/invitation-guard.include.js';
 import { PACING_INCLUDE } from './pacing.include.js';
 import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
@@ -30,6 +31,20 @@ export interface GuardScriptLimit {
   gapMs: number;
   jitterMs: number;
   bursts: GuardScriptBurst[];
+  /** The threshold while the identity's acceptance rate is low (its invitation hash's factor < 1); default max. */
+  lowAcceptanceMax?: number;
+}
+
+/** Invitation health (SPEC §5b), read and updated in the same call. */
+export interface GuardInvitationInput {
+  /** The identity's invitation hash. */
+  key: string;
+  /** An invitation action: the hash is checked and, when recorded, updated. */
+  enabled: boolean;
+  /** The target's field in the hash, or null without a target. */
+  targetField: string | null;
+  reinviteMs: number;
+  pendingRefuse: number;
 }
 
 export interface GuardInput {
@@ -54,13 +69,34 @@ export interface GuardInput {
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
   /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
   markerKey: string;
+  /** Absent: not an invitation action. */
+  invitation?: GuardInvitationInput;
 }
 
 /** guard.lua's status codes, by position. */
-const GUARD_STATUSES = ['recorded', 'duplicate', 'refused', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
-type GuardStatus = Exclude<(typeof GUARD_STATUSES)[number], 'rebuild_needed'>;
+const GUARD_STATUSES = [
+  'recorded',
+  'duplicate',
+  'refused',
+  'dry_run_allowed',
+  'api_limited',
+  'rebuild_needed',
+  'already_invited',
+  'invitation_state_missing',
+] as const;
+type GuardStatus = Exclude<(typeof GUARD_STATUSES)[number], 'rebuild_needed' | 'invitation_state_missing'>;
 
-export const GUARD_RULES = ['cooldown', 'window', 'burst', 'gap', 'in_flight', 'working_hours'] as const;
+export const GUARD_RULES = [
+  'cooldown',
+  'window',
+  'burst',
+  'gap',
+  'in_flight',
+  'working_hours',
+  'pending_invitations',
+  'acceptance_rate',
+  'reinvite',
+] as const;
 export type GuardRule = (typeof GUARD_RULES)[number];
 
 /** A rule that refuses at `now`. Times in ms; `untilMs` null: never (a person or a config must act). */
@@ -91,7 +127,23 @@ export interface GuardRebuildNeeded {
   nowMs: number;
 }
 
-export type GuardReply = GuardDecision | GuardRebuildNeeded;
+/** An invitation action whose identity's invitation hash was never built: build it, then call again. */
+export interface GuardInvitationStateMissing {
+  status: 'invitation_state_missing';
+  nowMs: number;
+}
+
+/** What the call saw of the identity's invitation hash (invitation actions only). */
+export interface GuardInvitationState {
+  /** Pending invitations before this call; null when not an invitation action. */
+  pending: number | null;
+  /** The factor in force on the invitation limits (1, or 0.5 while the acceptance rate is low). */
+  factor: number;
+  /** already_invited: the target's invitation is pending or was accepted. */
+  targetStatus: 'pending' | 'accepted' | null;
+}
+
+export type GuardReply = GuardDecision | GuardRebuildNeeded | GuardInvitationStateMissing;
 
 export interface GuardDecision {
   status: GuardStatus;
@@ -110,6 +162,7 @@ export interface GuardDecision {
   blocked: GuardBlock[];
   api: ApiTake;
   windows: GuardWindow[];
+  invitation: GuardInvitationState;
 }
 
 const never = (v: number) => (v === -2 ? null : v);
@@ -117,7 +170,13 @@ const never = (v: number) => (v === -2 ? null : v);
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, WINDOW_INCLUDE, PACING_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [
+    NOW_INCLUDE,
+    API_LIMIT_INCLUDE,
+    WINDOW_INCLUDE,
+    PACING_INCLUDE,
+    INVITATION_GUARD_INCLUDE,
+  ]),
   encode: (i) => {
     const keys = [i.identityCooldownKey, i.leaseKey];
     const args: (string | number)[] = [
@@ -137,8 +196,12 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       args.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.slug, l.bursts.length);
       for (const b of l.bursts) args.push(b.windowMs, b.max);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey);
+    // Without invitation input the hash key is a stand-in of the same slot that the script never reads.
+    const inv = i.invitation ?? { key: i.identityCooldownKey, enabled: false, targetField: null, reinviteMs: 0, pendingRefuse: 0 };
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey, inv.key);
     args.push(...apiLimitArgv(i.api.limits));
+    args.push(inv.enabled ? '1' : '', inv.targetField ?? '', inv.reinviteMs, inv.pendingRefuse);
+    for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
     return { keys, args };
   },
   decode: (reply, input): GuardReply => {
@@ -150,9 +213,16 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       short.end();
       return rebuild;
     }
+    if (Array.isArray(reply) && reply[0] === GUARD_STATUSES.indexOf('invitation_state_missing')) {
+      const short = new ReplyReader('guard.lua', reply).expectLength(2);
+      short.int('status');
+      const missing: GuardInvitationStateMissing = { status: 'invitation_state_missing', nowMs: short.int('now', 0) };
+      short.end();
+      return missing;
+    }
     const r: ReplyReader = new ReplyReader('guard.lua', reply);
     const read = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
-    if (read === 'rebuild_needed') r.fail('status rebuild_needed with a full reply');
+    if (read === 'rebuild_needed' || read === 'invitation_state_missing') r.fail(`status ${read} with a full reply`);
     const status: GuardStatus = read;
     const nowMs = r.int('now', 0);
     const available = r.int('available_at', -3);
@@ -188,8 +258,18 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       newestMs: r.msOrNone('newest'),
       availableAtMs: readAvailableAt(r, 'window available_at'),
     }));
-    if (r.length !== 9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n) r.fail(`expected ${9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n} values, got ${r.length}`);
+    const invMark = r.oneOf('invitation_mark', ['', 'p', 'a', 'w'] as const);
+    const invPending = r.int('invitation_pending', -1);
+    const invFactor = r.int('invitation_factor_pct', 1, 100);
+    const expected = 9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n + 3;
+    if (r.length !== expected) r.fail(`expected ${expected} values, got ${r.length}`);
     r.end();
+    if (status === 'already_invited' && invMark !== 'p' && invMark !== 'a') r.fail(`status already_invited with mark ${JSON.stringify(invMark)}`);
+    const invitation: GuardInvitationState = {
+      pending: invPending >= 0 ? invPending : null,
+      factor: invFactor / 100,
+      targetStatus: status === 'already_invited' ? (invMark === 'p' ? 'pending' : 'accepted') : null,
+    };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
     if (status === 'refused' && !blocked.length) r.fail('status refused without a blocking rule');
     if (status !== 'refused' && blocked.length) r.fail(`status ${status} with blocking rules`);
@@ -204,6 +284,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       blocked,
       api,
       windows,
+      invitation,
     };
   },
 });

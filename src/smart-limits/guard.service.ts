@@ -11,6 +11,9 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { INVITATION_RULES, isInvitationAction } from '../invitations/invitation-rules.js';
+import { targetField } from '../invitations/invitation-state.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { type Identity } from '../identities/identity.js';
 import { JournalService } from '../journal/journal.service.js';
 import { type IdentityCalendar, WorkingHoursService } from './working-hours.service.js';
@@ -35,6 +38,8 @@ export interface GuardRequest {
   cost: number;
   dryRun: boolean;
   occurredAt?: Date;
+  /** For invitation actions: the person invited (SPEC §5b). */
+  target?: string;
 }
 
 export interface CooldownMirror {
@@ -65,7 +70,7 @@ export interface BlockedRule {
   last_action_at?: string;
 }
 
-export type RefusalLabel = 'LIMIT_REACHED' | 'TOO_SOON' | 'IN_FLIGHT' | 'OUTSIDE_WORKING_HOURS' | 'COOLDOWN';
+export type RefusalLabel = 'LIMIT_REACHED' | 'TOO_SOON' | 'IN_FLIGHT' | 'OUTSIDE_WORKING_HOURS' | 'COOLDOWN' | 'REINVITE_TOO_SOON';
 
 const LABEL_OF: Record<GuardRule, RefusalLabel> = {
   cooldown: 'COOLDOWN',
@@ -74,6 +79,9 @@ const LABEL_OF: Record<GuardRule, RefusalLabel> = {
   gap: 'TOO_SOON',
   in_flight: 'IN_FLIGHT',
   working_hours: 'OUTSIDE_WORKING_HOURS',
+  pending_invitations: 'LIMIT_REACHED',
+  acceptance_rate: 'LIMIT_REACHED',
+  reinvite: 'REINVITE_TOO_SOON',
 };
 
 export interface Refusal {
@@ -92,14 +100,21 @@ export interface Refusal {
   nowMs: number;
   cooldown: { mirror: CooldownMirror; limit: string | null; endsAt: Date | null } | null;
   lease: { actionId: string; endsAt: Date | null } | null;
+  /** Invitation refusals (SPEC §5b): the target, and the facts of a pending-cap or acceptance-rate refusal. */
+  target?: string;
+  invitation?: { pending_invitations?: number; acceptance_rate?: number | null; sample_size?: number };
 }
 
 export type GuardOutcome = (
-  { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] } | { kind: 'api_limited' } | Refusal
+  | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
+  | { kind: 'api_limited' }
+  | Refusal
+  | { kind: 'already_invited'; target: string; invitationStatus: 'pending' | 'accepted' }
 ) & { api?: ApiLimitState };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const NO_API_LIMIT = { perSecond: 0, perMinute: 0, daily: 0 };
+const DAY_MS = 86_400_000;
 
 @Injectable()
 export class GuardService implements OnModuleInit {
@@ -118,12 +133,15 @@ export class GuardService implements OnModuleInit {
     private readonly hours: WorkingHoursService,
     private readonly journal: JournalService,
     private readonly rebuild: IdentityRebuild,
+    private readonly invitations: InvitationsService,
   ) {}
 
   onModuleInit(): void {
     GUARD_SCRIPT.define(this.redis);
     RELEASE_SCRIPT.define(this.redis);
     FREE_LEASE_SCRIPT.define(this.redis);
+    // After a Redis data loss the identity's invitation state comes back with its windows.
+    this.rebuild.register('invitations', (ref) => this.invitations.rebuild(ref));
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
@@ -153,6 +171,11 @@ export class GuardService implements OnModuleInit {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
     refusePaused(identity, req.actionSlug, req);
+    if (req.target !== undefined && !isInvitationAction(action.slug)) {
+      throw ApiError.badRequest('target is for invitation actions only', {
+        target: [`only invitation actions take a target (${action.slug} is not one)`],
+      });
+    }
     return this.guardIdentity(req, identity, action);
   }
 
@@ -184,6 +207,8 @@ export class GuardService implements OnModuleInit {
       occurredAtMs,
       api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
     });
+    if (input.invitation && req.target) input.invitation.targetField = targetField(req.target);
+    const id = identity.id;
     let reply: GuardDecision;
     try {
       reply = await this.decide(input, ws, identity.id);
@@ -204,8 +229,15 @@ export class GuardService implements OnModuleInit {
         recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
         decidedAtMs: reply.nowMs,
       });
+      if (input.invitation?.enabled) {
+        // Into the invitation history after the answer, off the hot path (like the limit crossings).
+        const at = new Date(mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs);
+        this.invitations
+          .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
+          .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
+      }
     }
-    const outcome = this.interpret(reply, input, req, plan, calendar);
+    const outcome = await this.interpret(reply, input, req, plan, calendar);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
@@ -218,8 +250,10 @@ export class GuardService implements OnModuleInit {
   private async decide(input: GuardInput, ws: string, id: string): Promise<GuardDecision> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const reply = await GUARD_SCRIPT.run(this.redis, input);
-      if (reply.status !== 'rebuild_needed') return reply;
-      await this.rebuild.ensure(ws, id);
+      if (reply.status === 'rebuild_needed') await this.rebuild.ensure(ws, id);
+      // The identity's invitation state was never built (it predates it): nothing was recorded; build it.
+      else if (reply.status === 'invitation_state_missing') await this.invitations.rebuild({ workspaceId: ws, identityId: id });
+      else return reply;
     }
     // Lost again right after each rebuild: Redis is not keeping data; deciding now would be blind.
     this.logger.warn(`identity ${id}: state lost again after 3 rebuilds; refusing to decide`);
@@ -250,8 +284,17 @@ export class GuardService implements OnModuleInit {
         slug: l.slug,
         max: l.max,
         windowMs: l.windowMs,
+        lowAcceptanceMax: l.lowAcceptanceMax,
         ...pacing.limits[i],
       })),
+      // Reads name no target; the guard adds the caller's (SPEC §5b).
+      invitation: {
+        key: this.keys.invitations(ws, id),
+        enabled: isInvitationAction(action.slug),
+        targetField: null,
+        reinviteMs: INVITATION_RULES.reinviteAfterDays * DAY_MS,
+        pendingRefuse: INVITATION_RULES.pendingRefuse,
+      },
       ...call,
     };
   }
@@ -300,26 +343,30 @@ export class GuardService implements OnModuleInit {
       // An identity whose state Redis lost is rebuilt first, then read alone (rare: after a loss).
       replies = await Promise.all(
         first.map((r, i) =>
-          r.status === 'rebuild_needed' ? this.decide(prepared[i].input, items[i].identity.workspaceId, items[i].identity.id) : Promise.resolve(r),
+          r.status === 'rebuild_needed' || r.status === 'invitation_state_missing'
+            ? this.decide(prepared[i].input, items[i].identity.workspaceId, items[i].identity.id)
+            : Promise.resolve(r),
         ),
       );
     } catch (e) {
       if (storeOfError(e) === 'redis') throw ApiError.storeUnavailable('redis');
       throw e;
     }
-    return replies.map((reply, i) => {
-      const it = items[i];
-      const p = prepared[i];
-      const req: GuardRequest = {
-        workspaceId: it.identity.workspaceId,
-        identityId: it.identity.id,
-        actionSlug: it.action.slug,
-        actionId: it.actionId,
-        cost: it.cost,
-        dryRun: true,
-      };
-      return { reply, plan: p.plan, outcome: this.interpret(reply, p.input, req, p.plan, p.calendar, false) };
-    });
+    return Promise.all(
+      replies.map(async (reply, i) => {
+        const it = items[i];
+        const p = prepared[i];
+        const req: GuardRequest = {
+          workspaceId: it.identity.workspaceId,
+          identityId: it.identity.id,
+          actionSlug: it.action.slug,
+          actionId: it.actionId,
+          cost: it.cost,
+          dryRun: true,
+        };
+        return { reply, plan: p.plan, outcome: await this.interpret(reply, p.input, req, p.plan, p.calendar, false) };
+      }),
+    );
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
@@ -359,14 +406,14 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private interpret(
+  private async interpret(
     reply: GuardDecision,
     input: GuardInput,
     req: GuardRequest,
-    plan: PlannedLimit[],
+    planned: PlannedLimit[],
     calendar: IdentityCalendar,
     count = true,
-  ): GuardOutcome {
+  ): Promise<GuardOutcome> {
     const { status, nowMs } = reply;
     const inc = (outcome: string) => {
       if (count) this.metrics.guardDecisions.inc({ outcome });
@@ -375,6 +422,12 @@ export class GuardService implements OnModuleInit {
       inc('api_limited');
       return { kind: 'api_limited' };
     }
+    if (status === 'already_invited') {
+      inc('already_invited');
+      return { kind: 'already_invited', target: req.target ?? '', invitationStatus: reply.invitation.targetStatus ?? 'pending' };
+    }
+    // The thresholds in force: invitation limits halved while the acceptance rate is low.
+    const plan = reply.invitation.factor < 1 ? planned.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : planned;
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
@@ -407,6 +460,13 @@ export class GuardService implements OnModuleInit {
     });
     if (reply.status === 'refused') {
       const refusal = this.refusal(reply, input, plan, calendar, states);
+      if (req.target !== undefined) refusal.target = req.target;
+      if (refusal.primary.rule === 'pending_invitations') refusal.invitation = { pending_invitations: reply.invitation.pending ?? 0 };
+      if (refusal.primary.rule === 'acceptance_rate') {
+        // A refusal's facts (not the hot path): the rate and its sample, as the reads show them.
+        const a = (await this.invitations.summary({ workspaceId: req.workspaceId, identityId: req.identityId })).acceptance_rate;
+        refusal.invitation = { acceptance_rate: a.rate, sample_size: a.sample_size };
+      }
       inc(refusal.label.toLowerCase());
       return refusal;
     }
@@ -519,6 +579,8 @@ export class GuardService implements OnModuleInit {
       recordedAtMs: reply.recordedAtMs,
       decidedAtMs: reply.nowMs,
     });
+    // A released invitation was never sent: it leaves the history, the pending count and the target's mark.
+    if (isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
     return true;
   }
 

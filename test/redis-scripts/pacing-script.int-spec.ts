@@ -59,7 +59,7 @@ function input(k: K, over: Partial<GuardInput> = {}): GuardInput {
 async function run(i: GuardInput): Promise<GuardDecision> {
   await redis.set(i.markerKey, '1');
   const r = await GUARD_SCRIPT.run(redis, i);
-  if (r.status === 'rebuild_needed') throw new Error('the marker is missing');
+  if (r.status === 'rebuild_needed' || r.status === 'invitation_state_missing') throw new Error(`no decision: ${r.status}`);
   return r;
 }
 
