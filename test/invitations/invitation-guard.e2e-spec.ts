@@ -29,7 +29,8 @@ describe('invitation health in the guard', () => {
     t.app.get(DataSource).query(`select target, status, action_id from invitations where identity_id = $1 order by id`, [id]);
   const people = (n: number, prefix = 'p') => Array.from({ length: n }, (_, k) => `urn:li:person:${prefix}-${k}`);
   /** An identity whose invitation windows have room for the test (premium: 20 a day, 100 a week). */
-  const identity = () => createIdentity(t, key, { account_type: 'premium', label: 'Inviter' });
+  // Unpaced: these tests are about invitation health, not the gaps between invitations.
+  const identity = () => createIdentity(t, key, { account_type: 'premium', label: 'Inviter', pacing: 'off' });
 
   beforeAll(async () => {
     t = await startTestApp({ clock });

@@ -50,7 +50,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('keeps one row per invitation (idempotent on action_id) and lists them oldest first with filters and a cursor', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     await sent(i.id, ['old-1', 'old-2'], 30);
     await sent(i.id, ['mid-1'], 10);
     await sent(i.id, ['new-1'], 1);
@@ -80,7 +80,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('takes reports: a status change, an idempotent retry, a person never seen, bad input', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     const jane = 'https://www.linkedin.com/in/jane-doe/';
     await sent(i.id, [jane], 2);
     const r = await report(i.id, jane, { status: 'accepted' });
@@ -100,7 +100,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('reconciles with LinkedIn’s list: unlisted become withdrawn, unknown ones pending with unknown sent_at; 1,000 targets at most', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     await sent(i.id, ['a', 'b', 'c'], 3);
     const r = await reconcile(i.id, { targets: ['b', 'c', 'd', 'd'] });
     expect(r.status).toBe(200);
@@ -123,7 +123,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('emits invitations.pending_high once per crossing of 500', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     await sent(i.id, people(499), 1);
     expect(await typesOf(i.id)).toEqual([]);
     await sent(i.id, ['one-more'], 0);
@@ -138,9 +138,9 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('judges the acceptance rate over invitations sent 7–37 days ago, at least 20 of them', async () => {
     clock.set(T0);
-    const twenty = await createIdentity(t, key);
-    const nineteen = await createIdentity(t, key);
-    const young = await createIdentity(t, key);
+    const twenty = await createIdentity(t, key, { pacing: 'off' });
+    const nineteen = await createIdentity(t, key, { pacing: 'off' });
+    const young = await createIdentity(t, key, { pacing: 'off' });
     // 20 sent exactly 7 days ago, 4 accepted (20 %): judged, low.
     await sent(twenty.id, people(20), 7);
     // 19 sent 7 days ago, 3 accepted: too small a sample.
@@ -181,7 +181,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('refuses below 15 % until the rate recovers or a person clears it; a new fall emits again', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     await sent(i.id, people(20), 10);
     await report(i.id, people(1)[0], { status: 'accepted' });
     const low = (await report(i.id, people(2)[1], { status: 'accepted' })).body.summary.acceptance_rate;
@@ -206,7 +206,7 @@ describe('invitation health: history, reports, reconcile, pending cap, acceptanc
 
   it('rebuilds the Redis state from PostgreSQL when it is missing', async () => {
     clock.set(T0);
-    const i = await createIdentity(t, key);
+    const i = await createIdentity(t, key, { pacing: 'off' });
     await sent(i.id, ['a', 'b', 'c'], 1);
     await report(i.id, 'b', { status: 'accepted' });
     await report(i.id, 'c', { status: 'withdrawn' });

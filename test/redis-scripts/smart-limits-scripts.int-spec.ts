@@ -76,7 +76,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       blocked: [],
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
       windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0 }],
-      invitation: { pending: null, factor: 1 },
+      invitation: { pending: null, factor: 1, targetStatus: null },
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
