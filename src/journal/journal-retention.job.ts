@@ -3,6 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { Clock } from '../common/clock.js';
+import { JobTick } from '../common/jobs/job-tick.js';
 import { AppConfig, ConfigError } from '../config/app-config.js';
 import { ADVISORY_LOCKS, tryWithAdvisoryLock } from '../database/advisory-lock.js';
 import { JournalRepository } from './journal.repository.js';
@@ -18,8 +19,7 @@ export const RETENTION_BATCH = 5_000;
 @Injectable()
 export class JournalRetentionJob implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JournalRetention');
-  private current: Promise<number | undefined> | null = null;
-  private stopped = false;
+  private readonly ticks: JobTick<number | undefined>;
 
   constructor(
     private readonly repo: JournalRepository,
@@ -27,7 +27,13 @@ export class JournalRetentionJob implements OnModuleInit, OnApplicationBootstrap
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly catalog: CatalogService,
-  ) {}
+  ) {
+    this.ticks = new JobTick(() => tryWithAdvisoryLock(this.ds, ADVISORY_LOCKS.journalRetention, () => this.runOnce()), {
+      name: 'journal retention pass',
+      logger: this.logger,
+      enabled: () => this.config.jobsEnabled,
+    });
+  }
 
   /** A retention shorter than a window would make a rebuild forget what that window still counts. */
   onModuleInit(): void {
@@ -45,14 +51,7 @@ export class JournalRetentionJob implements OnModuleInit, OnApplicationBootstrap
 
   @Interval('journal-retention', EVERY_MS)
   tick(): Promise<number | undefined> | undefined {
-    if (!this.config.jobsEnabled || this.stopped || this.current) return;
-    this.current = tryWithAdvisoryLock(this.ds, ADVISORY_LOCKS.journalRetention, () => this.runOnce())
-      .catch((e: Error) => {
-        this.logger.warn(`journal retention pass failed: ${e.message}`);
-        return undefined;
-      })
-      .finally(() => (this.current = null));
-    return this.current;
+    return this.ticks.tick();
   }
 
   /** Deletes every row recorded before now − JOURNAL_RETENTION_DAYS; returns how many. */
@@ -62,14 +61,13 @@ export class JournalRetentionJob implements OnModuleInit, OnApplicationBootstrap
     for (;;) {
       const n = await this.repo.deleteOlderThan(before, RETENTION_BATCH);
       total += n;
-      if (n < RETENTION_BATCH || this.stopped) break;
+      if (n < RETENTION_BATCH || this.ticks.stopped) break;
     }
     if (total) this.logger.log(`journal retention: ${total} rows recorded before ${before.toISOString()} removed`);
     return total;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.current;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 }
