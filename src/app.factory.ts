@@ -5,6 +5,7 @@ import { useContainer } from 'class-validator';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { endpointGroupFor } from './api-limits/endpoint-group.js';
 import { IpLimiter } from './api-limits/ip-limiter.js';
 import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
@@ -117,7 +118,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const document = buildOpenApiDocument(app, { serverUrl: '/' });
+  const document = buildOpenApiDocument(app, {
+    serverUrl: '/',
+    // The check charges the endpoint named in its body, and answers that endpoint's 429.
+    countedByWorkspaceLimits: (method, path) => endpointGroupFor(method, path) !== null || path === '/v1/ratelimit/check',
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;

@@ -65,6 +65,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it("names the seed's 429 only where a workspace API limit counts the route", () => {
+    const limiters = (path: string, method: string) => JSON.stringify(doc.paths[path][method].responses['429']);
+    expect(limiters('/v1/identities/{identityId}/actions/{actionSlug}/guard', 'post')).toContain('RateLimitExceeded');
+    expect(limiters('/v1/ratelimit/check', 'post')).toContain('RateLimitExceeded');
+    for (const [path, method] of [
+      ['/v1/runs', 'post'],
+      ['/v1/workspaces', 'post'],
+    ]) {
+      expect(limiters(path, method)).not.toContain('RateLimitExceeded');
+      expect(limiters(path, method)).toContain('IpRateLimited');
+    }
+  });
+
   it('the validation hook catches an undocumented status, a body off its schema and a missing header', async () => {
     const v = new OpenApiResponseValidator(doc);
     const ws = await createWorkspace(t);

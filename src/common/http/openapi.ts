@@ -175,6 +175,11 @@ const SECURITY_SCHEMES = {
 export interface OpenApiOptions {
   /** The address clients reach the service at (servers[0]). */
   serverUrl: string;
+  /**
+   * Whether a workspace API limit counts this operation (and so may answer the seed's 429); the
+   * endpoint-group classifier decides it, passed in so this module needs no feature's code.
+   */
+  countedByWorkspaceLimits: (method: string, path: string) => boolean;
 }
 
 /** Builds the document Nest scans from the controllers, with the shared components added. */
@@ -197,9 +202,9 @@ export function buildOpenApiDocument(app: INestApplication, opts: OpenApiOptions
     // Method names are chosen as operation ids (guardAction, listIdentities): generated clients use them.
     operationIdFactory: (_controller: string, method: string) => method,
   });
-  forEachOperation(document, (path, op) => {
+  forEachOperation(document, (path, op, method) => {
     addAlternativeKeyHeader(op);
-    addCrossCuttingResponses(path, op);
+    addCrossCuttingResponses(path, op, opts.countedByWorkspaceLimits(method, path));
     closeRequestBody(document, op);
     describeCallbacks(op);
     op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
@@ -241,11 +246,11 @@ function closeRequestBody(document: OpenAPIObject, op: OperationObject): void {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-function forEachOperation(document: OpenAPIObject, fn: (path: string, op: OperationObject) => void): void {
+function forEachOperation(document: OpenAPIObject, fn: (path: string, op: OperationObject, method: string) => void): void {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of HTTP_METHODS) {
       const op = (item as Record<string, OperationObject | undefined>)[method];
-      if (op) fn(path, op);
+      if (op) fn(path, op, method);
     }
   }
 }
@@ -269,7 +274,7 @@ const envelope = (status: number, description = ERROR_DESCRIPTIONS[status]): Res
  * behind them (503), the per-IP limiter and the workspace API limiter (429), and Fastify's body
  * parser and the validation pipe (400, 413, 415). A route's own decorators keep their descriptions.
  */
-function addCrossCuttingResponses(path: string, op: OperationObject): void {
+function addCrossCuttingResponses(path: string, op: OperationObject, counted: boolean): void {
   const responses = op.responses as Record<string, ResponseObject>;
   const add = (status: number, response: ResponseObject) => {
     responses[String(status)] ??= response;
@@ -290,14 +295,14 @@ function addCrossCuttingResponses(path: string, op: OperationObject): void {
     add(503, envelope(503));
   }
   if (!isUnlimitedPath(path)) {
-    const limiters = [schemaRef('IpRateLimited'), ...(workspace ? [schemaRef('RateLimitExceeded')] : [])];
+    const limiters = [schemaRef('IpRateLimited'), ...(counted ? [schemaRef('RateLimitExceeded')] : [])];
     const own = responses['429'];
     const ownSchema = own?.content?.['application/json']?.schema;
     responses['429'] = {
       description: [
         own?.description,
         'Per client IP (before authentication): ip_rate_limited.',
-        workspace ? "Over a workspace API limit: the seed's body (RateLimitExceeded)." : '',
+        counted ? "Over a workspace API limit: the seed's body (RateLimitExceeded)." : '',
       ]
         .filter(Boolean)
         .join(' '),
