@@ -77,20 +77,23 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
   const endsAt = typeof c.ends_at === 'string' ? c.ends_at : outcome.endsAt ? outcome.endsAt.toISOString() : (c.ends_at ?? null);
   const headers: Record<string, string> = {};
   if (outcome.endsAt) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.endsAt.getTime() - outcome.nowMs) / 1000)));
+  // Say what is cooling: one limit of the identity (park this action, others still run) or all of it.
+  const scope = outcome.limit ? 'limits' : (c.scope ?? 'identity');
+  const what = outcome.limit ? `${outcome.limit} is cooling down for this identity` : 'This identity is cooling down';
+  const until = endsAt ? `until ${endsAt}` : 'until a person clears it';
   return new ApiError(
     429,
     SmartLimitsErrorLabel.COOLDOWN,
-    endsAt
-      ? `Identity is cooling down (${c.reason ?? 'cooldown'}) until ${endsAt}`
-      : `Identity is cooling down (${c.reason ?? 'cooldown'}) until a person clears it`,
+    `${what} (${c.reason ?? 'cooldown'}) ${until}`,
     {
       identity_id: identityId,
       action,
       cooldown_id: c.id ?? null,
       reason: c.reason ?? null,
       level: c.level ?? null,
-      scope: outcome.limit ? 'limits' : (c.scope ?? 'identity'),
+      scope,
       limit: outcome.limit,
+      limits: scope === 'limits' ? (c.limits?.length ? c.limits : [outcome.limit]) : [],
       started_at: c.started_at ?? null,
       ends_at: endsAt,
       ...headers,
