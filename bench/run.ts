@@ -18,7 +18,7 @@ import { startPrivatePostgres, startPrivateRedis } from '../src/bootstrap/local-
 import { ensureDatabase } from '../src/bootstrap/resolve-stores.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
-import { defineGuardCommands } from '../src/smart-limits/guard-scripts.js';
+import { GUARD_SCRIPT, type GuardInput, type GuardMode } from '../src/smart-limits/guard.script.js';
 
 const execFileAsync = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -264,14 +264,31 @@ async function main(): Promise<void> {
     // Redis bytes per recorded action: 1M actions over 10k identities, through the guard script.
     const keys = new RedisKeys('sl');
     const raw = new Redis(redisSrv.url);
-    defineGuardCommands(raw);
+    const wsId = randomUUID();
+    GUARD_SCRIPT.define(raw);
+    const guardInput = (id: string, nowMs: number, member: string, mode: GuardMode): GuardInput => ({
+      identityCooldownKey: keys.identityCooldown(wsId, id),
+      nowMs,
+      member,
+      cost: 1,
+      mode,
+      occurredAtMs: null,
+      limits: [
+        {
+          windowKey: keys.window(wsId, id, 'LK_PROFILE_VISITS'),
+          cooldownKey: keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
+          max: 1_000_000,
+          windowMs: 86_400_000,
+        },
+      ],
+      api: { bucketKey: keys.apiLimit(wsId, '/v1/actions'), dailyKey: keys.apiDaily(wsId), limits: { perSecond: 0, perMinute: 0, daily: 0 } },
+    });
     await raw.flushall();
     await new Promise((r) => setTimeout(r, 200));
     const mem = async () => Number(/used_memory:(\d+)/.exec(await raw.info('memory'))![1]);
     const before = await mem();
     const IDENT = 10_000;
     const PER = 100;
-    const wsId = randomUUID();
     const idents = Array.from({ length: IDENT }, () => randomUUID());
     const now = Date.now();
     let recorded = 0;
@@ -279,28 +296,10 @@ async function main(): Promise<void> {
       const p = raw.pipeline();
       for (let i = 0; i < IDENT; i++) {
         const id = idents[i];
-        p.slGuard(
-          5,
-          keys.identityCooldown(wsId, id),
-          keys.window(wsId, id, 'LK_PROFILE_VISITS'),
-          keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
-          keys.apiLimit(wsId, '/v1/actions'),
-          keys.apiDaily(wsId),
-          now - (PER - round) * 1000,
-          `a${round}x${i % 1000}`,
-          1,
-          'check',
-          '',
-          1,
-          1_000_000,
-          86_400_000,
-          0,
-          0,
-          0,
-        );
+        GUARD_SCRIPT.queue(p, guardInput(id, now - (PER - round) * 1000, `a${round}x${i % 1000}`, 'check'));
       }
       const res = await p.exec();
-      recorded += res!.filter(([e, r]) => !e && Number((r as unknown[])[0]) === 0).length;
+      recorded += res!.filter(([e, r], i) => !e && GUARD_SCRIPT.decode(r, guardInput(idents[i], 0, '', 'check')).status === 'recorded').length;
     }
     const after = await mem();
     const bytesPerAction = (after - before) / recorded;
@@ -310,50 +309,14 @@ async function main(): Promise<void> {
     const empty = randomUUID();
     const fill = raw.pipeline();
     for (let k = 0; k < 5000; k++) {
-      fill.slGuard(
-        5,
-        keys.identityCooldown(wsId, full),
-        keys.window(wsId, full, 'LK_PROFILE_VISITS'),
-        keys.limitCooldown(wsId, full, 'LK_PROFILE_VISITS'),
-        keys.apiLimit(wsId, '/v1/actions'),
-        keys.apiDaily(wsId),
-        now,
-        `f${k}`,
-        1,
-        'check',
-        '',
-        1,
-        1_000_000,
-        86_400_000,
-        0,
-        0,
-        0,
-      );
+      GUARD_SCRIPT.queue(fill, guardInput(full, now, `f${k}`, 'check'));
     }
     await fill.exec();
     const timeIt = async (id: string) => {
       const N = 3000;
       const t0 = process.hrtime.bigint();
       for (let k = 0; k < N; k++) {
-        await raw.slGuard(
-          5,
-          keys.identityCooldown(wsId, id),
-          keys.window(wsId, id, 'LK_PROFILE_VISITS'),
-          keys.limitCooldown(wsId, id, 'LK_PROFILE_VISITS'),
-          keys.apiLimit(wsId, '/v1/actions'),
-          keys.apiDaily(wsId),
-          now + 1,
-          `d${k}`,
-          1,
-          'dry',
-          '',
-          1,
-          1_000_000,
-          86_400_000,
-          0,
-          0,
-          0,
-        );
+        await GUARD_SCRIPT.run(raw, guardInput(id, now + 1, `d${k}`, 'dry'));
       }
       return Number(process.hrtime.bigint() - t0) / N / 1000; // µs
     };

@@ -4,10 +4,12 @@ import { CreateFoundation1795300000000 } from './1795300000000-CreateFoundation.
 import { CreateCooldownsAndOutbox1795310000000 } from './1795310000000-CreateCooldownsAndOutbox.js';
 import { CreateWebhooks1795320000000 } from './1795320000000-CreateWebhooks.js';
 import { IndexCooldownsForDashboard1795330000000 } from './1795330000000-IndexCooldownsForDashboard.js';
+import { AddApiKeyNamesAndLastUse1796626695871 } from './1796626695871-AddApiKeyNamesAndLastUse.js';
 
 export const MIGRATIONS = [
   CreateFoundation1795300000000,
   CreateCooldownsAndOutbox1795310000000,
   CreateWebhooks1795320000000,
   IndexCooldownsForDashboard1795330000000,
+  AddApiKeyNamesAndLastUse1796626695871,
 ];

@@ -1,7 +1,7 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
@@ -10,6 +10,7 @@ import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
 import { renderError } from './common/errors/all-exceptions.filter.js';
 import { requestIdFor } from './common/logging/logging.js';
+import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
@@ -57,12 +58,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // Per client IP, before authentication (in memory per instance: see ip-limiter.ts).
   const ipLimiter = new IpLimiter(config.ipRateLimitPerMinute);
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/health/') || request.url === '/metrics') return;
-    const wait = ipLimiter.hit(request.ip, Date.now());
+    if (isUnlimitedPath(request.url)) return;
+    const now = Date.now();
+    const wait = ipLimiter.hit(request.ip, now);
     if (wait > 0) {
+      const headers = { ...ipLimiter.headers(request.ip, now), 'Retry-After': String(wait) };
       await reply
         .status(429)
-        .headers({ 'Retry-After': String(wait), 'X-RateLimit-Type': 'ip' })
+        .headers(headers)
         .send(
           errorEnvelope(429, 'ip_rate_limited', `More than ${config.ipRateLimitPerMinute} requests a minute from this IP`, {
             'Retry-After': String(wait),
@@ -76,6 +79,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('X-Request-Id', request.id);
+    // Every counted answer describes a limit: the workspace's once it is known, else the per-IP one
+    // (401, 413, a guard refused before its script ran, a store outage).
+    if (!isUnlimitedPath(request.url) && !reply.hasHeader('x-ratelimit-limit')) {
+      for (const [k, v] of Object.entries(ipLimiter.headers(request.ip, Date.now()))) if (!reply.hasHeader(k)) void reply.header(k, v);
+    }
     return payload;
   });
   // One structured line per request (pino-http's middleware does not run on Fastify here).
@@ -97,16 +105,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const doc = new DocumentBuilder()
-    .setTitle('smart-limits')
-    .setDescription(
-      'Pre-action guard, cooldowns and workspace API limits that keep LinkedIn identities safe. Errors use one envelope: {"error": {"code", "status", "error_label", "message", "details"}}.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Workspace API key (X-API-Key also accepted)' }, 'workspace')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator ADMIN_API_KEY' }, 'admin')
-    .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = buildOpenApiDocument(app, { serverUrl: 'http://localhost:3000' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;

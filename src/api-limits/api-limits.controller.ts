@@ -4,14 +4,14 @@ import { type FastifyReply } from 'fastify';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { effectiveLimits, tiersTable } from '../tiers/effective-limits.js';
+import { effectiveLimits } from '../tiers/effective-limits.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
 import { ApiLimitInScript } from './api-limit.interceptor.js';
 import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
-const SEED_429 = {
+export const SEED_429 = {
   status: 429,
   description:
     'Over a workspace API limit: the seed\'s body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}})',
@@ -28,7 +28,7 @@ export class ApiLimitsController {
   ) {}
 
   @Get('workspace')
-  @ApiOperation({ summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
+  @ApiOperation({ operationId: 'getCurrentWorkspace', summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   @ApiResponse(SEED_429)
   @ApiErrors(401)
@@ -56,19 +56,10 @@ export class ApiLimitsController {
     };
   }
 
-  @Get('tiers')
-  @ApiOperation({ summary: 'Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities)' })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
-  @ApiResponse(SEED_429)
-  @ApiErrors(401)
-  tiers() {
-    return tiersTable();
-  }
-
   @Post('ratelimit/check')
   @HttpCode(200)
   @ApiLimitInScript()
-  @ApiOperation({ summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
+  @ApiOperation({ operationId: 'checkRateLimit', summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
   @ApiOkResponse({ schema: { example: { allowed: true, endpoint: '/v1/runs/outputs', limit: 150, remaining: 149, reset: 1754402101 } } })
   @ApiResponse(SEED_429)
   @ApiErrors(400, 401)

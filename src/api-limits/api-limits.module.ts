@@ -6,10 +6,11 @@ import { ApiLimitsController } from './api-limits.controller.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { RunsController } from './runs.controller.js';
+import { TiersController } from './tiers.controller.js';
 
 @Module({
   imports: [IdentitiesModule],
-  controllers: [ApiLimitsController, RunsController],
+  controllers: [ApiLimitsController, RunsController, TiersController],
   providers: [ApiLimitsService, QuotaWarningsRepository, { provide: APP_INTERCEPTOR, useClass: ApiLimitInterceptor }],
   exports: [ApiLimitsService],
 })

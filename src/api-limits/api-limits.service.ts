@@ -1,39 +1,18 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { PgEventsService } from '../database/pg-events.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
-import { defineGuardCommands } from '../smart-limits/guard-scripts.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
+import { type ApiLimitArgs, type ApiTake } from './api-limit.include.js';
+import { API_LIMIT_SCRIPT } from './api-limit.script.js';
 import { type EndpointGroup } from './endpoint-group.js';
 import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
 
-/** api_take's reply (see api-limit.include.lua). */
-export interface ApiTake {
-  ok: boolean;
-  retryAfterMs: number;
-  minuteRemaining: number;
-  minuteResetMs: number;
-  refusedBy: '' | 'second' | 'minute' | 'daily';
-  dailyRemaining: number;
-  secondRemaining: number;
-}
-
-export function parseApiTake(r: (number | string | null)[], offset: number): ApiTake {
-  return {
-    ok: Number(r[offset]) === 1,
-    retryAfterMs: Number(r[offset + 1]),
-    minuteRemaining: Number(r[offset + 2]),
-    minuteResetMs: Number(r[offset + 3]),
-    refusedBy: String(r[offset + 4] ?? '') as ApiTake['refusedBy'],
-    dailyRemaining: Number(r[offset + 5]),
-    secondRemaining: Number(r[offset + 6]),
-  };
-}
+export { type ApiTake } from './api-limit.include.js';
 
 const CACHE_MS = 5_000;
 
@@ -57,7 +36,7 @@ export class ApiLimitsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    defineGuardCommands(this.redis);
+    API_LIMIT_SCRIPT.define(this.redis);
     this.identities.onChange((c) => {
       this.cache.delete(c.workspaceId);
     });
@@ -90,28 +69,26 @@ export class ApiLimitsService implements OnModuleInit {
     }
   }
 
-  /** Keys and arguments for api_take, for scripts that embed it (the guard). */
-  scriptArgs(workspaceId: string, group: EndpointGroup, limits: WorkspaceApiLimits): { keys: string[]; args: number[] } {
+  /** Keys and limits for api_take, for scripts that embed it (the guard). */
+  scriptArgs(workspaceId: string, group: EndpointGroup, limits: WorkspaceApiLimits): { bucketKey: string; dailyKey: string; limits: ApiLimitArgs } {
     const g = limits.groups[group];
     return {
-      keys: [this.keys.apiLimit(workspaceId, group), this.keys.apiDaily(workspaceId)],
-      args: [g.per_second, g.per_minute, limits.daily_api_limit.value ?? 0],
+      bucketKey: this.keys.apiLimit(workspaceId, group),
+      dailyKey: this.keys.apiDaily(workspaceId),
+      limits: { perSecond: g.per_second, perMinute: g.per_minute, daily: limits.daily_api_limit.value ?? 0 },
     };
   }
 
+  /** One API-limit call (one round trip). A store failure propagates (503 by the global filter); a bad reply is a 500. */
   async take(workspaceId: string, group: EndpointGroup, cost = 1): Promise<{ take: ApiTake; limits: WorkspaceApiLimits; nowMs: number }> {
     const limits = await this.limitsFor(workspaceId);
-    const { keys, args } = this.scriptArgs(workspaceId, group, limits);
-    let r: (number | string)[];
-    try {
-      r = await this.redis.slApiLimit(keys.length, ...keys, this.clock.scriptNowMs() ?? '', ...args, cost);
-    } catch (e) {
-      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
-      throw e;
-    }
-    const take = parseApiTake(r, 1);
-    this.noteDailyUsage(workspaceId, limits, take, cost, Number(r[0]));
-    return { take, limits, nowMs: Number(r[0]) };
+    const { take, nowMs } = await API_LIMIT_SCRIPT.run(this.redis, {
+      ...this.scriptArgs(workspaceId, group, limits),
+      nowMs: this.clock.scriptNowMs(),
+      cost,
+    });
+    this.noteDailyUsage(workspaceId, limits, take, cost, nowMs);
+    return { take, limits, nowMs };
   }
 
   /**

@@ -20,4 +20,19 @@ describe('IpLimiter', () => {
     // Two minutes on, nothing is left.
     expect(l.hit('a', t + 180_000)).toBe(0);
   });
+
+  it('describes itself in headers: what is left of the minute and when it frees', () => {
+    const l = new IpLimiter(3);
+    const t = 60_000 * 1000 + 15_000;
+    l.hit('a', t);
+    expect(l.headers('a', t)).toEqual({
+      'X-RateLimit-Limit': '3',
+      'X-RateLimit-Remaining': '2',
+      'X-RateLimit-Reset': String(t / 1000 + 45),
+      'X-RateLimit-Type': 'ip',
+      'RateLimit-Policy': '"ip";q=3;w=60',
+      RateLimit: '"ip";r=2;t=45',
+    });
+    expect(l.headers('unseen', t)['X-RateLimit-Remaining']).toBe('3');
+  });
 });

@@ -32,6 +32,28 @@ export class IpLimiter {
     return 0;
   }
 
+  /**
+   * The headers describing this limit for an answer that no workspace limit described (before
+   * authentication: 401, 413, …): the X-RateLimit trio and the IETF fields of policy "ip".
+   */
+  headers(ip: string, nowMs: number): Record<string, string> {
+    const c = this.counts.get(ip);
+    const minute = Math.floor(nowMs / 60_000);
+    const into = (nowMs % 60_000) / 60_000;
+    const prev = !c ? 0 : c.minute === minute ? c.prev : c.minute === minute - 1 ? c.cur : 0;
+    const cur = c && c.minute === minute ? c.cur : 0;
+    const remaining = Math.max(0, Math.floor(this.perMinute - (prev * (1 - into) + cur)));
+    const resetS = Math.max(1, Math.ceil((1 - into) * 60));
+    return {
+      'X-RateLimit-Limit': String(this.perMinute),
+      'X-RateLimit-Remaining': String(remaining),
+      'X-RateLimit-Reset': String(Math.ceil(nowMs / 1000) + resetS),
+      'X-RateLimit-Type': 'ip',
+      'RateLimit-Policy': `"ip";q=${this.perMinute};w=60`,
+      RateLimit: `"ip";r=${remaining};t=${resetS}`,
+    };
+  }
+
   private sweep(minute: number): void {
     this.lastSweep = minute;
     for (const [ip, c] of this.counts) if (c.minute < minute - 1) this.counts.delete(ip);

@@ -1,5 +1,5 @@
 import { ApiError } from '../common/errors/api-error.js';
-import { type ApiTake } from './api-limits.service.js';
+import { type ApiTake } from './api-limit.include.js';
 import { type EndpointGroup } from './endpoint-group.js';
 import { type WorkspaceApiLimits } from './workspace-api-limits.js';
 

@@ -6,11 +6,13 @@ import { CatalogService } from './catalog.service.js';
 
 const CATALOG_SCHEMA = {
   type: 'object',
+  required: ['actions', 'limits', 'levels', 'warmup'],
   properties: {
     actions: {
       type: 'array',
       items: {
         type: 'object',
+        required: ['slug', 'limits', 'account_types'],
         properties: {
           slug: { type: 'string', example: 'linkedin-connect-profile' },
           limits: { type: 'array', items: { type: 'string' }, example: ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'] },
@@ -22,12 +24,14 @@ const CATALOG_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
+        required: ['slug', 'name', 'window_seconds', 'default_max'],
         properties: {
           slug: { type: 'string', example: 'LK_INVITATIONS_SENT' },
           name: { type: 'string' },
           window_seconds: { type: 'integer', example: 86400 },
           default_max: {
             type: 'object',
+            required: ['free', 'premium', 'sales_navigator', 'recruiter'],
             properties: {
               free: { type: 'integer' },
               premium: { type: 'integer' },
@@ -38,7 +42,16 @@ const CATALOG_SCHEMA = {
         },
       },
     },
-    levels: { type: 'object', example: { conservative: 0.6, standard: 1, aggressive: 1.3 } },
+    levels: {
+      type: 'object',
+      description: 'The factor each level applies to every threshold',
+      required: ['conservative', 'standard', 'aggressive'],
+      properties: {
+        conservative: { type: 'number', minimum: 0, example: 0.6 },
+        standard: { type: 'number', minimum: 0, example: 1 },
+        aggressive: { type: 'number', minimum: 0, example: 1.3 },
+      },
+    },
     warmup: { type: 'object', additionalProperties: true },
   },
 };
@@ -51,7 +64,7 @@ export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Actions, the limits each consumes, default thresholds, levels and warm-up' })
+  @ApiOperation({ operationId: 'getCatalog', summary: 'Actions, the limits each consumes, default thresholds, levels and warm-up' })
   @ApiOkResponse({ schema: CATALOG_SCHEMA })
   @ApiErrors(401, 429)
   get() {

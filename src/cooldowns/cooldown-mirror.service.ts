@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Result } from 'ioredis';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { Clock } from '../common/clock.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
+import { COOLDOWN_MIRROR_SCRIPT } from './cooldown-mirror.script.js';
 import { mirrorState, type MirrorEntry } from './cooldown-mirror-state.js';
 import { CooldownsRepository, type CooldownTx, type IdentityRef } from './cooldowns.repository.js';
 import { type CooldownRow } from './cooldown.types.js';
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    slCooldownMirror(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
-  }
-}
-
-const SCRIPT = readFileSync(new URL('./cooldown-mirror.lua', import.meta.url), 'utf8');
 
 /**
  * Writes the Redis mirrors the guard reads (`…:cd`, `…:cd:<LIMIT>`) from PostgreSQL, the owner of
@@ -31,7 +22,7 @@ export class CooldownMirror {
     private readonly clock: Clock,
     private readonly repo: CooldownsRepository,
   ) {
-    if (!(redis as unknown as Record<string, unknown>).slCooldownMirror) redis.defineCommand('slCooldownMirror', { lua: SCRIPT });
+    COOLDOWN_MIRROR_SCRIPT.define(redis);
   }
 
   /** Mirrors one identity (waits for its lock). Throws when Redis or PostgreSQL cannot be reached. */
@@ -63,17 +54,14 @@ export class CooldownMirror {
       this.catalog.get().limits.map((l) => l.slug),
       now,
     );
-    const keys = [this.keys.identityCooldown(ref.workspaceId, ref.identityId)];
-    const args = encode(state.identity);
+    const mirrors = [{ key: this.keys.identityCooldown(ref.workspaceId, ref.identityId), ...encode(state.identity) }];
     for (const [slug, entry] of Object.entries(state.limits)) {
-      keys.push(this.keys.limitCooldown(ref.workspaceId, ref.identityId, slug));
-      args.push(...encode(entry));
+      mirrors.push({ key: this.keys.limitCooldown(ref.workspaceId, ref.identityId, slug), ...encode(entry) });
     }
-    await this.redis.slCooldownMirror(keys.length, ...keys, ...args);
+    await COOLDOWN_MIRROR_SCRIPT.run(this.redis, { mirrors });
   }
 }
 
-function encode(entry: MirrorEntry): string[] {
-  if (!entry) return ['', '0'];
-  return [JSON.stringify(entry.value), String(entry.pttlMs ?? 0)];
+function encode(entry: MirrorEntry): { value: string | null; pttlMs: number | null } {
+  return entry ? { value: JSON.stringify(entry.value), pttlMs: entry.pttlMs } : { value: null, pttlMs: null };
 }

@@ -31,7 +31,7 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 @ApiTags('cooldowns')
 @ApiBearerAuth('workspace')
 @UseGuards(WorkspaceAuthGuard)
-@Controller('v1/identities/:id/cooldowns')
+@Controller('v1/identities/:identityId/cooldowns')
 export class CooldownsController {
   constructor(
     private readonly cooldowns: CooldownsService,
@@ -47,10 +47,10 @@ export class CooldownsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Cooldown history of an identity, newest first (keyset paging: limit, cursor)' })
+  @ApiOperation({ operationId: 'listCooldowns', summary: 'Cooldown history of an identity, newest first (keyset paging: limit, cursor)' })
   @ApiOkResponse({ type: CooldownPage })
   @ApiErrors(400, 401, 404, 429, 503)
-  async history(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: CooldownHistoryQuery): Promise<CooldownPage> {
+  async history(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: CooldownHistoryQuery): Promise<CooldownPage> {
     const ref = await this.ref(ws, id);
     const limit = q.limit ?? 50;
     const rows = await this.cooldowns.history(ref, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
@@ -64,10 +64,10 @@ export class CooldownsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Start a cooldown by hand: the whole identity, or one limit' })
+  @ApiOperation({ operationId: 'startCooldown', summary: 'Start a cooldown by hand: the whole identity, or one limit' })
   @ApiCreatedResponse({ type: CooldownResponse })
   @ApiErrors(400, 401, 404, 413, 429, 503)
-  async start(@WorkspaceId() ws: string, @Param('id') id: string, @Body() dto: ManualCooldownDto): Promise<CooldownResponse> {
+  async start(@WorkspaceId() ws: string, @Param('identityId') id: string, @Body() dto: ManualCooldownDto): Promise<CooldownResponse> {
     if (dto.limit !== undefined && !this.catalog.limit(dto.limit)) {
       throw ApiError.badRequest(`Unknown limit ${dto.limit}`, { limit: ['unknown limit; see GET /v1/catalog'] });
     }
@@ -78,10 +78,13 @@ export class CooldownsController {
 
   @Post('clear')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End every cooldown the identity is serving (after a person solved a checkpoint or reconnected)' })
+  @ApiOperation({
+    operationId: 'clearCooldowns',
+    summary: 'End every cooldown the identity is serving (after a person solved a checkpoint or reconnected)',
+  })
   @ApiOkResponse({ type: ClearResponse })
   @ApiErrors(401, 404, 429, 503)
-  async clear(@WorkspaceId() ws: string, @Param('id') id: string): Promise<ClearResponse> {
+  async clear(@WorkspaceId() ws: string, @Param('identityId') id: string): Promise<ClearResponse> {
     const ref = await this.ref(ws, id);
     const now = this.clock.now();
     return { cleared: (await this.cooldowns.clear(ref)).map((c) => toCooldownView(c, now)) };

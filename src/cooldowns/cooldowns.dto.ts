@@ -5,18 +5,27 @@ import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-va
 const YEAR_SECONDS = 365 * 86_400;
 
 export class ManualCooldownDto {
-  @ApiProperty({ minimum: 1, maximum: YEAR_SECONDS, example: 3600, description: 'How long the cooldown lasts (no jitter)' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: YEAR_SECONDS, example: 3600, description: 'How long the cooldown lasts (no jitter)' })
   @IsInt()
   @Min(1)
   @Max(YEAR_SECONDS)
   duration_seconds!: number;
 
-  @ApiProperty({ example: 'owner is travelling', description: 'Why (shown in the history, the guard refusal and events)' })
+  @ApiProperty({
+    example: 'owner is travelling',
+    minLength: 1,
+    maxLength: 200,
+    description: 'Why (shown in the history, the guard refusal and events)',
+  })
   @IsString()
   @Length(1, 200)
   reason!: string;
 
-  @ApiPropertyOptional({ example: 'LK_INVITATIONS_SENT', description: 'Cool down only this limit (default: the whole identity)' })
+  @ApiPropertyOptional({
+    example: 'LK_INVITATIONS_SENT',
+    pattern: '^[A-Z0-9_]{1,64}$',
+    description: 'Cool down only this limit (default: the whole identity)',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z0-9_]{1,64}$/, { message: 'limit must be a limit slug (GET /v1/catalog)' })
@@ -31,9 +40,9 @@ export class CooldownResponse {
   @ApiProperty({ enum: ['identity', 'limits'] }) scope!: string;
   @ApiProperty({ type: [String], description: 'Limits cooled down; empty when the whole identity is' }) limits!: string[];
   @ApiProperty({ example: 'STATUS_429_STRIKE_1' }) reason!: string;
-  @ApiProperty({ description: 'Escalation level (1–3 for LinkedIn 429s, 1 otherwise)' }) level!: number;
+  @ApiProperty({ type: 'integer', description: 'Escalation level (1–3 for LinkedIn 429s, 1 otherwise)' }) level!: number;
   @ApiProperty({ enum: ['outcome', 'manual'] }) source!: string;
-  @ApiProperty({ nullable: true, type: Number, description: 'Status code of the outcome that started it' }) source_status!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Status code of the outcome that started it' }) source_status!: number | null;
   @ApiProperty({ nullable: true, type: String }) action_slug!: string | null;
   @ApiProperty() at_risk!: boolean;
   @ApiProperty({ format: 'date-time' }) started_at!: string;
@@ -70,11 +79,11 @@ export class ClassificationResponse {
     ],
   })
   type!: string;
-  @ApiProperty() status_code!: number;
+  @ApiProperty({ type: 'integer' }) status_code!: number;
   @ApiProperty({ nullable: true, type: String }) error_label!: string | null;
   @ApiProperty({ enum: ['linkedin', 'smart-limits', 'api', 'network', 'upstream'] }) origin!: string;
   @ApiProperty() retryable!: boolean;
-  @ApiProperty({ nullable: true, type: Number }) retry_after_seconds!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) retry_after_seconds!: number | null;
   @ApiProperty({ description: 'The evidence that decided, e.g. linkedin_429, http_999, checkpoint_challenge' }) signal!: string;
   @ApiProperty({ enum: ['none', 'strike', 'note_limit', 'weekly_limit', 'antibot', 'challenge', 'restricted', 'auth_expired'] })
   cooldown_rule!: string;

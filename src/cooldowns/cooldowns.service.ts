@@ -214,7 +214,9 @@ export class CooldownsService {
     try {
       await this.mirror.mirrorIdentity(ref);
     } catch (e) {
-      this.logger.warn({ identityId: ref.identityId, err: e }, `cooldown mirror not written now, the re-mirror job will: ${(e as Error).message}`);
+      // Committed already: the re-mirror job writes it later. A failure that is not a store outage is a bug: logged as an error.
+      const log = storeOfError(e) ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
+      log({ identityId: ref.identityId, err: e }, `cooldown mirror not written now, the re-mirror job will: ${(e as Error).message}`);
     }
   }
 }

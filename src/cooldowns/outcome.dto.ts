@@ -49,37 +49,66 @@ function IsOutcomeHeaders(options?: ValidationOptions) {
 }
 
 export class OutcomeDto {
-  @ApiProperty({ example: 'linkedin-connect-profile', description: 'The action the worker performed (GET /v1/catalog)' })
+  @ApiProperty({
+    example: 'linkedin-connect-profile',
+    description: 'The action the worker performed (GET /v1/catalog)',
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsString()
   @Length(1, 200)
   action_slug!: string;
 
-  @ApiPropertyOptional({ example: 'job-81723-step-2', description: "The caller's id of the action (as given to the guard)" })
+  @ApiPropertyOptional({
+    example: 'job-81723-step-2',
+    description: "The caller's id of the action (as given to the guard)",
+    minLength: 1,
+    maxLength: 128,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)
   action_id?: string;
 
-  @ApiProperty({ example: 429, description: 'HTTP status the worker got; 0 when there was no answer (timeout, network error)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 999,
+    example: 429,
+    description: 'HTTP status the worker got; 0 when there was no answer (timeout, network error)',
+  })
   @IsInt()
   @Min(0)
   @Max(999)
   status_code!: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { 'retry-after': '3600' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    maxProperties: MAX_HEADERS,
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { type: 'string' } }] },
+    example: { 'retry-after': '3600' },
+    description: 'The response headers the worker got (at most 100 names, 16 KiB in all)',
+  })
   @IsOptional()
   @IsOutcomeHeaders()
   headers?: Record<string, string | number | string[]>;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }],
+    oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }, { type: 'array', items: {} }],
+    nullable: true,
     description: 'The response body (≤ 16 KiB): text as a string, JSON as an object or a string',
   })
   @IsOptional()
   @IsOutcomeBody()
   body?: string | Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: 'STATUS_429', description: 'A label the worker or the automation API gave (e.g. Edges error_label)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 128,
+    example: 'STATUS_429',
+    description: 'A label the worker or the automation API gave (e.g. Edges error_label)',
+  })
   @IsOptional()
   @IsString()
   @Length(0, 128)

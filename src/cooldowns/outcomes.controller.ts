@@ -19,14 +19,15 @@ export class OutcomesController {
     private readonly clock: Clock,
   ) {}
 
-  @Post('identities/:id/outcomes')
+  @Post('identities/:identityId/outcomes')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'reportOutcome',
     summary: 'Report what an action got from LinkedIn: classified, logged, and LinkedIn pushback starts or extends a cooldown',
   })
   @ApiOkResponse({ type: OutcomeResponse })
   @ApiErrors(400, 401, 404, 413, 429, 503)
-  async report(@WorkspaceId() ws: string, @Param('id') id: string, @Body() dto: OutcomeDto): Promise<OutcomeResponse> {
+  async report(@WorkspaceId() ws: string, @Param('identityId') id: string, @Body() dto: OutcomeDto): Promise<OutcomeResponse> {
     const r = await this.outcomes.report(ws, id, dto);
     return {
       classification: publicClassification(r.classification),
@@ -37,7 +38,7 @@ export class OutcomesController {
 
   @Post('classify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Classify an outcome without recording anything' })
+  @ApiOperation({ operationId: 'classifyOutcome', summary: 'Classify an outcome without recording anything' })
   @ApiOkResponse({ type: ClassifyResponse })
   @ApiErrors(400, 401, 413, 429)
   classify(@Body() dto: OutcomeDto): ClassifyResponse {

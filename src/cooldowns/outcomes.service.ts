@@ -3,6 +3,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { type Classification, classify } from '../classification/classifier.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
@@ -63,6 +64,8 @@ export class OutcomesService {
       const oldest = read.limits[0]?.oldestMs ?? null;
       return oldest === null ? null : new Date(oldest + limit.window_seconds * 1000);
     } catch (e) {
+      // Redis away: unknown. Anything else is a bug and fails the request (a logged 500).
+      if (!storeOfError(e)) throw e;
       this.logger.warn(`weekly window of ${identity.id} not readable: ${(e as Error).message}`);
       return null;
     }

@@ -18,8 +18,9 @@ export class DashboardController {
     private readonly dashboard: DashboardService,
   ) {}
 
-  @Get('identities/:id/health')
+  @Get('identities/:identityId/health')
   @ApiOperation({
+    operationId: 'getIdentityHealth',
     summary: "An identity's health: status and why, every limit's usage and available_at, cooldowns, recent errors, warm-up",
     description:
       'status: restricted (RESTRICTED or CHALLENGE cooldown running) > at_risk (3+ cooldowns in 7 days, or an escalated one) > ' +
@@ -27,20 +28,24 @@ export class DashboardController {
   })
   @ApiOkResponse({ schema: HEALTH_SCHEMA })
   @ApiErrors(401, 404, 429, 503)
-  identityHealth(@WorkspaceId() ws: string, @Param('id') id: string): Promise<HealthResponse> {
+  identityHealth(@WorkspaceId() ws: string, @Param('identityId') id: string): Promise<HealthResponse> {
     return this.health.health(ws, id);
   }
 
-  @Get('identities/:id/activity')
-  @ApiOperation({ summary: 'Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows' })
+  @Get('identities/:identityId/activity')
+  @ApiOperation({
+    operationId: 'getIdentityActivity',
+    summary: 'Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows',
+  })
   @ApiOkResponse({ schema: ACTIVITY_SCHEMA })
   @ApiErrors(400, 401, 404, 429, 503)
-  activity(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ActivityQuery): Promise<ActivityResponse> {
+  activity(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: ActivityQuery): Promise<ActivityResponse> {
     return this.health.activity(ws, id, q.window ?? '24h', q.bucket ?? '1h');
   }
 
   @Get('dashboard')
   @ApiOperation({
+    operationId: 'getDashboard',
     summary: 'Workspace overview: tier card, counts by status, identities sorted by risk (keyset paged; filter by status)',
     description: 'Served from a snapshot at most DASHBOARD_REFRESH_SECONDS old (generated_at says when it was taken).',
   })

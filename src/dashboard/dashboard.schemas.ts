@@ -49,7 +49,7 @@ const COOLDOWN = obj({
 });
 
 const CLASSIFIED_ERROR = obj({
-  id: uuid,
+  id: { type: 'string', pattern: '^[0-9]+$', description: 'The log entry id (a decimal number, as a string)', example: '1042' },
   action_slug: str,
   action_id: nullable(str),
   type: { ...str, example: 'passive' },

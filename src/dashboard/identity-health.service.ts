@@ -2,15 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
-import { storeOfError } from '../common/errors/store-errors.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
+import { ACTIVITY_SCRIPT } from './activity.script.js';
 import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow, MAX_ACTIVITY_BUCKETS } from './activity-options.js';
 import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
-import { defineDashboardCommands } from './dashboard-scripts.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
 import { summarizeIdentity } from './health-view.js';
 
@@ -26,7 +25,7 @@ export class IdentityHealthService {
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
   ) {
-    defineDashboardCommands(redis);
+    ACTIVITY_SCRIPT.define(redis);
   }
 
   /** One Redis round trip (every window and mirror, one script call) and one PostgreSQL query. */
@@ -72,22 +71,13 @@ export class IdentityHealthService {
     }
     const identity = await this.identities.getCached(workspaceId, identityId);
     const limits = this.catalog.get().limits;
-    const keys = limits.map((l) => this.keys.window(workspaceId, identityId, l.slug));
-    let reply: number[];
-    try {
-      reply = await this.redis.slActivity(
-        keys.length,
-        ...keys,
-        this.clock.scriptNowMs() ?? '',
-        spanS * 1000,
-        bucketS * 1000,
-        ...limits.map((l) => l.window_seconds * 1000),
-      );
-    } catch (e) {
-      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
-      throw e;
-    }
-    const nowMs = Number(reply[0]);
+    // A store failure propagates (503 by the global filter); a bad reply is a logged 500.
+    const { nowMs, counts } = await ACTIVITY_SCRIPT.run(this.redis, {
+      nowMs: this.clock.scriptNowMs(),
+      spanMs: spanS * 1000,
+      bucketMs: bucketS * 1000,
+      limits: limits.map((l) => ({ windowKey: this.keys.window(workspaceId, identityId, l.slug), windowMs: l.window_seconds * 1000 })),
+    });
     const fromMs = nowMs - spanS * 1000;
     return {
       identity_id: identity.id,
@@ -97,16 +87,13 @@ export class IdentityHealthService {
       from: new Date(fromMs).toISOString(),
       to: new Date(nowMs).toISOString(),
       buckets: Array.from({ length: n }, (_, j) => new Date(fromMs + j * bucketS * 1000).toISOString()),
-      limits: limits.map((l, i) => {
-        const counts = reply.slice(1 + i * n, 1 + (i + 1) * n).map((c) => (Number(c) < 0 ? null : Number(c)));
-        return {
-          slug: l.slug,
-          name: l.name,
-          window_seconds: l.window_seconds,
-          total: counts.reduce<number>((t, c) => t + (c ?? 0), 0),
-          counts,
-        };
-      }),
+      limits: limits.map((l, i) => ({
+        slug: l.slug,
+        name: l.name,
+        window_seconds: l.window_seconds,
+        total: counts[i].reduce<number>((t, c) => t + (c ?? 0), 0),
+        counts: counts[i],
+      })),
     };
   }
 }

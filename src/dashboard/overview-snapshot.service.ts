@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
-import { storeOfError } from '../common/errors/store-errors.js';
+import { storeOfError, storeUnavailableOr } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
@@ -13,9 +13,11 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type IdentityWindows, WindowReader } from '../smart-limits/window-reader.service.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type OverviewLimit, type OverviewRow, type StatusCounts } from './dashboard.dto.js';
-import { defineDashboardCommands } from './dashboard-scripts.js';
 import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank, statusSortKey } from './health-status.js';
 import { type IdentitySummary, summarizeIdentity } from './health-view.js';
+import { SNAPSHOT_COMMIT_SCRIPT, type SnapshotCommitInput } from './snapshot-commit.script.js';
+import { SNAPSHOT_PAGE_SCRIPT } from './snapshot-page.script.js';
+import { USAGE_SCRIPT } from './usage.script.js';
 
 /** Identities read per script call while building (one round trip each; ~1 ms of Redis time). */
 const BUILD_BATCH = 250;
@@ -65,7 +67,7 @@ export class OverviewSnapshotService {
     private readonly config: AppConfig,
     private readonly workspaces: WorkspacesService,
   ) {
-    defineDashboardCommands(redis);
+    for (const script of [USAGE_SCRIPT, SNAPSHOT_PAGE_SCRIPT, SNAPSHOT_COMMIT_SCRIPT]) script.define(redis);
   }
 
   get refreshSeconds(): number {
@@ -79,8 +81,9 @@ export class OverviewSnapshotService {
       try {
         if (await this.refresh(workspaceId, page.meta !== null)) page = await this.read(workspaceId, after, q.status, q.limit);
       } catch (e) {
-        // PostgreSQL away while rebuilding: the previous snapshot (generated_at says how old) beats a 503.
-        if (!page.meta) throw e;
+        // A store away while rebuilding: the previous snapshot (generated_at says how old) beats a 503.
+        // Anything else is a bug, and a logged 500.
+        if (!page.meta || !storeOfError(e)) throw e;
         this.logger.warn(`dashboard snapshot of ${workspaceId} not rebuilt, serving the previous one: ${(e as Error).message}`);
       }
     }
@@ -114,16 +117,18 @@ export class OverviewSnapshotService {
 
   private async build(workspaceId: string, token: string): Promise<void> {
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
-    const keys = [
-      k(`build:${token}:order`),
-      k(`build:${token}:by-status`),
-      k(`build:${token}:rows`),
-      k('order'),
-      k('by-status'),
-      k('rows'),
-      k('meta'),
-      k('lock'),
-    ];
+    const built = { order: k(`build:${token}:order`), byStatus: k(`build:${token}:by-status`), rows: k(`build:${token}:rows`) };
+    const commit = (mode: SnapshotCommitInput['mode'], metaJson: string, ttlMs: number) =>
+      SNAPSHOT_COMMIT_SCRIPT.run(this.redis, {
+        built,
+        live: { order: k('order'), byStatus: k('by-status'), rows: k('rows') },
+        metaKey: k('meta'),
+        lockKey: k('lock'),
+        mode,
+        token,
+        metaJson,
+        ttlMs,
+      });
     try {
       const builtAt = this.clock.now().getTime();
       const catalog = this.catalog.get();
@@ -151,12 +156,12 @@ export class OverviewSnapshotService {
         await this.redisCall(() =>
           this.redis
             .pipeline()
-            .zadd(keys[0], ...order)
-            .zadd(keys[1], ...byStatus)
-            .hset(keys[2], ...rows)
-            .pexpire(keys[0], LOCK_MS)
-            .pexpire(keys[1], LOCK_MS)
-            .pexpire(keys[2], LOCK_MS)
+            .zadd(built.order, ...order)
+            .zadd(built.byStatus, ...byStatus)
+            .hset(built.rows, ...rows)
+            .pexpire(built.order, LOCK_MS)
+            .pexpire(built.byStatus, LOCK_MS)
+            .pexpire(built.rows, LOCK_MS)
             .exec(),
         );
       }
@@ -165,11 +170,11 @@ export class OverviewSnapshotService {
         counts,
         workspace: { id: workspace.id, name: workspace.name, monthly_credits: workspace.monthlyCredits },
       };
-      const published = await this.redisCall(() => this.redis.slDashCommit(...keys, 'commit', token, JSON.stringify(meta), SNAPSHOT_TTL_MS));
+      const published = await this.redisCall(() => commit('commit', JSON.stringify(meta), SNAPSHOT_TTL_MS));
       // A newer builder took the lapsed lock over; its snapshot stands.
       if (!published) this.logger.warn(`dashboard snapshot of ${workspaceId} took longer than its ${LOCK_MS} ms lock; discarded`);
     } catch (e) {
-      await this.redis.slDashCommit(...keys, 'abort', token, '', 0).catch((err: Error) => {
+      await commit('abort', '', 0).catch((err: Error) => {
         this.logger.warn(`dashboard build lock of ${workspaceId} not released (it lapses in ${LOCK_MS} ms): ${err.message}`);
       });
       throw e;
@@ -180,35 +185,32 @@ export class OverviewSnapshotService {
   private async readUsage(workspaceId: string, batch: IdentityEntity[]): Promise<IdentityWindows[]> {
     const plans = batch.map((identity) => this.reader.planFor(identity));
     const limits = plans[0]?.map((l) => ({ slug: l.slug, windowMs: l.windowMs })) ?? [];
-    const keys: string[] = [];
-    const maxes: number[] = [];
-    batch.forEach((identity, i) => {
-      plans[i].forEach((l, j) => {
+    plans.forEach((plan) => {
+      plan.forEach((l, j) => {
         if (l.slug !== limits[j].slug) throw new Error('dashboard: plans of one catalog differ in order');
-        keys.push(this.keys.window(workspaceId, identity.id, l.slug));
-        maxes.push(l.max);
       });
     });
-    if (!keys.length) return batch.map(() => ({ nowMs: this.clock.now().getTime(), identityCooldown: null, holdsMember: false, limits: [] }));
+    if (!limits.length) return batch.map(() => ({ nowMs: this.clock.now().getTime(), identityCooldown: null, holdsMember: false, limits: [] }));
     const r = await this.redisCall(() =>
-      this.redis.slUsage(keys.length, ...keys, this.clock.scriptNowMs() ?? '', limits.length, ...limits.map((l) => l.windowMs), ...maxes),
+      USAGE_SCRIPT.run(this.redis, {
+        nowMs: this.clock.scriptNowMs(),
+        windowsMs: limits.map((l) => l.windowMs),
+        identities: batch.map((identity, i) => plans[i].map((l) => ({ windowKey: this.keys.window(workspaceId, identity.id, l.slug), max: l.max }))),
+      }),
     );
-    const nowMs = Number(r[0]);
-    let at = 1;
-    return plans.map((plan) => ({
-      nowMs,
+    return plans.map((plan, i) => ({
+      nowMs: r.nowMs,
       identityCooldown: null,
       holdsMember: false,
-      limits: plan.map((limit) => {
-        const consumed = Number(r[at++]);
-        const available = Number(r[at++]);
+      limits: plan.map((limit, j) => {
+        const { consumed, availableAtMs: available } = r.identities[i][j];
         return {
           limit,
           consumed,
           remaining: Math.max(0, limit.max - consumed),
           oldestMs: null,
           newestMs: null,
-          availableAtMs: available === -1 ? nowMs : available === -2 ? null : available,
+          availableAtMs: available === -1 ? r.nowMs : available === -2 ? null : available,
           cooldown: null,
         };
       }),
@@ -223,12 +225,19 @@ export class OverviewSnapshotService {
   ): Promise<{ meta: SnapshotMeta | null; rows: OverviewRow[]; nextCursor: string | null }> {
     const { min, max } = lexRange(after, status);
     const k = (part: string) => this.keys.dashboard(workspaceId, part);
-    const reply = await this.redisCall(() => this.redis.slDashPage(k('meta'), k(status ? 'by-status' : 'order'), k('rows'), min, max, limit + 1));
-    if (!reply[0]) return { meta: null, rows: [], nextCursor: null };
-    const meta = JSON.parse(reply[0]) as SnapshotMeta;
-    const entries: { key: string; row: OverviewRow | null }[] = [];
-    for (let i = 1; i + 1 < reply.length; i += 2)
-      entries.push({ key: String(reply[i]), row: reply[i + 1] ? (JSON.parse(String(reply[i + 1])) as OverviewRow) : null });
+    const reply = await this.redisCall(() =>
+      SNAPSHOT_PAGE_SCRIPT.run(this.redis, {
+        metaKey: k('meta'),
+        orderKey: k(status ? 'by-status' : 'order'),
+        rowsKey: k('rows'),
+        lexMin: min,
+        lexMax: max,
+        count: limit + 1,
+      }),
+    );
+    if (reply.meta === null) return { meta: null, rows: [], nextCursor: null };
+    const meta = JSON.parse(reply.meta) as SnapshotMeta;
+    const entries = reply.entries.map((e) => ({ key: e.key, row: e.row ? (JSON.parse(e.row) as OverviewRow) : null }));
     const shown = entries.slice(0, limit);
     return {
       meta,
@@ -237,13 +246,12 @@ export class OverviewSnapshotService {
     };
   }
 
+  /** A Redis failure becomes 503 STORE_UNAVAILABLE; anything else (a script error, a bad reply) stays a 500. */
   private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof ApiError) throw e;
-      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
-      throw e;
+      throw storeUnavailableOr(e);
     }
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { ApiErrors, ApiPublic } from '../common/http/api-errors.decorator.js';
 import { errorEnvelope } from '../common/errors/error-envelope.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { MetricsService } from './metrics.service.js';
@@ -11,7 +11,23 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms))]);
 }
 
+const CHECKS_SCHEMA = {
+  type: 'object',
+  required: ['redis', 'database'],
+  properties: {
+    redis: { type: 'string', description: 'up, or down: <why>', example: 'up' },
+    database: { type: 'string', description: 'up, or down: <why>', example: 'up' },
+  },
+};
+
+const READY_SCHEMA = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: { status: { type: 'string', enum: ['ready'] }, checks: CHECKS_SCHEMA },
+};
+
 @ApiTags('operations')
+@ApiPublic()
 @Controller()
 export class HealthController {
   constructor(
@@ -21,16 +37,21 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers' })
+  @ApiOkResponse({
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live() {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Readiness: Redis and PostgreSQL answer within 1 s' })
-  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { redis: 'up', database: 'up' } } } })
-  @ApiErrors(503)
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: Redis and PostgreSQL answer within 1 s' })
+  @ApiOkResponse({ schema: READY_SCHEMA })
+  @ApiErrors({
+    status: 503,
+    description: 'STORE_UNAVAILABLE: Redis or PostgreSQL does not answer (details.checks says which and why)',
+  })
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const [redis, database] = await Promise.all([
       within(this.redis.ping(), 1000).then(
@@ -54,7 +75,9 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format 0.0.4)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async prometheus(): Promise<string> {
     return this.metrics.registry.metrics();

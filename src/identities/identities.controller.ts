@@ -14,7 +14,7 @@ export class IdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a LinkedIn account (identity) of the workspace' })
+  @ApiOperation({ operationId: 'createIdentity', summary: 'Register a LinkedIn account (identity) of the workspace' })
   @ApiCreatedResponse({ type: IdentityResponse })
   @ApiErrors(400, 401, 409, 413, 429)
   async create(@WorkspaceId() ws: string, @Body() dto: CreateIdentityDto): Promise<IdentityResponse> {
@@ -22,35 +22,35 @@ export class IdentitiesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List identities (keyset paging: limit, cursor; filters mode, status)' })
+  @ApiOperation({ operationId: 'listIdentities', summary: 'List identities (keyset paging: limit, cursor; filters mode, status)' })
   @ApiOkResponse({ type: IdentityPage })
   @ApiErrors(400, 401, 429)
   list(@WorkspaceId() ws: string, @Query() q: ListIdentitiesQuery): Promise<IdentityPage> {
     return this.identities.list(ws, q);
   }
 
-  @Get(':id')
-  @ApiOperation({ summary: 'Read an identity' })
+  @Get(':identityId')
+  @ApiOperation({ operationId: 'getIdentity', summary: 'Read an identity' })
   @ApiOkResponse({ type: IdentityResponse })
   @ApiErrors(401, 404, 429)
-  async get(@WorkspaceId() ws: string, @Param('id') id: string): Promise<IdentityResponse> {
+  async get(@WorkspaceId() ws: string, @Param('identityId') id: string): Promise<IdentityResponse> {
     return toIdentityResponse(await this.identities.get(ws, id));
   }
 
-  @Patch(':id')
-  @ApiOperation({ summary: 'Change an identity' })
+  @Patch(':identityId')
+  @ApiOperation({ operationId: 'updateIdentity', summary: 'Change an identity' })
   @ApiOkResponse({ type: IdentityResponse })
   @ApiErrors(400, 401, 404, 409, 413, 429)
-  async update(@WorkspaceId() ws: string, @Param('id') id: string, @Body() dto: UpdateIdentityDto): Promise<IdentityResponse> {
+  async update(@WorkspaceId() ws: string, @Param('identityId') id: string, @Body() dto: UpdateIdentityDto): Promise<IdentityResponse> {
     return toIdentityResponse(await this.identities.update(ws, id, dto));
   }
 
-  @Delete(':id')
+  @Delete(':identityId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an identity and all of its Redis state' })
+  @ApiOperation({ operationId: 'deleteIdentity', summary: 'Delete an identity and all of its Redis state' })
   @ApiNoContentResponse()
   @ApiErrors(401, 404, 429)
-  async delete(@WorkspaceId() ws: string, @Param('id') id: string): Promise<void> {
+  async delete(@WorkspaceId() ws: string, @Param('identityId') id: string): Promise<void> {
     await this.identities.delete(ws, id);
   }
 }

@@ -51,13 +51,19 @@ function IsLimitOverrides(options?: ValidationOptions) {
 const EXTERNAL_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]*$/;
 
 export class CreateIdentityDto {
-  @ApiProperty({ description: "The caller's own id for this LinkedIn account, unique in the workspace", example: 'li-account-42' })
+  @ApiProperty({
+    description: "The caller's own id for this LinkedIn account, unique in the workspace",
+    example: 'li-account-42',
+    minLength: 1,
+    maxLength: 200,
+    pattern: EXTERNAL_ID.source,
+  })
   @IsString()
   @Length(1, 200)
   @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
   external_id!: string;
 
-  @ApiPropertyOptional({ example: 'Alice (SDR)', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Alice (SDR)', nullable: true, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(0, 200)
@@ -73,7 +79,7 @@ export class CreateIdentityDto {
   @IsIn(ACCOUNT_TYPES)
   account_type?: (typeof ACCOUNT_TYPES)[number];
 
-  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC' })
+  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC', description: 'An IANA time zone' })
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
@@ -97,27 +103,31 @@ export class CreateIdentityDto {
     description: 'Exact thresholds per limit slug (no level or warm-up factor applied)',
     example: { LK_INVITATIONS_SENT: 10 },
     type: 'object',
-    additionalProperties: { type: 'integer', minimum: 0 },
+    additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   })
   @IsOptional()
   @IsLimitOverrides()
   limit_overrides?: Record<string, number>;
 
-  @ApiPropertyOptional({ enum: IDENTITY_STATUSES, default: 'active', description: 'paused identities are skipped by auto mode' })
+  @ApiPropertyOptional({
+    enum: IDENTITY_STATUSES,
+    default: 'active',
+    description: 'paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
+  })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)
   status?: (typeof IDENTITY_STATUSES)[number];
 }
 
 export class UpdateIdentityDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: EXTERNAL_ID.source })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
   external_id?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(0, 200)
@@ -153,7 +163,7 @@ export class UpdateIdentityDto {
   @IsIn(LEVELS)
   level?: (typeof LEVELS)[number];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 } })
   @IsOptional()
   @IsLimitOverrides()
   limit_overrides?: Record<string, number>;
@@ -186,7 +196,7 @@ export class IdentityResponse {
   @ApiProperty({ enum: WARMUP_MODES }) warmup!: string;
   @ApiProperty({ format: 'date-time' }) warmup_started_at!: string;
   @ApiProperty({ enum: LEVELS }) level!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) limit_overrides!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }) limit_overrides!: Record<string, number>;
   @ApiProperty({ enum: IDENTITY_STATUSES }) status!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

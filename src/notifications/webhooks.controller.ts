@@ -41,7 +41,11 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe a URL to events; the signing secret is shown only in this response', description: DELIVERY_DOC })
+  @ApiOperation({
+    operationId: 'createWebhook',
+    summary: 'Subscribe a URL to events; the signing secret is shown only in this response',
+    description: DELIVERY_DOC,
+  })
   @ApiCreatedResponse({ type: CreatedWebhookResponse })
   @ApiCallbacks({
     name: 'event',
@@ -56,44 +60,47 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The workspace's webhooks (never their secrets)" })
+  @ApiOperation({ operationId: 'listWebhooks', summary: "The workspace's webhooks (never their secrets)" })
   @ApiOkResponse({ type: WebhookList })
   @ApiErrors(401, 429)
   async list(@WorkspaceId() ws: string): Promise<WebhookList> {
     return { data: await this.webhooks.list(ws) };
   }
 
-  @Get(':id')
-  @ApiOperation({ summary: 'Read a webhook (never its secret)' })
+  @Get(':webhookId')
+  @ApiOperation({ operationId: 'getWebhook', summary: 'Read a webhook (never its secret)' })
   @ApiOkResponse({ type: WebhookResponse })
   @ApiErrors(401, 404, 429)
-  get(@WorkspaceId() ws: string, @Param('id') id: string): Promise<WebhookResponse> {
+  get(@WorkspaceId() ws: string, @Param('webhookId') id: string): Promise<WebhookResponse> {
     return this.webhooks.get(ws, id);
   }
 
-  @Delete(':id')
+  @Delete(':webhookId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a webhook; its pending deliveries are dropped' })
+  @ApiOperation({ operationId: 'deleteWebhook', summary: 'Delete a webhook; its pending deliveries are dropped' })
   @ApiNoContentResponse()
   @ApiErrors(401, 404, 429)
-  async delete(@WorkspaceId() ws: string, @Param('id') id: string): Promise<void> {
+  async delete(@WorkspaceId() ws: string, @Param('webhookId') id: string): Promise<void> {
     await this.webhooks.delete(ws, id);
   }
 
-  @Post(':id/test')
+  @Post(':webhookId/test')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a webhook.test event to this webhook only (delivered like any event)' })
+  @ApiOperation({ operationId: 'testWebhook', summary: 'Queue a webhook.test event to this webhook only (delivered like any event)' })
   @ApiAcceptedResponse({ type: TestEventResponse })
   @ApiErrors(401, 404, 429)
-  sendTest(@WorkspaceId() ws: string, @Param('id') id: string): Promise<TestEventResponse> {
+  sendTest(@WorkspaceId() ws: string, @Param('webhookId') id: string): Promise<TestEventResponse> {
     return this.webhooks.sendTest(ws, id);
   }
 
-  @Get(':id/deliveries')
-  @ApiOperation({ summary: "A webhook's deliveries, newest first, each with every attempt (time, HTTP status, latency, error)" })
+  @Get(':webhookId/deliveries')
+  @ApiOperation({
+    operationId: 'listWebhookDeliveries',
+    summary: "A webhook's deliveries, newest first, each with every attempt (time, HTTP status, latency, error)",
+  })
   @ApiOkResponse({ type: DeliveryPage })
   @ApiErrors(400, 401, 404, 429)
-  deliveries(@WorkspaceId() ws: string, @Param('id') id: string, @Query() q: ListDeliveriesQuery): Promise<DeliveryPage> {
+  deliveries(@WorkspaceId() ws: string, @Param('webhookId') id: string, @Query() q: ListDeliveriesQuery): Promise<DeliveryPage> {
     return this.webhooks.deliveriesOf(ws, id, q);
   }
 }

@@ -14,7 +14,14 @@ export class CreateWebhookDto {
   @MaxLength(2048)
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['cooldown.started', 'cooldown.ended'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENT_TYPES,
+    isArray: true,
+    minItems: 1,
+    maxItems: WEBHOOK_EVENT_TYPES.length,
+    uniqueItems: true,
+    example: ['cooldown.started', 'cooldown.ended'],
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -49,7 +56,7 @@ export class TestEventResponse {
 }
 
 export class ListDeliveriesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -57,7 +64,7 @@ export class ListDeliveriesQuery {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page', minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -65,15 +72,15 @@ export class ListDeliveriesQuery {
 }
 
 export class DeliveryAttemptResponse {
-  @ApiProperty({ description: '1 for the first attempt' }) attempt!: number;
+  @ApiProperty({ type: 'integer', description: '1 for the first attempt' }) attempt!: number;
   @ApiProperty({ format: 'date-time' }) attempted_at!: string;
   @ApiProperty({
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: "The receiver's HTTP status; null when no answer (refused target, timeout, connection error)",
   })
   status_code!: number | null;
-  @ApiProperty({ description: 'Milliseconds from sending to the answer (or the failure)' }) latency_ms!: number;
+  @ApiProperty({ type: 'integer', description: 'Milliseconds from sending to the answer (or the failure)' }) latency_ms!: number;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
 }
 

@@ -7,7 +7,7 @@ import { type IdentityEntity } from '../identities/identity.entity.js';
 import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { type GuardOutcome, GuardService } from './guard.service.js';
-import { refusalError } from './guard-http.js';
+import { guardHeaders, refusalError } from './guard-http.js';
 import { limitsOf } from './limit-plan.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 import { WindowReader } from './window-reader.service.js';
@@ -75,12 +75,14 @@ export class AutoGuardService {
     order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));
     if (holder >= 0) order.unshift({ identity: pool[holder], headroom: Infinity, ratio: 1 });
 
+    let last: GuardOutcome | undefined;
     for (const c of order) {
       const outcome = await this.guard.guardIdentity(
         { workspaceId: ws, identityId: c.identity.id, actionSlug, actionId: dto.action_id, cost, dryRun: dto.dry_run ?? false },
         c.identity,
         action,
       );
+      last = outcome;
       if (outcome.kind === 'allowed') return { response: outcome.response, tightest: outcome.tightest, outcome };
       if (outcome.kind === 'api_limited') throw refusalError(outcome, c.identity.id, actionSlug);
       if (outcome.kind === 'limit_reached' && outcome.availableAt) {
@@ -88,7 +90,9 @@ export class AutoGuardService {
       }
     }
     const nowMs = windows[0]?.nowMs ?? Date.now();
-    const headers: Record<string, string> = {};
+    // The /v1/actions API limit counted the tries: its fields describe the refusal (none tried: the
+    // per-IP limit's, added for every answer that carries no other).
+    const headers: Record<string, string> = last?.api ? guardHeaders(last, null) : {};
     if (earliest !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((earliest - nowMs) / 1000)));
     throw new ApiError(
       429,
@@ -98,7 +102,7 @@ export class AutoGuardService {
         action: actionSlug,
         identity_ids: pool.map((p) => p.id),
         available_at: earliest === null ? null : new Date(earliest).toISOString(),
-        ...headers,
+        ...(headers['Retry-After'] ? { 'Retry-After': headers['Retry-After'] } : {}),
       },
       headers,
     );

@@ -4,23 +4,18 @@ import { type FastifyReply } from 'fastify';
 import { ApiLimitInScript } from '../api-limits/api-limit.interceptor.js';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
-import { ApiErrors, ERROR_ENVELOPE_SCHEMA } from '../common/http/api-errors.decorator.js';
+import { ApiErrors, ERROR_ENVELOPE_REF } from '../common/http/api-errors.decorator.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { guardHeaders, limitHeaders, refusalError } from './guard-http.js';
 import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
 import { LimitsReadService } from './limits-read.service.js';
 
-/** On a Smart Limit refusal the X-RateLimit trio names that limit; the IETF fields still list the API policy. */
-function apiHeadersOnly(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('RateLimit')));
-}
-
 const REFUSALS = {
   status: 429,
   description:
     'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it)',
-  schema: ERROR_ENVELOPE_SCHEMA,
+  schema: ERROR_ENVELOPE_REF,
 };
 
 @ApiTags('smart-limits')
@@ -37,10 +32,18 @@ export class GuardController {
   @Post('identities/:identityId/actions/:actionSlug/guard')
   @HttpCode(200)
   @ApiLimitInScript()
-  @ApiOperation({ summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
+  @ApiOperation({ operationId: 'guardAction', summary: 'Pre-action guard: check every limit the action consumes and record it atomically' })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
-  @ApiErrors(400, 401, 403, 404, 413, 503)
+  @ApiErrors(
+    400,
+    401,
+    403,
+    404,
+    { status: 409, description: 'IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it)' },
+    413,
+    503,
+  )
   async check(
     @WorkspaceId() ws: string,
     @Param('identityId') identityId: string,
@@ -58,11 +61,10 @@ export class GuardController {
       occurredAt: dto.occurred_at ? new Date(dto.occurred_at) : undefined,
     });
     if (outcome.kind !== 'allowed') {
-      const err = refusalError(outcome, identityId, actionSlug);
-      if (outcome.api && outcome.kind !== 'api_limited') {
-        void reply.headers({ ...apiHeadersOnly(guardHeaders(outcome, null)) });
-      }
-      throw err;
+      // The API limit was counted in the same script: its fields go on the refusal too; a Smart Limit
+      // refusal's own X-RateLimit trio (set by the error) then names the limit that decided.
+      if (outcome.api && outcome.kind !== 'api_limited') void reply.headers(guardHeaders(outcome, null));
+      throw refusalError(outcome, identityId, actionSlug);
     }
     void reply.headers(guardHeaders(outcome, outcome.tightest));
     return outcome.response;
@@ -70,7 +72,7 @@ export class GuardController {
 
   @Post('identities/:identityId/actions/:actionSlug/release')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Release a recorded action that was not performed; its slots free at once' })
+  @ApiOperation({ operationId: 'releaseAction', summary: 'Release a recorded action that was not performed; its slots free at once' })
   @ApiOkResponse({ type: ReleaseResponse })
   @ApiErrors(400, 401, 404, 503)
   async release(
@@ -85,10 +87,13 @@ export class GuardController {
   @Post('actions/:actionSlug/guard')
   @HttpCode(200)
   @ApiLimitInScript()
-  @ApiOperation({ summary: 'Auto mode: pick the identity with most headroom that is not cooling down, and record on it' })
+  @ApiOperation({
+    operationId: 'autoGuardAction',
+    summary: 'Auto mode: pick the identity with most headroom that is not cooling down, and record on it',
+  })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
-  @ApiErrors(400, 401, 404, 503)
+  @ApiErrors(400, 401, { status: 403, description: 'NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action' }, 404, 503)
   async autoGuard(
     @WorkspaceId() ws: string,
     @Param('actionSlug') actionSlug: string,
@@ -101,7 +106,7 @@ export class GuardController {
   }
 
   @Get('identities/:identityId/actions/:actionSlug/limits')
-  @ApiOperation({ summary: "An action's limits for an identity (Edges shape)" })
+  @ApiOperation({ operationId: 'getActionLimits', summary: "An action's limits for an identity (Edges shape)" })
   @ApiOkResponse({ type: EdgesLimitsResponse })
   @ApiErrors(401, 403, 404, 503)
   actionLimits(
@@ -113,7 +118,7 @@ export class GuardController {
   }
 
   @Get('identities/:identityId/limits')
-  @ApiOperation({ summary: 'Every limit of an identity (Edges shape)' })
+  @ApiOperation({ operationId: 'getIdentityLimits', summary: 'Every limit of an identity (Edges shape)' })
   @ApiOkResponse({ type: EdgesLimitsResponse })
   @ApiErrors(401, 404, 503)
   identityLimits(@WorkspaceId() ws: string, @Param('identityId') identityId: string): Promise<EdgesLimitsResponse> {

@@ -2,12 +2,23 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 
 export class GuardDto {
-  @ApiProperty({ description: "The caller's id of this action (1–128 chars); retries with the same id are idempotent", example: 'job-81723-step-2' })
+  @ApiProperty({
+    description: "The caller's id of this action (1–128 chars); retries with the same id are idempotent",
+    example: 'job-81723-step-2',
+    minLength: 1,
+    maxLength: 128,
+  })
   @IsString()
   @Length(1, 128)
   action_id!: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Units consumed (e.g. profiles returned by a search)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 10000,
+    default: 1,
+    description: 'Units consumed (e.g. profiles returned by a search)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -29,19 +40,25 @@ export class GuardDto {
 }
 
 export class ReleaseDto {
-  @ApiProperty({ example: 'job-81723-step-2' })
+  @ApiProperty({ example: 'job-81723-step-2', minLength: 1, maxLength: 128 })
   @IsString()
   @Length(1, 128)
   action_id!: string;
 }
 
 export class AutoGuardDto {
-  @ApiProperty({ example: 'job-81723-step-2' })
+  @ApiProperty({ example: 'job-81723-step-2', minLength: 1, maxLength: 128 })
   @IsString()
   @Length(1, 128)
   action_id!: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Candidate identities (default: every active identity of the workspace)' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    minItems: 1,
+    maxItems: 1000,
+    description: 'Candidate identities (default: every active identity of the workspace)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -49,7 +66,7 @@ export class AutoGuardDto {
   @IsUUID('all', { each: true })
   identity_ids?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, default: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -64,13 +81,18 @@ export class AutoGuardDto {
 
 export class GuardLimitState {
   @ApiProperty({ example: 'LK_INVITATIONS_SENT' }) slug!: string;
-  @ApiProperty({ example: 86400 }) window_seconds!: number;
-  @ApiProperty({ example: 25 }) max_limit!: number;
-  @ApiProperty({ example: 3 }) consumed!: number;
-  @ApiProperty({ example: 22 }) remaining!: number;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'When there is room for one more action (now when there is room)' })
+  @ApiProperty({ type: 'integer', example: 86400 }) window_seconds!: number;
+  @ApiProperty({ type: 'integer', example: 25 }) max_limit!: number;
+  @ApiProperty({ type: 'integer', example: 3 }) consumed!: number;
+  @ApiProperty({ type: 'integer', example: 22 }) remaining!: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When there is room for one more action (now when there is room); null when it never fits',
+  })
   available_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'When the window is empty again' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the window is empty again' })
   reset_at!: string | null;
 }
 
@@ -94,16 +116,16 @@ export class ReleaseResponse {
 export class EdgesLimit {
   @ApiProperty() slug!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() max_limit!: number;
-  @ApiProperty() consumed!: number;
-  @ApiProperty() remaining!: number;
+  @ApiProperty({ type: 'integer' }) max_limit!: number;
+  @ApiProperty({ type: 'integer' }) consumed!: number;
+  @ApiProperty({ type: 'integer' }) remaining!: number;
   @ApiProperty() has_reached_limit!: boolean;
   @ApiProperty({ format: 'date-time', description: 'Start of the sliding window (now − window)' }) started_at!: string;
   @ApiProperty({ format: 'date-time', description: 'End of the sliding window (now)' }) ended_at!: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) first_consumption_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) last_consumption_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) available_at!: string | null;
-  @ApiProperty() window_seconds!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_consumption_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_consumption_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) available_at!: string | null;
+  @ApiProperty({ type: 'integer' }) window_seconds!: number;
 }
 
 export class EdgesLimitsResponse {

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { canPerform } from '../catalog/thresholds.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
-import { type ApiTake, ApiLimitsService, parseApiTake } from '../api-limits/api-limits.service.js';
+import { type ApiTake } from '../api-limits/api-limit.include.js';
+import { ApiLimitsService } from '../api-limits/api-limits.service.js';
 import { type WorkspaceApiLimits } from '../api-limits/workspace-api-limits.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -15,9 +16,11 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { defineGuardCommands, type GuardReply } from './guard-scripts.js';
+import { GUARD_SCRIPT, type GuardMode, type GuardReply } from './guard.script.js';
 import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { refusePaused } from './paused-identity.js';
+import { RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 export interface GuardRequest {
@@ -73,7 +76,8 @@ export class GuardService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    defineGuardCommands(this.redis);
+    GUARD_SCRIPT.define(this.redis);
+    RELEASE_SCRIPT.define(this.redis);
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
@@ -102,13 +106,14 @@ export class GuardService implements OnModuleInit {
   async guard(req: GuardRequest): Promise<GuardOutcome> {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
+    refusePaused(identity, req.actionSlug, req);
     return this.guardIdentity(req, identity, action);
   }
 
   async guardIdentity(req: GuardRequest, identity: IdentityEntity, action: ActionDefinition): Promise<GuardOutcome> {
     const plan = this.plan(identity, action);
-    let mode = req.dryRun ? 'dry' : 'check';
-    let occurredMs = '';
+    let mode: GuardMode = req.dryRun ? 'dry' : 'check';
+    let occurredAtMs: number | null = null;
     if (req.occurredAt) {
       const nowMs = this.clock.now().getTime();
       const t = req.occurredAt.getTime();
@@ -120,35 +125,41 @@ export class GuardService implements OnModuleInit {
         });
       }
       if (!req.dryRun) mode = 'backfill';
-      occurredMs = String(Math.min(t, nowMs));
+      occurredAtMs = Math.min(t, nowMs);
     }
     const ws = req.workspaceId;
     const id = identity.id;
-    const keys = [this.keys.identityCooldown(ws, id)];
-    const args: (string | number)[] = [this.clock.scriptNowMs() ?? '', actionMember(req.actionId), req.cost, mode, occurredMs, plan.length];
-    for (const l of plan) {
-      keys.push(this.keys.window(ws, id, l.slug), this.keys.limitCooldown(ws, id, l.slug));
-      args.push(l.max, l.windowMs);
-    }
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
     const apiLimits = await this.apiLimits.limitsFor(ws);
-    const api = this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits);
-    keys.push(...api.keys);
-    args.push(...api.args);
     let reply: GuardReply;
     try {
-      reply = await this.redis.slGuard(keys.length, ...keys, ...args);
+      reply = await GUARD_SCRIPT.run(this.redis, {
+        identityCooldownKey: this.keys.identityCooldown(ws, id),
+        nowMs: this.clock.scriptNowMs(),
+        member: actionMember(req.actionId),
+        cost: req.cost,
+        mode,
+        occurredAtMs,
+        limits: plan.map((l) => ({
+          windowKey: this.keys.window(ws, id, l.slug),
+          cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
+          max: l.max,
+          windowMs: l.windowMs,
+        })),
+        api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+      });
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
     }
     const outcome = this.interpret(reply, req, plan);
-    outcome.api = { take: parseApiTake(reply, 6), limits: apiLimits, nowMs: Number(reply[1]) };
-    this.apiLimits.noteDailyUsage(ws, apiLimits, outcome.api.take, 1, outcome.api.nowMs);
+    outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
+    this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
-    if (storeOfError(e) !== 'redis' && !(e instanceof Error && /timed out|closed|writeable|offline|ready/i.test(e.message))) throw e;
+    // Only a real Redis failure fails open or becomes 503; a script error or a bad reply is a 500.
+    if (storeOfError(e) !== 'redis') throw e;
     this.metrics.storeErrors.inc({ store: 'redis' });
     if (this.config.guardFailMode === 'open') {
       this.metrics.guardDecisions.inc({ outcome: 'fail_open' });
@@ -184,22 +195,15 @@ export class GuardService implements OnModuleInit {
   }
 
   private interpret(reply: GuardReply, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
-    const status = Number(reply[0]);
-    const nowMs = Number(reply[1]);
-    const refused = Number(reply[2]);
-    const availableAt = Number(reply[3]);
-    if (status === 5) {
+    const { status, nowMs } = reply;
+    if (status === 'api_limited') {
       this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
       return { kind: 'api_limited' };
     }
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const base = 13 + i * 4;
-      const before = Number(reply[base]);
-      const after = Number(reply[base + 1]);
-      const oldest = Number(reply[base + 2]);
-      const newest = Number(reply[base + 3]);
+      const { consumedBefore: before, consumedAfter: after, oldestMs: oldest, newestMs: newest } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -207,10 +211,10 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
-        available_at: remaining > 0 ? iso(nowMs) : oldest >= 0 && l.max > 0 ? iso(oldest + l.windowMs) : null,
-        reset_at: newest >= 0 ? iso(newest + l.windowMs) : iso(nowMs),
+        available_at: remaining > 0 ? iso(nowMs) : oldest !== null && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
       });
-      if (status === 0) {
+      if (status === 'recorded') {
         for (const threshold of crossingsOf(before, after, l.max)) {
           crossings.push({
             workspaceId: req.workspaceId,
@@ -225,14 +229,15 @@ export class GuardService implements OnModuleInit {
         }
       }
     });
-    if (status === 2) {
+    if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
-      return { kind: 'limit_reached', limit: plan[refused - 1], availableAt: availableAt >= 0 ? new Date(availableAt) : null, states, nowMs };
+      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
     }
-    if (status === 3) {
+    if (reply.status === 'cooldown') {
       this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
-      const raw = String(reply[4]);
-      const pttl = Number(reply[5]);
+      const raw = reply.cooldown.value;
+      const pttl = reply.cooldown.pttlMs;
       let cooldown: CooldownMirror = {};
       try {
         cooldown = JSON.parse(raw) as CooldownMirror;
@@ -242,12 +247,12 @@ export class GuardService implements OnModuleInit {
       return {
         kind: 'cooldown',
         cooldown,
-        limit: refused > 0 ? plan[refused - 1].slug : null,
+        limit: reply.limitIndex !== null ? plan[reply.limitIndex].slug : null,
         endsAt: pttl > 0 ? new Date(nowMs + pttl) : null,
         nowMs,
       };
     }
-    this.metrics.guardDecisions.inc({ outcome: status === 1 ? 'duplicate' : status === 4 ? 'dry_run' : 'allowed' });
+    this.metrics.guardDecisions.inc({ outcome: status === 'duplicate' ? 'duplicate' : status === 'dry_run_allowed' ? 'dry_run' : 'allowed' });
     this.events.emit(crossings);
     const tightest = [...states].sort((a, b) => a.remaining - b.remaining || a.max_limit - b.max_limit)[0] ?? null;
     const response: GuardResponse = {
@@ -255,8 +260,8 @@ export class GuardService implements OnModuleInit {
       identity_id: req.identityId,
       action: req.actionSlug,
       action_id: req.actionId,
-      recorded: status === 0,
-      duplicate: status === 1,
+      recorded: status === 'recorded',
+      duplicate: status === 'duplicate',
       limits: states,
     };
     if (req.dryRun) response.dry_run = true;
@@ -266,13 +271,8 @@ export class GuardService implements OnModuleInit {
   async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
     const identity = await this.identities.getCached(workspaceId, identityId);
     const action = this.resolveAction(actionSlug);
-    const keys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
-    try {
-      const removed = await this.redis.slRelease(keys.length, ...keys, actionMember(actionId));
-      return Number(removed) > 0;
-    } catch (e) {
-      if (storeOfError(e) === 'redis') throw ApiError.storeUnavailable('redis');
-      throw e;
-    }
+    const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
+    // A store failure propagates (503 by the global filter); anything else is a logged 500.
+    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
   }
 }

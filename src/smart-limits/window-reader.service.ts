@@ -2,13 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
-import { ApiError } from '../common/errors/api-error.js';
-import { storeOfError } from '../common/errors/store-errors.js';
 import { type IdentityEntity } from '../identities/identity.entity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
-import { defineGuardCommands, type ReadReply } from './guard-scripts.js';
 import { planLimits, type PlannedLimit } from './limit-plan.js';
+import { READ_WINDOWS_SCRIPT, type ReadWindowsInput, type ReadWindowsReply } from './read-windows.script.js';
 
 export interface WindowState {
   limit: PlannedLimit;
@@ -41,41 +39,42 @@ export class WindowReader {
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
   ) {
-    defineGuardCommands(redis);
+    READ_WINDOWS_SCRIPT.define(redis);
   }
 
-  private args(identity: IdentityEntity, plan: PlannedLimit[], member?: string): { keys: string[]; args: (string | number)[] } {
+  private input(identity: IdentityEntity, plan: PlannedLimit[], member?: string): ReadWindowsInput {
     const ws = identity.workspaceId;
-    const keys = [this.keys.identityCooldown(ws, identity.id)];
-    const args: (string | number)[] = [this.clock.scriptNowMs() ?? '', plan.length];
-    for (const l of plan) {
-      keys.push(this.keys.window(ws, identity.id, l.slug), this.keys.limitCooldown(ws, identity.id, l.slug));
-      args.push(l.windowMs, l.max);
-    }
-    args.push(member ?? '');
-    return { keys, args };
+    return {
+      identityCooldownKey: this.keys.identityCooldown(ws, identity.id),
+      nowMs: this.clock.scriptNowMs(),
+      limits: plan.map((l) => ({
+        windowKey: this.keys.window(ws, identity.id, l.slug),
+        cooldownKey: this.keys.limitCooldown(ws, identity.id, l.slug),
+        windowMs: l.windowMs,
+        max: l.max,
+      })),
+      member: member ?? null,
+    };
   }
 
-  private parse(reply: ReadReply, plan: PlannedLimit[]): IdentityWindows {
-    const nowMs = Number(reply[0]);
-    const identityCooldown = reply[1] ? { value: String(reply[1]), pttl: Number(reply[2]) } : null;
-    const limits = plan.map((limit, i) => {
-      const b = 3 + i * 6;
-      const consumed = Number(reply[b]);
-      const oldest = Number(reply[b + 1]);
-      const newest = Number(reply[b + 2]);
-      const available = Number(reply[b + 3]);
-      return {
-        limit,
-        consumed,
-        remaining: Math.max(0, limit.max - consumed),
-        oldestMs: oldest >= 0 ? oldest : null,
-        newestMs: newest >= 0 ? newest : null,
-        availableAtMs: available >= 0 ? available : null,
-        cooldown: reply[b + 4] ? { value: String(reply[b + 4]), pttl: Number(reply[b + 5]) } : null,
-      };
-    });
-    return { nowMs, identityCooldown, limits, holdsMember: Number(reply[3 + plan.length * 6]) === 1 };
+  private toWindows(reply: ReadWindowsReply, plan: PlannedLimit[]): IdentityWindows {
+    return {
+      nowMs: reply.nowMs,
+      identityCooldown: reply.identityCooldown,
+      holdsMember: reply.holdsMember,
+      limits: plan.map((limit, i) => {
+        const w = reply.limits[i];
+        return {
+          limit,
+          consumed: w.consumed,
+          remaining: Math.max(0, limit.max - w.consumed),
+          oldestMs: w.oldestMs,
+          newestMs: w.newestMs,
+          availableAtMs: w.availableAtMs >= 0 ? w.availableAtMs : null,
+          cooldown: w.cooldown,
+        };
+      }),
+    };
   }
 
   planFor(identity: IdentityEntity, limits?: LimitDefinition[]): PlannedLimit[] {
@@ -91,25 +90,11 @@ export class WindowReader {
   async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string }[]): Promise<IdentityWindows[]> {
     if (!items.length) return [];
     const plans = items.map((it) => this.planFor(it.identity, it.limits));
-    const pipe = this.redis.pipeline();
-    items.forEach((it, i) => {
-      const { keys, args } = this.args(it.identity, plans[i], it.member);
-      pipe.slReadWindows(keys.length, ...keys, ...args);
-    });
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipe.exec();
-    } catch (e) {
-      if (storeOfError(e) === 'redis' || e instanceof Error) throw ApiError.storeUnavailable('redis');
-      throw e;
-    }
-    if (!results) throw ApiError.storeUnavailable('redis');
-    return results.map(([err, reply], i) => {
-      if (err) {
-        if (storeOfError(err)) throw ApiError.storeUnavailable('redis');
-        throw err;
-      }
-      return this.parse(reply as ReadReply, plans[i]);
-    });
+    // A store failure propagates (503 by the global filter); a bad reply is a logged 500.
+    const replies = await READ_WINDOWS_SCRIPT.runMany(
+      this.redis,
+      items.map((it, i) => this.input(it.identity, plans[i], it.member)),
+    );
+    return replies.map((reply, i) => this.toWindows(reply, plans[i]));
   }
 }

@@ -8,6 +8,10 @@ export class ApiKeyEntity {
   @Column('text', { name: 'key_hash' }) keyHash!: string;
   /** First characters, to tell keys apart in logs and lists without revealing them. */
   @Column('text', { name: 'key_prefix' }) keyPrefix!: string;
+  /** The operator's name for it ("crm-sync", "worker fleet eu"); optional. */
+  @Column('text', { nullable: true }) name!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  /** Within a minute: written at most once a minute per key (ApiKeysService.noteUse). */
+  @Column('timestamptz', { name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
 }

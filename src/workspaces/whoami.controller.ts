@@ -11,7 +11,7 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 @Controller('v1/whoami')
 export class WhoamiController {
   @Get()
-  @ApiOperation({ summary: 'The workspace and key the request authenticated as' })
+  @ApiOperation({ operationId: 'whoami', summary: 'The workspace and key the request authenticated as' })
   @ApiOkResponse({ schema: { example: { workspace_id: 'uuid', key_id: 'uuid' } } })
   @ApiErrors(401)
   whoami(@Req() req: AuthedRequest) {

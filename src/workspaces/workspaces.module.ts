@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminAuthGuard } from '../common/auth/admin-auth.guard.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { AdminOrWorkspaceAuthGuard } from './admin-or-workspace-auth.guard.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { WorkspaceEntity } from './workspace.entity.js';
@@ -15,7 +16,7 @@ import { WorkspacesService } from './workspaces.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([WorkspaceEntity, ApiKeyEntity])],
   controllers: [WorkspacesAdminController, WhoamiController],
-  providers: [WorkspacesRepository, WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
-  exports: [WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard],
+  providers: [WorkspacesRepository, WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard, AdminOrWorkspaceAuthGuard],
+  exports: [WorkspacesService, ApiKeysService, WorkspaceAuthGuard, AdminAuthGuard, AdminOrWorkspaceAuthGuard],
 })
 export class WorkspacesModule {}

@@ -16,7 +16,7 @@ export class WorkspacesRepository {
   async createWithKey(name: string, monthlyCredits: number, keyHash: string, keyPrefix: string) {
     return this.ds.transaction(async (m) => {
       const ws = await m.save(m.create(WorkspaceEntity, { name, monthlyCredits, customLimits: null }));
-      const key = await m.save(m.create(ApiKeyEntity, { workspaceId: ws.id, keyHash, keyPrefix, revokedAt: null }));
+      const key = await m.save(m.create(ApiKeyEntity, { workspaceId: ws.id, keyHash, keyPrefix, name: null, revokedAt: null }));
       return { workspace: ws, key };
     });
   }
@@ -30,8 +30,25 @@ export class WorkspacesRepository {
     return this.findById(id);
   }
 
-  addKey(workspaceId: string, keyHash: string, keyPrefix: string): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ workspaceId, keyHash, keyPrefix, revokedAt: null }));
+  addKey(workspaceId: string, keyHash: string, keyPrefix: string, name: string | null): Promise<ApiKeyEntity> {
+    return this.keys.save(this.keys.create({ workspaceId, keyHash, keyPrefix, name, revokedAt: null }));
+  }
+
+  /** Every key of the workspace, revoked ones included, oldest first. */
+  keysOf(workspaceId: string): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: { workspaceId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Stamps a key's last use unless it was stamped in the last minute. The condition makes the
+   * minute hold across instances: a second instance's call within it matches no row and writes nothing.
+   */
+  async touchKey(keyId: string): Promise<void> {
+    await this.ds.query(
+      `update api_keys set last_used_at = now()
+        where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+      [keyId],
+    );
   }
 
   /** Returns the revoked key's hash (for cache eviction), or null when no such active key. */

@@ -6,7 +6,7 @@ import { customLimitsSchema } from '../tiers/effective-limits.js';
 import { planTierFor } from '../tiers/tier-tables.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { type WorkspaceEntity } from './workspace.entity.js';
-import { type UpdateWorkspaceDto, type WorkspaceResponse } from './workspaces.dto.js';
+import { type ApiKeyResponse, type UpdateWorkspaceDto, type WorkspaceResponse } from './workspaces.dto.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,11 +67,23 @@ export class WorkspacesService {
     return ws;
   }
 
-  async addKey(workspaceId: string) {
+  async addKey(workspaceId: string, name: string | null) {
     await this.get(workspaceId);
     const apiKey = generateApiKey('live');
-    const key = await this.repo.addKey(workspaceId, hashApiKey(apiKey), apiKey.slice(0, 12));
-    return { id: key.id, api_key: apiKey };
+    const key = await this.repo.addKey(workspaceId, hashApiKey(apiKey), apiKey.slice(0, 12), name);
+    return { id: key.id, name: key.name, api_key: apiKey };
+  }
+
+  async listKeys(workspaceId: string): Promise<ApiKeyResponse[]> {
+    await this.get(workspaceId);
+    return (await this.repo.keysOf(workspaceId)).map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.keyPrefix,
+      created_at: k.createdAt.toISOString(),
+      last_used_at: k.lastUsedAt?.toISOString() ?? null,
+      revoked_at: k.revokedAt?.toISOString() ?? null,
+    }));
   }
 
   async revokeKey(workspaceId: string, keyId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/common/clock.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
+import { SNAPSHOT_COMMIT_SCRIPT } from '../../src/dashboard/snapshot-commit.script.js';
 import { REDIS_CLIENT, type RedisClient } from '../../src/redis/redis.tokens.js';
 import { startTestRedisCluster } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
@@ -239,13 +240,18 @@ describe('dashboard API: health, activity, overview', () => {
     const doc = (await t.request('GET', '/openapi.json', { key: null })).body;
     const schemaOf = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].schema;
     const problems: string[] = [];
-    const walk = (value: unknown, schema: any, at: string): void => {
+    const types = (schema: any): string[] => ([] as string[]).concat(schema.type ?? []);
+    const walk = (value: unknown, given: any, at: string): void => {
+      // OpenAPI 3.1: `null` is one of the types, or the null branch of an anyOf (a nullable $ref).
+      const nullable = types(given).includes('null') || given.anyOf?.some((s: any) => s.type === 'null');
       if (value === null) {
-        if (!schema.nullable) problems.push(`${at}: null, not nullable`);
+        if (!nullable) problems.push(`${at}: null, not nullable`);
         return;
       }
-      const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && schema.type === 'integer' ? 'integer' : typeof value;
-      if (type !== schema.type && !(type === 'number' && schema.type === 'number')) problems.push(`${at}: ${type}, documented ${schema.type}`);
+      const schema = given.anyOf ? given.anyOf.find((s: any) => s.type !== 'null') : given;
+      const documented = types(schema).filter((t) => t !== 'null');
+      const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && documented.includes('integer') ? 'integer' : typeof value;
+      if (!documented.includes(type)) problems.push(`${at}: ${type}, documented ${documented.join('|')}`);
       if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${String(value)} not in its enum`);
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
       else if (type === 'object') {
@@ -257,8 +263,8 @@ describe('dashboard API: health, activity, overview', () => {
     };
     // Identities in every status: cooldowns, errors, warm-up and nulls all show up.
     for (const id of Object.values(ids).map((i) => i.id)) {
-      walk((await get(`/v1/identities/${id}/health`)).body, schemaOf('/v1/identities/{id}/health'), `health ${id}`);
-      walk((await get(`/v1/identities/${id}/activity?window=7d&bucket=1d`)).body, schemaOf('/v1/identities/{id}/activity'), `activity ${id}`);
+      walk((await get(`/v1/identities/${id}/health`)).body, schemaOf('/v1/identities/{identityId}/health'), `health ${id}`);
+      walk((await get(`/v1/identities/${id}/activity?window=7d&bucket=1d`)).body, schemaOf('/v1/identities/{identityId}/activity'), `activity ${id}`);
     }
     walk((await get('/v1/dashboard?limit=3')).body, schemaOf('/v1/dashboard'), 'dashboard');
     walk((await get('/v1/dashboard?limit=200')).body, schemaOf('/v1/dashboard'), 'dashboard');
@@ -427,19 +433,20 @@ describe('dashboard API: the overview', () => {
     await redis.zadd(k('build:late:by-status'), 0, `000000|${ids.healthyIdle.id}`);
     await redis.hset(k('build:late:rows'), ids.healthyIdle.id, JSON.stringify({ id: ids.healthyIdle.id, status: 'restricted' }));
     const stale = JSON.stringify({ built_at: 0, counts: { total: 1 }, workspace: live.workspace });
-    const keys = [
-      k('build:late:order'),
-      k('build:late:by-status'),
-      k('build:late:rows'),
-      k('order'),
-      k('by-status'),
-      k('rows'),
-      k('meta'),
-      k('lock'),
-    ];
+    const built = { order: k('build:late:order'), byStatus: k('build:late:by-status'), rows: k('build:late:rows') };
     try {
-      expect(await redis.slDashCommit(...keys, 'commit', 'late-builder', stale, 60_000)).toBe(0);
-      expect(await redis.exists(keys[0], keys[1], keys[2])).toBe(0);
+      const published = await SNAPSHOT_COMMIT_SCRIPT.run(redis, {
+        built,
+        live: { order: k('order'), byStatus: k('by-status'), rows: k('rows') },
+        metaKey: k('meta'),
+        lockKey: k('lock'),
+        mode: 'commit',
+        token: 'late-builder',
+        metaJson: stale,
+        ttlMs: 60_000,
+      });
+      expect(published).toBe(false);
+      expect(await redis.exists(built.order, built.byStatus, built.rows)).toBe(0);
       expect(await redis.get(k('lock'))).toBe('newer-builder');
     } finally {
       await redis.del(k('lock'));

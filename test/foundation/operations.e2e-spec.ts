@@ -33,18 +33,18 @@ describe('operations', () => {
     const paths = r.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
     for (const p of [
       '/v1/workspaces',
-      '/v1/workspaces/{id}',
-      '/v1/workspaces/{id}/api-keys',
-      '/v1/workspaces/{id}/api-keys/{keyId}',
+      '/v1/workspaces/{workspaceId}',
+      '/v1/workspaces/{workspaceId}/api-keys',
+      '/v1/workspaces/{workspaceId}/api-keys/{keyId}',
       '/v1/identities',
-      '/v1/identities/{id}',
+      '/v1/identities/{identityId}',
       '/v1/catalog',
       '/health/ready',
     ]) {
       expect(paths[p]).toBeDefined();
     }
     expect(paths['/v1/identities'].post.responses['400']).toBeDefined();
-    expect(paths['/v1/identities/{id}'].get.responses['404']).toBeDefined();
+    expect(paths['/v1/identities/{identityId}'].get.responses['404']).toBeDefined();
     expect(r.body.components.schemas.CreateIdentityDto.properties.timezone).toBeDefined();
     const docs = await t.request('GET', '/docs');
     expect(docs.status).toBe(200);

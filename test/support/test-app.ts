@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { get as httpGet } from 'node:http';
+import { afterEach } from '@jest/globals';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory.js';
 import { type Clock } from '../../src/common/clock.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { type OpenApiDocument, OpenApiResponseValidator } from './openapi-validator.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 const RUN_PREFIX = `t${randomBytes(3).toString('hex')}`;
@@ -26,6 +29,49 @@ export interface TestApp {
   ): Promise<HttpResult<T>>;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
   close(): Promise<void>;
+}
+
+/**
+ * Every answer of every test app is checked against the OpenAPI document the app serves (status
+ * documented, body matching its schema with formats, required headers present). A mismatch fails
+ * the request that got it (`request` throws) and, for answers to other clients (the client
+ * package, a browser), the test that was running (the afterEach below).
+ */
+const contractProblems: string[] = [];
+afterEach(() => {
+  if (contractProblems.length) {
+    const problems = contractProblems.splice(0);
+    throw new Error(`Answers that do not match /openapi.json:\n${problems.join('\n')}`);
+  }
+});
+
+function payloadText(payload: unknown): string | undefined | null {
+  if (payload === null || payload === undefined) return undefined;
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return null;
+}
+
+/**
+ * The document as the app serves it. Fetched from another loopback address (127.0.0.2) so the
+ * per-IP limiter does not count it against the tests' own client (127.0.0.1).
+ */
+function servedDocument(baseUrl: string): Promise<OpenApiDocument> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(`${baseUrl}/openapi.json`, { localAddress: '127.0.0.2' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(text) as OpenApiDocument);
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+    req.on('error', reject);
+  });
 }
 
 export interface TestAppOptions {
@@ -57,9 +103,30 @@ export function testConfig(opts: TestAppOptions = {}): AppConfig {
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(opts);
   const app = await createApp(config, { clock: opts.clock, logDestination: opts.logDestination });
+  let validator: OpenApiResponseValidator | undefined;
+  const problemsByRequest = new Map<string, string[]>();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (req, reply, payload) => {
+      if (!validator) return payload;
+      const problems = validator.check({
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        headers: reply.getHeaders(),
+        body: payloadText(payload),
+      });
+      if (problems.length) {
+        problemsByRequest.set(req.id, problems);
+        contractProblems.push(...problems);
+      }
+      return payload;
+    });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.getHttpServer().address();
   const baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  validator = new OpenApiResponseValidator(await servedDocument(baseUrl));
   const request: TestApp['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (o.key) headers.authorization = `Bearer ${o.key}`;
@@ -70,6 +137,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     }
     const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
+    const id = res.headers.get('x-request-id');
+    const problems = id ? problemsByRequest.get(id) : undefined;
+    if (problems) {
+      problemsByRequest.delete(id!);
+      for (const p of problems) contractProblems.splice(contractProblems.indexOf(p), 1);
+      throw new Error(`${method} ${path} answered ${res.status}, which does not match /openapi.json:\n${problems.join('\n')}`);
+    }
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

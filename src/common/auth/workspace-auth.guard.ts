@@ -1,12 +1,20 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import { ApiKeysService } from '../../workspaces/api-keys.service.js';
 import { ApiError } from '../errors/api-error.js';
 import { type AuthedRequest } from './auth-context.js';
-import { extractApiKey } from './key-hash.js';
+import { extractApiKey, secretsEqual } from './key-hash.js';
+
+/** What an operator who tries the admin key on a workspace route needs to hear. */
+export const ADMIN_KEY_ON_WORKSPACE_ROUTE =
+  'This is the admin key: the admin key manages workspaces; use a workspace API key, e.g. POST /v1/workspaces/{id}/api-keys';
 
 @Injectable()
 export class WorkspaceAuthGuard implements CanActivate {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -14,7 +22,11 @@ export class WorkspaceAuthGuard implements CanActivate {
     const key = extractApiKey(req.headers);
     if (!key) throw ApiError.unauthorized('Missing API key: send Authorization: Bearer <key> or X-API-Key');
     const auth = await this.keys.authenticate(key);
-    if (!auth) throw ApiError.unauthorized('Invalid or revoked API key');
+    if (!auth) {
+      // Only unknown keys pay for this comparison; a workspace key never reaches it.
+      if (this.config.adminApiKey && secretsEqual(key, this.config.adminApiKey)) throw ApiError.unauthorized(ADMIN_KEY_ON_WORKSPACE_ROUTE);
+      throw ApiError.unauthorized('Invalid or revoked API key');
+    }
     req.auth = auth;
     return true;
   }

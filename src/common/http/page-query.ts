@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 /** `limit` and the opaque `cursor` of every keyset-paged list. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,7 +12,7 @@ export class PageQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page', minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(1, 200)

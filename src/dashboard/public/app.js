@@ -129,7 +129,12 @@ function usageBlock(limit, caption = limit.name || limit.slug) {
   return el(
     'div',
     { class: 'usage', 'data-slug': limit.slug },
-    el('div', { class: 'usage-line' }, el('span', { class: 'usage-name', title: limit.slug, text: caption }), el('span', { class: 'usage-val', text: `${nf.format(limit.consumed)} / ${nf.format(limit.max_limit)}` })),
+    el(
+      'div',
+      { class: 'usage-line' },
+      el('span', { class: 'usage-name', title: limit.slug, text: caption }),
+      el('span', { class: 'usage-val', text: `${nf.format(limit.consumed)} / ${nf.format(limit.max_limit)}` }),
+    ),
     usageBar(caption, limit.consumed, limit.max_limit),
   );
 }
@@ -161,7 +166,12 @@ class Unauthorized extends Error {}
 /** The per-minute quota of a RateLimit-Policy field (IETF draft -11): the policy whose window is 60 s. */
 function perMinuteQuota(policy) {
   for (const item of String(policy ?? '').split(',')) {
-    const params = Object.fromEntries(item.split(';').slice(1).map((p) => p.trim().split('=')));
+    const params = Object.fromEntries(
+      item
+        .split(';')
+        .slice(1)
+        .map((p) => p.trim().split('=')),
+    );
     if (params.w === '60' && Number(params.q) > 0) return Number(params.q);
   }
   return null;
@@ -242,7 +252,8 @@ function renderTier(data) {
   $('plan-tier').textContent = t.plan_tier ?? '—';
   const n = `${nf.format(t.engagement_identities ?? 0)} engagement ${t.engagement_identities === 1 ? 'identity' : 'identities'}`;
   $('engagement-tier').textContent = t.engagement_tier ? `${t.engagement_tier} · ${n}` : `none · ${n}`;
-  $('daily-label').textContent = `${nf.format(t.daily_used)} of ${nf.format(t.daily_api_limit)} requests today (${pct(t.daily_usage ?? t.daily_used / (t.daily_api_limit || 1))})`;
+  $('daily-label').textContent =
+    `${nf.format(t.daily_used)} of ${nf.format(t.daily_api_limit)} requests today (${pct(t.daily_usage ?? t.daily_used / (t.daily_api_limit || 1))})`;
   $('daily-bar').replaceChildren(usageBar('API requests today', t.daily_used, t.daily_api_limit));
 }
 
@@ -273,20 +284,50 @@ function renderCounts(counts) {
 }
 
 function row(i) {
-  const meta = [i.label ? i.external_id : null, accountType(i.account_type), i.identity_status && i.identity_status !== 'active' ? i.identity_status : null].filter(Boolean).join(' · ');
+  const meta = [
+    i.label ? i.external_id : null,
+    accountType(i.account_type),
+    i.identity_status && i.identity_status !== 'active' ? i.identity_status : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const who = el(
     'td',
     { class: 'who-cell' },
-    el('button', { type: 'button', class: 'who', 'aria-controls': 'identity-detail', 'aria-expanded': String(i.id === state.selected), text: nameOf(i) }),
+    el('button', {
+      type: 'button',
+      class: 'who',
+      'aria-controls': 'identity-detail',
+      'aria-expanded': String(i.id === state.selected),
+      text: nameOf(i),
+    }),
     el('span', { class: 'meta', text: meta }),
   );
   const busiest = i.top_limit ? el('td', {}, usageBlock(i.top_limit)) : el('td', { class: 'muted', text: 'No use yet' });
   const c = i.cooldown;
   const cd = c
-    ? el('td', {}, el('span', { class: 'reason', text: c.reason }), el('span', { class: 'meta' }, c.scope === 'identity' ? 'whole identity · ' : c.limits?.length ? `${c.limits.join(', ')} · ` : '', countdown(c.ends_at)))
+    ? el(
+        'td',
+        {},
+        el('span', { class: 'reason', text: c.reason }),
+        el(
+          'span',
+          { class: 'meta' },
+          c.scope === 'identity' ? 'whole identity · ' : c.limits?.length ? `${c.limits.join(', ')} · ` : '',
+          countdown(c.ends_at),
+        ),
+      )
     : el('td', { class: 'muted', text: '—' });
   const warm = el('td', { class: 'num', text: i.warmup_factor >= 1 ? 'done' : `day ${i.warmup_day ?? '?'} · ${pct(i.warmup_factor)}` });
-  return el('tr', { 'data-identity-id': i.id, 'data-status': i.status, class: i.id === state.selected ? 'selected' : null }, who, el('td', {}, badge(i.status)), busiest, cd, warm);
+  return el(
+    'tr',
+    { 'data-identity-id': i.id, 'data-status': i.status, class: i.id === state.selected ? 'selected' : null },
+    who,
+    el('td', {}, badge(i.status)),
+    busiest,
+    cd,
+    warm,
+  );
 }
 
 function renderRows(data) {
@@ -297,7 +338,8 @@ function renderRows(data) {
   const none = data.identities.length === 0;
   $('empty').hidden = !none;
   $('empty').textContent = state.status ? `No identities are ${STATUS_TEXT[state.status].toLowerCase()} right now` : 'No identities yet';
-  $('table-caption').textContent = `${state.status ? `${STATUS_TEXT[state.status]} identities` : 'All identities'}${state.cursor ? ', a later page' : ''}, most at risk first`;
+  $('table-caption').textContent =
+    `${state.status ? `${STATUS_TEXT[state.status]} identities` : 'All identities'}${state.cursor ? ', a later page' : ''}, most at risk first`;
   state.nextCursor = data.next_cursor ?? null;
   $('next-page').hidden = !state.nextCursor;
   $('first-page').hidden = !state.cursor;
@@ -320,7 +362,8 @@ async function loadOverview() {
   const budgetS = quota ? 60 / (quota * POLL_SHARE) : 0;
   state.refreshMs = Math.ceil(Math.max(5, snapshotS, budgetS)) * 1000;
   const everyS = state.refreshMs / 1000;
-  $('updated').textContent = `Updated ${hhmmss(data.generated_at)} · refreshes every ${everyS < 120 ? `${everyS} s` : `${Math.round(everyS / 60)} min`}`;
+  $('updated').textContent =
+    `Updated ${hhmmss(data.generated_at)} · refreshes every ${everyS < 120 ? `${everyS} s` : `${Math.round(everyS / 60)} min`}`;
   announceChanges(data.counts);
 }
 
@@ -396,24 +439,43 @@ async function loadDetail() {
 
 function renderDetail(h, activity) {
   $('detail-title').textContent = nameOf(h);
-  const meta = [h.label ? h.external_id : null, accountType(h.account_type), h.level ? `${h.level} level` : null, h.mode, h.identity_status !== 'active' ? h.identity_status : null].filter(Boolean).join(' · ');
+  const meta = [
+    h.label ? h.external_id : null,
+    accountType(h.account_type),
+    h.level ? `${h.level} level` : null,
+    h.mode,
+    h.identity_status !== 'active' ? h.identity_status : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const body = [el('p', { class: 'detail-status' }, badge(h.status), el('span', { class: 'muted', text: meta }))];
 
   // Why this status.
   body.push(el('h3', { text: 'Why' }));
   body.push(
     h.reasons?.length
-      ? el('ul', { class: 'reasons', 'data-testid': 'reasons' }, h.reasons.map((r) => el('li', { text: r })))
+      ? el(
+          'ul',
+          { class: 'reasons', 'data-testid': 'reasons' },
+          h.reasons.map((r) => el('li', { text: r })),
+        )
       : el('p', { class: 'muted', 'data-testid': 'reasons', text: 'Nothing to report: every limit is below 80\u00a0% and no cooldown is running.' }),
   );
   const risk = h.risk ?? {};
-  const riskBits = [risk.cooldowns_7d ? `${risk.cooldowns_7d} cooldown${risk.cooldowns_7d === 1 ? '' : 's'} in the last 7 days` : null, risk.at_risk ? 'at risk' : null, risk.flagged ? 'flagged' : null].filter(Boolean);
+  const riskBits = [
+    risk.cooldowns_7d ? `${risk.cooldowns_7d} cooldown${risk.cooldowns_7d === 1 ? '' : 's'} in the last 7 days` : null,
+    risk.at_risk ? 'at risk' : null,
+    risk.flagged ? 'flagged' : null,
+  ].filter(Boolean);
   if (riskBits.length) body.push(el('p', { class: 'muted small', text: `Risk: ${riskBits.join(' · ')}` }));
 
   // Warm-up.
-  const warm = h.warmup_complete || h.warmup_factor >= 1
-    ? h.warmup_mode === 'none' ? 'No warm-up: full limits.' : 'Warm-up done: full limits.'
-    : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, paused until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
+  const warm =
+    h.warmup_complete || h.warmup_factor >= 1
+      ? h.warmup_mode === 'none'
+        ? 'No warm-up: full limits.'
+        : 'Warm-up done: full limits.'
+      : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, paused until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
   body.push(el('p', { class: 'warmup', 'data-testid': 'warmup', text: warm }));
 
   // The running cooldown.
@@ -424,9 +486,13 @@ function renderDetail(h, activity) {
         'div',
         { class: 'cooldown-box', role: 'group', 'aria-label': 'Running cooldown', 'data-testid': 'detail-cooldown' },
         el('strong', { text: `Cooldown: ${c.reason}` }),
-        el('div', { text: `${c.scope === 'identity' ? 'Identity-wide (every action)' : `Only ${(c.limits ?? []).join(', ')}`} · level ${c.level}${c.started_at ? ` · since ${dateTime(c.started_at)}` : ''}${c.at_risk ? ' · at risk' : ''}` }),
+        el('div', {
+          text: `${c.scope === 'identity' ? 'Identity-wide (every action)' : `Only ${(c.limits ?? []).join(', ')}`} · level ${c.level}${c.started_at ? ` · since ${dateTime(c.started_at)}` : ''}${c.at_risk ? ' · at risk' : ''}`,
+        }),
         el('div', {}, countdown(c.ends_at), c.ends_at ? ` (${dateTime(c.ends_at)})` : ' — a person has to clear it'),
-        h.cooldowns?.length > 1 ? el('div', { class: 'muted small', text: `${h.cooldowns.length - 1} more cooldown${h.cooldowns.length > 2 ? 's' : ''} running` }) : null,
+        h.cooldowns?.length > 1
+          ? el('div', { class: 'muted small', text: `${h.cooldowns.length - 1} more cooldown${h.cooldowns.length > 2 ? 's' : ''} running` })
+          : null,
       ),
     );
   }
@@ -470,7 +536,15 @@ function errorsTable(errors) {
     'table',
     { class: 'errors', 'data-testid': 'recent-errors' },
     el('caption', { class: 'visually-hidden', text: 'Recent errors, newest first' }),
-    el('thead', {}, el('tr', {}, ['When', 'Action and error', 'Code', 'Cooldown'].map((t) => el('th', { scope: 'col', text: t })))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['When', 'Action and error', 'Code', 'Cooldown'].map((t) => el('th', { scope: 'col', text: t })),
+      ),
+    ),
     el(
       'tbody',
       {},
@@ -479,7 +553,12 @@ function errorsTable(errors) {
           'tr',
           {},
           el('td', { class: 'when', text: when(e.occurred_at) }),
-          el('td', { class: 'action' }, e.action_slug ?? '—', el('span', { class: 'meta', text: [e.error_label, e.type, e.strike ? 'strike' : null].filter(Boolean).join(' · ') })),
+          el(
+            'td',
+            { class: 'action' },
+            e.action_slug ?? '—',
+            el('span', { class: 'meta', text: [e.error_label, e.type, e.strike ? 'strike' : null].filter(Boolean).join(' · ') }),
+          ),
           el('td', { class: 'num', text: e.status_code ?? '—' }),
           el('td', { text: e.cooldown_id ? 'started' : '—' }),
         ),
@@ -501,18 +580,36 @@ function activityChart(a) {
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used.slice(0, MAX_SERIES).map((l, i) => ({ name: l.name || l.slug, total: l.total, counts: counts(l), known: buckets.map((_, j) => l.counts?.[j] !== null), cls: `c${i + 1}` }));
+  const series = used
+    .slice(0, MAX_SERIES)
+    .map((l, i) => ({
+      name: l.name || l.slug,
+      total: l.total,
+      counts: counts(l),
+      known: buckets.map((_, j) => l.counts?.[j] !== null),
+      cls: `c${i + 1}`,
+    }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
-    series.push({ name: `${rest.length} other limits`, total: rest.reduce((t, l) => t + l.total, 0), counts: buckets.map((_, j) => restCounts.reduce((t, c) => t + c[j], 0)), known: buckets.map(() => true), cls: 'c6' });
+    series.push({
+      name: `${rest.length} other limits`,
+      total: rest.reduce((t, l) => t + l.total, 0),
+      counts: buckets.map((_, j) => restCounts.reduce((t, c) => t + c[j], 0)),
+      known: buckets.map(() => true),
+      cls: 'c6',
+    });
   }
   const hours = Math.round((bucketS * buckets.length) / 3600);
   const per = bucketS === 3600 ? 'hour' : windowText(bucketS);
   const summary = `Activity over ${hours} hours: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
 
   // About the panel's width in CSS pixels, so 11px text stays 11px; the stylesheet caps the width.
-  const W = 360, LABEL = 15, BARS = 24, GAP = 10, AXIS = 16;
+  const W = 360,
+    LABEL = 15,
+    BARS = 24,
+    GAP = 10,
+    AXIS = 16;
   const rowH = LABEL + BARS + GAP;
   const H = Math.max(1, series.length) * rowH + AXIS;
   const n = Math.max(1, buckets.length);
@@ -532,7 +629,13 @@ function activityChart(a) {
     s.counts.forEach((v, j) => {
       if (!v) return;
       const h = Math.max(2, (v / Math.max(1, peak)) * BARS);
-      const r = svg('rect', { class: s.cls, x: (j * slot + slot * 0.12).toFixed(1), width: (slot * 0.76).toFixed(1), y: (base - h).toFixed(1), height: h.toFixed(1) });
+      const r = svg('rect', {
+        class: s.cls,
+        x: (j * slot + slot * 0.12).toFixed(1),
+        width: (slot * 0.76).toFixed(1),
+        y: (base - h).toFixed(1),
+        height: h.toFixed(1),
+      });
       r.append(svg('title', {}, `${hhmm(buckets[j])} · ${s.name}: ${v}`));
       chart.append(r);
     });
@@ -552,8 +655,28 @@ function activityChart(a) {
       'table',
       { 'data-testid': 'activity-table' },
       el('caption', { text: `Activity per ${Math.round(bucketS / 60)} minutes, last ${hours} hours` }),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Starting' }), series.map((s) => el('th', { scope: 'col', text: s.name })))),
-      el('tbody', {}, buckets.map((b, j) => el('tr', {}, el('th', { scope: 'row', text: hhmm(b) }), series.map((s) => el('td', { text: s.known[j] ? String(s.counts[j]) : 'not known' }))))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col', text: 'Starting' }),
+          series.map((s) => el('th', { scope: 'col', text: s.name })),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        buckets.map((b, j) =>
+          el(
+            'tr',
+            {},
+            el('th', { scope: 'row', text: hhmm(b) }),
+            series.map((s) => el('td', { text: s.known[j] ? String(s.counts[j]) : 'not known' })),
+          ),
+        ),
+      ),
     ),
   );
   return el('div', { class: 'chart-wrap' }, chart, table);
@@ -590,7 +713,8 @@ async function refresh() {
 function schedule(ms) {
   clearTimeout(state.timer);
   state.timer = setTimeout(() => {
-    if (document.hidden) state.due = true; // picked up by visibilitychange
+    if (document.hidden)
+      state.due = true; // picked up by visibilitychange
     else refresh();
   }, ms);
 }

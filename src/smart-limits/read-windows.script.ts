@@ -1,0 +1,73 @@
+import { type Result } from 'ioredis';
+import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
+import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    slReadWindows(numKeys: number, ...keysAndArgs: (string | number)[]): Result<unknown, Context>;
+  }
+}
+
+export interface ReadWindowsInput {
+  identityCooldownKey: string;
+  nowMs: number | null;
+  limits: { windowKey: string; cooldownKey: string; windowMs: number; max: number }[];
+  /** An action member to look for (auto mode's idempotency), or null. */
+  member: string | null;
+}
+
+export interface MirroredCooldown {
+  value: string;
+  pttl: number;
+}
+
+export interface ReadWindow {
+  consumed: number;
+  oldestMs: number | null;
+  newestMs: number | null;
+  /** When one more unit fits: `nowMs` when there is room, -2 never (see read-windows.lua). */
+  availableAtMs: number;
+  cooldown: MirroredCooldown | null;
+}
+
+export interface ReadWindowsReply {
+  nowMs: number;
+  identityCooldown: MirroredCooldown | null;
+  limits: ReadWindow[];
+  holdsMember: boolean;
+}
+
+function cooldownOf(value: string | null, pttl: number): MirroredCooldown | null {
+  return value === null ? null : { value, pttl };
+}
+
+/** Read-only view of an identity's windows and mirrors (read-windows.lua); nothing is trimmed. */
+export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindowsReply>({
+  command: 'slReadWindows',
+  lua: composeLua(new URL('./read-windows.lua', import.meta.url), [NOW_INCLUDE]),
+  encode: (i) => {
+    const keys = [i.identityCooldownKey];
+    const args: (string | number)[] = [scriptNowArg(i.nowMs), i.limits.length];
+    for (const l of i.limits) {
+      keys.push(l.windowKey, l.cooldownKey);
+      args.push(l.windowMs, l.max);
+    }
+    args.push(i.member ?? '');
+    return { keys, args };
+  },
+  decode: (reply, input) => {
+    const r: ReplyReader = new ReplyReader('read-windows.lua', reply).expectLength(3 + 6 * input.limits.length + 1);
+    const nowMs = r.int('now', 0);
+    const identityCooldown = cooldownOf(r.strOrNull('identity_cooldown'), r.int('identity_cooldown_pttl', -1));
+    const limits = input.limits.map(() => ({
+      consumed: r.int('consumed', 0),
+      oldestMs: r.msOrNone('oldest'),
+      newestMs: r.msOrNone('newest'),
+      availableAtMs: r.int('available_at', -2),
+      cooldown: cooldownOf(r.strOrNull('limit_cooldown'), r.int('limit_cooldown_pttl', -1)),
+    }));
+    const holdsMember = r.int('holds_member', 0, 1) === 1;
+    r.end();
+    return { nowMs, identityCooldown, limits, holdsMember };
+  },
+});

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Redis } from 'ioredis';
+import { ScriptReplyError } from '../../src/redis/redis-script.js';
+import { GUARD_SCRIPT, type GuardInput } from '../../src/smart-limits/guard.script.js';
+import { READ_WINDOWS_SCRIPT, type ReadWindowsInput } from '../../src/smart-limits/read-windows.script.js';
+import { RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
+import { startTestRedis, type TestRedis } from '../support/servers.js';
+import { httpStatusOf, scriptRedis, testKeys, thrown } from './script-test-kit.js';
+
+const T0 = Date.UTC(2026, 0, 5, 12);
+const HOUR = 3_600_000;
+
+let redis: Redis;
+beforeAll(() => {
+  redis = scriptRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+function guardInput(k: (p: string) => string, over: Partial<GuardInput> & { maxes?: number[] } = {}): GuardInput {
+  const maxes = over.maxes ?? [3];
+  return {
+    identityCooldownKey: k('cd'),
+    nowMs: T0,
+    member: 'a1',
+    cost: 1,
+    mode: 'check',
+    occurredAtMs: null,
+    limits: maxes.map((max, i) => ({ windowKey: k(`w${i}`), cooldownKey: k(`cd${i}`), max, windowMs: HOUR })),
+    api: { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 0, daily: 0 } },
+    ...over,
+  };
+}
+
+describe('guard.lua through GUARD_SCRIPT', () => {
+  it('records, answers duplicates, refuses a full window with when it frees, and decodes every field', async () => {
+    const k = testKeys();
+    const first = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1' }));
+    expect(first).toEqual({
+      status: 'recorded',
+      nowMs: T0,
+      api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
+      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0 }],
+    });
+    expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
+    await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
+    await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a3', nowMs: T0 + 2000 }));
+    const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a4', nowMs: T0 + 3000 }));
+    expect(refused).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + HOUR });
+    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000 });
+    // A refused call changes nothing.
+    expect(await redis.zcard(k('w0'))).toBe(3);
+  });
+
+  it('answers dry runs, backfills and cooldowns (identity-wide and per limit)', async () => {
+    const k = testKeys();
+    expect((await GUARD_SCRIPT.run(redis, guardInput(k, { mode: 'dry' }))).status).toBe('dry_run_allowed');
+    expect(await redis.exists(k('w0'))).toBe(0);
+    const back = await GUARD_SCRIPT.run(redis, guardInput(k, { mode: 'backfill', member: 'b', occurredAtMs: T0 - 60_000 }));
+    expect(back.windows[0]).toMatchObject({ consumedAfter: 1, oldestMs: T0 - 60_000 });
+    await redis.set(k('cd1'), '{"reason":"limit"}', 'PX', 60_000);
+    const perLimit = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'c' }));
+    expect(perLimit).toMatchObject({ status: 'cooldown', limitIndex: 1, cooldown: { value: '{"reason":"limit"}' } });
+    if (perLimit.status === 'cooldown') expect(perLimit.cooldown.pttlMs).toBeGreaterThan(0);
+    await redis.set(k('cd'), 'whole');
+    expect(await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'd' }))).toMatchObject({
+      status: 'cooldown',
+      limitIndex: null,
+      cooldown: { value: 'whole', pttlMs: -1 },
+    });
+  });
+
+  it('checks the workspace API limit first and touches nothing else when it refuses', async () => {
+    const k = testKeys();
+    const api = { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 1, daily: 0 } };
+    expect((await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'x' }))).api).toMatchObject({ ok: true, minuteRemaining: 0 });
+    const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'y' }));
+    expect(refused).toMatchObject({ status: 'api_limited', api: { ok: false, refusedBy: 'minute' } });
+    expect(await redis.zcard(k('w0'))).toBe(1);
+  });
+
+  it('reads Redis TIME when no clock is injected', async () => {
+    const k = testKeys();
+    const [s] = await redis.time();
+    const r = await GUARD_SCRIPT.run(redis, guardInput(k, { nowMs: null }));
+    expect(Math.abs(r.nowMs - Number(s) * 1000)).toBeLessThan(60_000);
+  });
+
+  it('rejects a reply of the wrong length or shape with an error that becomes a logged 500', async () => {
+    const k = testKeys();
+    const input = guardInput(k);
+    GUARD_SCRIPT.define(redis);
+    const call = GUARD_SCRIPT.encode(input);
+    const good = (await redis.slGuard(call.keys.length, ...call.keys, ...call.args)) as unknown[];
+    expect(() => GUARD_SCRIPT.decode(good, input)).not.toThrow();
+    const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
+    await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
+    const e = await short;
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 17 values, got 16\)/);
+    const http = httpStatusOf(e);
+    expect(http.status).toBe(500);
+    expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, 1), 'x', ...good.slice(2)], input)).toThrow(/now at 1: expected an integer/);
+    expect(() => GUARD_SCRIPT.decode([9, ...good.slice(1)], input)).toThrow(/status at 0: 9 is outside/);
+    expect(() => GUARD_SCRIPT.decode('OK', input)).toThrow(ScriptReplyError);
+  });
+
+  it('is one EVALSHA and nothing else per decision', async () => {
+    const own: TestRedis = await startTestRedis();
+    const { Redis } = await import('ioredis');
+    const c = new Redis(own.url);
+    try {
+      const k = testKeys();
+      await GUARD_SCRIPT.run(c, guardInput(k, { member: 'warm' })); // loads the script (NOSCRIPT → EVAL once)
+      await c.config('RESETSTAT');
+      await GUARD_SCRIPT.run(c, guardInput(k, { member: 'one', maxes: [5, 5, 5] }));
+      const stats = (await c.info('commandstats')).split('\r\n').filter((l) => l.startsWith('cmdstat_'));
+      const top = stats.map((l) => /^cmdstat_([^:]+):calls=(\d+)/.exec(l)!).map((m) => [m[1], Number(m[2])] as const);
+      const evalsha = top.find(([name]) => name === 'evalsha')?.[1];
+      expect(evalsha).toBe(1);
+      // No EVAL, no SCRIPT LOAD (the commands the script runs inside are counted too, under their own names).
+      expect(top.filter(([name]) => name === 'eval' || name.startsWith('script'))).toEqual([]);
+      // One Cluster slot: every key of the call carries the same hash tag.
+      const slots = new Set(GUARD_SCRIPT.encode(guardInput(k)).keys.map((key) => /\{[^}]+\}/.exec(key)![0]));
+      expect(slots.size).toBe(1);
+    } finally {
+      await c.quit();
+      await own.stop();
+    }
+  });
+});
+
+describe('release.lua through RELEASE_SCRIPT', () => {
+  it('takes every unit of an action out of every window and answers how many', async () => {
+    const k = testKeys();
+    await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'r', cost: 2 }));
+    expect(await redis.zcard(k('w1'))).toBe(2);
+    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0'), k('w1')], member: 'r' })).toBe(2);
+    expect(await redis.exists(k('w0'), k('w1'))).toBe(0);
+    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], member: 'r' })).toBe(0);
+  });
+
+  it('rejects a reply that is not a count', () => {
+    const input = { windowKeys: [], member: 'm' };
+    const e = (() => {
+      try {
+        RELEASE_SCRIPT.decode([1], input);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).toBeInstanceOf(ScriptReplyError);
+    expect(httpStatusOf(e).status).toBe(500);
+    expect(() => RELEASE_SCRIPT.decode(-1, input)).toThrow(ScriptReplyError);
+  });
+});
+
+describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
+  const input = (k: (p: string) => string, nowMs: number, maxes: number[], member: string | null = null): ReadWindowsInput => ({
+    identityCooldownKey: k('cd'),
+    nowMs,
+    limits: maxes.map((max, i) => ({ windowKey: k(`w${i}`), cooldownKey: k(`cd${i}`), windowMs: HOUR, max })),
+    member,
+  });
+
+  it('reads windows without trimming, with when room frees and the mirrors', async () => {
+    const k = testKeys();
+    await redis.zadd(k('w0'), T0 - 2 * HOUR, 'gone', T0 - 1000, 'a', T0 - 500, 'b');
+    await redis.set(k('cd'), 'id-cd', 'PX', 60_000);
+    await redis.set(k('cd1'), 'limit-cd');
+    const r = await READ_WINDOWS_SCRIPT.run(redis, input(k, T0, [2, 0], 'b'));
+    expect(r.nowMs).toBe(T0);
+    expect(r.identityCooldown).toMatchObject({ value: 'id-cd' });
+    expect(r.limits[0]).toEqual({ consumed: 2, oldestMs: T0 - 1000, newestMs: T0 - 500, availableAtMs: T0 - 1000 + HOUR, cooldown: null });
+    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: -2, cooldown: { value: 'limit-cd', pttl: -1 } });
+    expect(r.holdsMember).toBe(true);
+    expect(await redis.zcard(k('w0'))).toBe(3);
+    const many = await READ_WINDOWS_SCRIPT.runMany(redis, [input(k, T0, [5]), input(k, T0 + HOUR, [5])]);
+    expect(many.map((m) => m.limits[0].consumed)).toEqual([2, 0]);
+  });
+
+  it('rejects a reply of the wrong length', async () => {
+    const k = testKeys();
+    const i = input(k, T0, [1, 1]);
+    const e = await thrown(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, T0, null, -1, 0], i));
+    expect(e).toBeInstanceOf(ScriptReplyError);
+    expect(httpStatusOf(e).status).toBe(500);
+  });
+});
