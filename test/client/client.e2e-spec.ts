@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import {
   actionIdFor,
   CooldownError,
+  IdentityPausedError,
   LimitReachedError,
   NotFoundError,
   RateLimitedError,
@@ -198,7 +199,7 @@ describe('worker client against the real service', () => {
     expect(history.data[0]).toMatchObject({ source: 'outcome', source_status: 429, action_slug: CONNECT, active: true });
   });
 
-  it('manages identities: create, get, list page by page, update, pause and resume', async () => {
+  it('manages identities: create, get, list page by page, update, pause (the guard refuses with IdentityPausedError) and resume', async () => {
     const own = await createWorkspace(t);
     const { client: c } = recordingClient(t.baseUrl, own.api_key);
     const made = [];
@@ -215,7 +216,11 @@ describe('worker client against the real service', () => {
 
     expect((await c.identities.pause(made[0].id)).status).toBe('paused');
     expect((await c.identities.list({ status: 'paused' })).data.map((x) => x.id)).toEqual([made[0].id]);
+    const paused = await c.guard(made[0].id, VISIT, { actionId: 'while-paused' }).catch((e: unknown) => e);
+    expect(paused).toBeInstanceOf(IdentityPausedError);
+    expect(paused).toMatchObject({ status: 409, errorLabel: 'IDENTITY_PAUSED', retryable: false });
     expect((await c.identities.resume(made[0].id)).status).toBe('active');
+    expect(await c.guard(made[0].id, VISIT, { actionId: 'while-paused' })).toMatchObject({ allowed: true, recorded: true });
 
     await expect(c.identities.get('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
     const invalid = await c.identities.create({ external_id: '' }).catch((e: unknown) => e);

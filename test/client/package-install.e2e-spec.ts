@@ -76,9 +76,11 @@ await sl.cooldowns.start(bob.id, { duration_seconds: 600, reason: 'owner is trav
 await sendInvitation(job('job-4', bob.id, 'frank')); // the whole identity is cooling
 await sendInvitation(job('job-5', carol.id, 'gus'));
 await sendInvitation(job('job-6', carol.id, 'hana')); // carol's one invitation is used
+const dave = await sl.identities.pause((await sl.identities.create({ external_id: 'dave', warmup: 'none' })).id);
+await sendInvitation(job('job-7', dave.id, 'ivy')); // an operator paused dave
 
 const invitations = (await sl.limits(alice.id)).limits.find((l) => l.slug === 'LK_INVITATIONS_SENT');
-console.log(JSON.stringify({ events, visitAllowed: visit.allowed, aliceInvitations: invitations?.consumed ?? null, ids: { alice: alice.id, bob: bob.id } }));
+console.log(JSON.stringify({ events, visitAllowed: visit.allowed, aliceInvitations: invitations?.consumed ?? null, ids: { alice: alice.id, bob: bob.id, dave: dave.id } }));
 `;
 
 /**
@@ -148,7 +150,12 @@ describe('the client package, packed and installed into an empty project', () =>
 
     const ws = await createWorkspace(t);
     const out = await run(process.execPath, ['out/main.js'], { cwd: project, env: { ...process.env, SL_URL: t.baseUrl, SL_KEY: ws.api_key } });
-    const r = JSON.parse(out.stdout) as { events: string[]; visitAllowed: boolean; aliceInvitations: number; ids: { alice: string; bob: string } };
+    const r = JSON.parse(out.stdout) as {
+      events: string[];
+      visitAllowed: boolean;
+      aliceInvitations: number;
+      ids: { alice: string; bob: string; dave: string };
+    };
     expect(r.events).toEqual([
       'connect dana',
       'connect dana', // the retry runs the action (the first run may not have reached LinkedIn) …
@@ -159,6 +166,8 @@ describe('the client package, packed and installed into an empty project', () =>
       'park job-4 until a date',
       'connect gus',
       'park job-6 until a date', // carol's invitation limit is full
+      `pause ${r.ids.dave} until null`, // an operator paused dave: his work stops until resumed
+      'park job-7 until null',
     ]);
     expect(r.visitAllowed).toBe(true); // … alice's other work goes on
     expect(r.aliceInvitations).toBe(2); // … and job-1 counted once: job-1 and job-2

@@ -60,7 +60,7 @@ export interface GuardOptions {
   occurredAt?: Date;
 }
 
-type OutcomeBody = RequestOf<'OutcomesController_report'>['body'];
+type OutcomeBody = RequestOf<'reportOutcome'>['body'];
 
 /** What LinkedIn (or the automation API in front of it) answered. */
 export interface Outcome {

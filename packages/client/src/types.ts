@@ -21,23 +21,23 @@ export type OutcomeResult = Schemas['OutcomeResponse'];
 export type Classification = Schemas['ClassificationResponse'];
 export type Cooldown = Schemas['CooldownResponse'];
 export type CooldownPage = Schemas['CooldownPage'];
-export type ManualCooldown = RequestOf<'CooldownsController_start'>;
+export type ManualCooldown = RequestOf<'startCooldown'>;
 export type ClearedCooldowns = Schemas['ClearResponse'];
 export type IdentityLimits = Schemas['EdgesLimitsResponse'];
 
 export type Identity = Schemas['IdentityResponse'];
 export type IdentityPage = Schemas['IdentityPage'];
-export type CreateIdentity = RequestOf<'IdentitiesController_create'>;
-export type UpdateIdentity = RequestOf<'IdentitiesController_update'>;
-export type IdentityListQuery = QueryOf<'IdentitiesController_list'>;
-export type IdentityHealth = ResponseOf<'DashboardController_identityHealth', 200>;
+export type CreateIdentity = RequestOf<'createIdentity'>;
+export type UpdateIdentity = RequestOf<'updateIdentity'>;
+export type IdentityListQuery = QueryOf<'listIdentities'>;
+export type IdentityHealth = ResponseOf<'getIdentityHealth', 200>;
 
-export type Catalog = ResponseOf<'CatalogController_get', 200>;
-export type Readiness = ResponseOf<'HealthController_ready', 200>;
+export type Catalog = ResponseOf<'getCatalog', 200>;
+export type Readiness = ResponseOf<'getReadiness', 200>;
 
 export type Webhook = Schemas['WebhookResponse'];
 export type CreatedWebhook = Schemas['CreatedWebhookResponse'];
-export type CreateWebhook = RequestOf<'WebhooksController_create'>;
+export type CreateWebhook = RequestOf<'createWebhook'>;
 export type WebhookList = Schemas['WebhookList'];
 export type WebhookTestResult = Schemas['TestEventResponse'];
 export type DeliveryPage = Schemas['DeliveryPage'];

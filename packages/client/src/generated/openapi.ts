@@ -13,7 +13,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process answers */
-        get: operations["HealthController_live"];
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,7 +30,24 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: Redis and PostgreSQL answer within 1 s */
-        get: operations["HealthController_ready"];
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format 0.0.4) */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -47,7 +64,7 @@ export interface paths {
             cookie?: never;
         };
         /** Actions, the limits each consumes, default thresholds, levels and warm-up */
-        get: operations["CatalogController_get"];
+        get: operations["getCatalog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -66,14 +83,14 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a workspace and its first API key (shown once) */
-        post: operations["WorkspacesAdminController_create"];
+        post: operations["createWorkspace"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/workspaces/{id}": {
+    "/v1/workspaces/{workspaceId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -81,34 +98,35 @@ export interface paths {
             cookie?: never;
         };
         /** Read a workspace */
-        get: operations["WorkspacesAdminController_get"];
+        get: operations["getWorkspace"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change monthly credits (plan tier) or negotiated custom limits */
-        patch: operations["WorkspacesAdminController_update"];
+        patch: operations["updateWorkspace"];
         trace?: never;
     };
-    "/v1/workspaces/{id}/api-keys": {
+    "/v1/workspaces/{workspaceId}/api-keys": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The workspace's API keys: names, creation, last use (to the minute), revocation; never the keys */
+        get: operations["listApiKeys"];
         put?: never;
-        /** Create another API key for the workspace (shown once) */
-        post: operations["WorkspacesAdminController_addKey"];
+        /** Create another API key for the workspace (shown once), with an optional name */
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/workspaces/{id}/api-keys/{keyId}": {
+    "/v1/workspaces/{workspaceId}/api-keys/{keyId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -119,7 +137,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke an API key; requests with it get 401 at once */
-        delete: operations["WorkspacesAdminController_revokeKey"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -133,7 +151,7 @@ export interface paths {
             cookie?: never;
         };
         /** The workspace and key the request authenticated as */
-        get: operations["WhoamiController_whoami"];
+        get: operations["whoami"];
         put?: never;
         post?: never;
         delete?: never;
@@ -150,17 +168,17 @@ export interface paths {
             cookie?: never;
         };
         /** List identities (keyset paging: limit, cursor; filters mode, status) */
-        get: operations["IdentitiesController_list"];
+        get: operations["listIdentities"];
         put?: never;
         /** Register a LinkedIn account (identity) of the workspace */
-        post: operations["IdentitiesController_create"];
+        post: operations["createIdentity"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}": {
+    "/v1/identities/{identityId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -168,15 +186,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read an identity */
-        get: operations["IdentitiesController_get"];
+        get: operations["getIdentity"];
         put?: never;
         post?: never;
         /** Delete an identity and all of its Redis state */
-        delete: operations["IdentitiesController_delete"];
+        delete: operations["deleteIdentity"];
         options?: never;
         head?: never;
         /** Change an identity */
-        patch: operations["IdentitiesController_update"];
+        patch: operations["updateIdentity"];
         trace?: never;
     };
     "/v1/identities/{identityId}/actions/{actionSlug}/guard": {
@@ -189,7 +207,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Pre-action guard: check every limit the action consumes and record it atomically */
-        post: operations["GuardController_check"];
+        post: operations["guardAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -206,7 +224,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Release a recorded action that was not performed; its slots free at once */
-        post: operations["GuardController_release"];
+        post: operations["releaseAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -223,7 +241,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Auto mode: pick the identity with most headroom that is not cooling down, and record on it */
-        post: operations["GuardController_autoGuard"];
+        post: operations["autoGuardAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -238,7 +256,7 @@ export interface paths {
             cookie?: never;
         };
         /** An action's limits for an identity (Edges shape) */
-        get: operations["GuardController_actionLimits"];
+        get: operations["getActionLimits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -255,7 +273,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every limit of an identity (Edges shape) */
-        get: operations["GuardController_identityLimits"];
+        get: operations["getIdentityLimits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -264,7 +282,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}/outcomes": {
+    "/v1/identities/{identityId}/outcomes": {
         parameters: {
             query?: never;
             header?: never;
@@ -274,7 +292,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Report what an action got from LinkedIn: classified, logged, and LinkedIn pushback starts or extends a cooldown */
-        post: operations["OutcomesController_report"];
+        post: operations["reportOutcome"];
         delete?: never;
         options?: never;
         head?: never;
@@ -291,14 +309,14 @@ export interface paths {
         get?: never;
         put?: never;
         /** Classify an outcome without recording anything */
-        post: operations["OutcomesController_classify"];
+        post: operations["classifyOutcome"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}/cooldowns": {
+    "/v1/identities/{identityId}/cooldowns": {
         parameters: {
             query?: never;
             header?: never;
@@ -306,17 +324,17 @@ export interface paths {
             cookie?: never;
         };
         /** Cooldown history of an identity, newest first (keyset paging: limit, cursor) */
-        get: operations["CooldownsController_history"];
+        get: operations["listCooldowns"];
         put?: never;
         /** Start a cooldown by hand: the whole identity, or one limit */
-        post: operations["CooldownsController_start"];
+        post: operations["startCooldown"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}/cooldowns/clear": {
+    "/v1/identities/{identityId}/cooldowns/clear": {
         parameters: {
             query?: never;
             header?: never;
@@ -326,7 +344,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End every cooldown the identity is serving (after a person solved a checkpoint or reconnected) */
-        post: operations["CooldownsController_clear"];
+        post: operations["clearCooldowns"];
         delete?: never;
         options?: never;
         head?: never;
@@ -341,24 +359,7 @@ export interface paths {
             cookie?: never;
         };
         /** The workspace, its tiers, effective limits with their sources, and today's usage */
-        get: operations["ApiLimitsController_workspace"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/tiers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities) */
-        get: operations["ApiLimitsController_tiers"];
+        get: operations["getCurrentWorkspace"];
         put?: never;
         post?: never;
         delete?: never;
@@ -377,7 +378,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs) */
-        post: operations["ApiLimitsController_check"];
+        post: operations["checkRateLimit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,7 +395,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Take a concurrent-run slot (idempotent per run_id); refused over the tier's concurrent runs or batches per run */
-        post: operations["RunsController_take"];
+        post: operations["takeRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -411,7 +412,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Renew a run's lease */
-        post: operations["RunsController_heartbeat"];
+        post: operations["renewRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -429,7 +430,27 @@ export interface paths {
         put?: never;
         post?: never;
         /** Free a run's slot */
-        delete: operations["RunsController_free"];
+        delete: operations["freeRun"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Both tier tables: plan tiers (monthly credits) and engagement tiers (engagement identities)
+         * @description With a workspace key (counted against /v1/workspaces) or the admin key (an operator reads them before creating a workspace; not counted).
+         */
+        get: operations["getTiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -443,20 +464,20 @@ export interface paths {
             cookie?: never;
         };
         /** The workspace's webhooks (never their secrets) */
-        get: operations["WebhooksController_list"];
+        get: operations["listWebhooks"];
         put?: never;
         /**
          * Subscribe a URL to events; the signing secret is shown only in this response
          * @description Each event is POSTed as JSON (schema `WebhookEventPayload`: {id, type, created_at, workspace_id, data}) with SmartLimits-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)> and SmartLimits-Event-Id: <event id>. Any 2xx acknowledges; anything else (including redirects and no answer within 10 s) is retried with exponential backoff and jitter for 24 hours, then the delivery is failed. Delivery is at least once: de-duplicate on the event id. Per identity, events arrive in order.
          */
-        post: operations["WebhooksController_create"];
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/webhooks/{id}": {
+    "/v1/webhooks/{webhookId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -464,17 +485,17 @@ export interface paths {
             cookie?: never;
         };
         /** Read a webhook (never its secret) */
-        get: operations["WebhooksController_get"];
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
         /** Delete a webhook; its pending deliveries are dropped */
-        delete: operations["WebhooksController_delete"];
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/webhooks/{id}/test": {
+    "/v1/webhooks/{webhookId}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -484,14 +505,14 @@ export interface paths {
         get?: never;
         put?: never;
         /** Queue a webhook.test event to this webhook only (delivered like any event) */
-        post: operations["WebhooksController_sendTest"];
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/webhooks/{id}/deliveries": {
+    "/v1/webhooks/{webhookId}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
@@ -499,7 +520,7 @@ export interface paths {
             cookie?: never;
         };
         /** A webhook's deliveries, newest first, each with every attempt (time, HTTP status, latency, error) */
-        get: operations["WebhooksController_deliveries"];
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -508,7 +529,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}/health": {
+    "/v1/identities/{identityId}/health": {
         parameters: {
             query?: never;
             header?: never;
@@ -519,7 +540,7 @@ export interface paths {
          * An identity's health: status and why, every limit's usage and available_at, cooldowns, recent errors, warm-up
          * @description status: restricted (RESTRICTED or CHALLENGE cooldown running) > at_risk (3+ cooldowns in 7 days, or an escalated one) > cooldown (any running) > warning (a limit at ≥ 80 %) > warming_up (ramp below full speed) > healthy.
          */
-        get: operations["DashboardController_identityHealth"];
+        get: operations["getIdentityHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -528,7 +549,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/identities/{id}/activity": {
+    "/v1/identities/{identityId}/activity": {
         parameters: {
             query?: never;
             header?: never;
@@ -536,7 +557,7 @@ export interface paths {
             cookie?: never;
         };
         /** Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows */
-        get: operations["DashboardController_activity"];
+        get: operations["getIdentityActivity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -556,7 +577,7 @@ export interface paths {
          * Workspace overview: tier card, counts by status, identities sorted by risk (keyset paged; filter by status)
          * @description Served from a snapshot at most DASHBOARD_REFRESH_SECONDS old (generated_at says when it was taken).
          */
-        get: operations["DashboardController_overview"];
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -569,11 +590,73 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Every error (SPEC §8), except the workspace API limiter's 429, which keeps the seed's shape (RateLimitExceeded). */
+        ErrorEnvelope: {
+            error: {
+                /**
+                 * @description The HTTP status
+                 * @example 400
+                 */
+                code: number;
+                /** @example Bad Request */
+                status: string;
+                /**
+                 * @description What went wrong, for programs: VALIDATION_FAILED, UNAUTHORIZED, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, STORE_UNAVAILABLE, INTERNAL_ERROR, and each feature's own (LIMIT_REACHED, COOLDOWN, NO_VALID_ACCOUNT_CONFIGURED, WEBHOOK_URL_REFUSED, …). The per-IP limiter's is lower case: ip_rate_limited. null when no label applies.
+                 * @example VALIDATION_FAILED
+                 */
+                error_label: string | null;
+                message: string;
+                /**
+                 * @description Machine-readable specifics; on 400 every failing field path → its problems
+                 * @example {
+                 *       "timezone": [
+                 *         "timezone must be an IANA time zone such as Europe/Paris"
+                 *       ]
+                 *     }
+                 */
+                details?: {
+                    [key: string]: unknown;
+                };
+                /**
+                 * Format: uuid
+                 * @description Only on 500: quote it when reporting; the log carries it
+                 */
+                error_id?: string;
+            };
+        };
+        /** @description A workspace API limit refused the request: the seed's body, exactly (no error_label). X-RateLimit-Type names the endpoint group or "daily". */
+        RateLimitExceeded: {
+            error: {
+                /** @enum {integer} */
+                code: 429;
+                /** @enum {string} */
+                status: "Too Many Requests";
+                details: {
+                    /** @example 60 */
+                    "Retry-After": string;
+                    /** @example 2 */
+                    "X-RateLimit-Limit": string;
+                    /** @example 1754402101 */
+                    "X-RateLimit-Reset": string;
+                    /** @example /v1/actions */
+                    "X-RateLimit-Type": string;
+                };
+                /** @example Rate limit exceeded (/v1/actions) */
+                message: string;
+            };
+        };
+        /** @description The per-client-IP limit (before authentication) refused the request; its label is lower case. */
+        IpRateLimited: components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+                /** @enum {string} */
+                error_label?: "ip_rate_limited";
+            };
+        };
         CreateWorkspaceDto: {
             /** @example Acme outbound */
             name: string;
             /**
-             * @description Selects the plan tier (Trial … Titanium)
+             * @description Selects the plan tier: Trial 0–2,499 · Bronze 2,500–10,000 · Silver 10,001–100,000 · Gold 100,001–500,000 · Platinum 500,001–2,000,000 · Diamond 2,000,001–20,000,000 · Titanium 20,000,001 or more (each tier's limits: GET /v1/tiers)
              * @example 25000
              */
             monthly_credits: number;
@@ -585,9 +668,29 @@ export interface components {
             monthly_credits: number;
             /** @example Silver */
             plan_tier: string;
-            custom_limits?: {
-                [key: string]: unknown;
+            /** @description Negotiated limits replacing the tier's where given; null when none */
+            custom_limits: {
+                "/v1/actions"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/identities"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/workspaces"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/runs/outputs"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                concurrent_runs?: number;
+                batches_per_run?: number;
+                daily_api_limit?: number;
             } | null;
+            /** Format: date-time */
             created_at: string;
             /** @description Shown once; store it now */
             api_key: string;
@@ -599,13 +702,36 @@ export interface components {
             monthly_credits: number;
             /** @example Silver */
             plan_tier: string;
-            custom_limits?: {
-                [key: string]: unknown;
+            /** @description Negotiated limits replacing the tier's where given; null when none */
+            custom_limits: {
+                "/v1/actions"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/identities"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/workspaces"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/runs/outputs"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                concurrent_runs?: number;
+                batches_per_run?: number;
+                daily_api_limit?: number;
             } | null;
+            /** Format: date-time */
             created_at: string;
         };
         UpdateWorkspaceDto: {
-            /** @example 150000 */
+            /**
+             * @description Selects the plan tier: Trial 0–2,499 · Bronze 2,500–10,000 · Silver 10,001–100,000 · Gold 100,001–500,000 · Platinum 500,001–2,000,000 · Diamond 2,000,001–20,000,000 · Titanium 20,000,001 or more (each tier's limits: GET /v1/tiers)
+             * @example 150000
+             */
             monthly_credits?: number;
             /**
              * @description Negotiated limits replacing the tier's where given; null removes them. Keys: "/v1/actions", "/v1/identities", "/v1/workspaces", "/v1/runs/outputs" ({per_second, per_minute}), concurrent_runs, batches_per_run, daily_api_limit
@@ -618,14 +744,68 @@ export interface components {
              *     }
              */
             custom_limits?: {
-                [key: string]: unknown;
+                "/v1/actions"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/identities"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/workspaces"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                "/v1/runs/outputs"?: {
+                    per_second?: number | null;
+                    per_minute?: number;
+                };
+                concurrent_runs?: number;
+                batches_per_run?: number;
+                daily_api_limit?: number;
             } | null;
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description Tells the workspace's keys apart in GET …/api-keys
+             * @example worker fleet eu
+             */
+            name?: string;
         };
         CreatedApiKeyResponse: {
             /** Format: uuid */
             id: string;
+            /** @example worker fleet eu */
+            name: string | null;
             /** @description Shown once; store it now */
             api_key: string;
+        };
+        ApiKeyResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example worker fleet eu */
+            name: string | null;
+            /**
+             * @description The first characters of the key, to recognise it; never the key itself
+             * @example sl_live_k3Jd
+             */
+            prefix: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the minute: written at most once a minute per key; null when never used
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description Set once revoked; a revoked key gets 401
+             */
+            revoked_at: string | null;
+        };
+        ApiKeyList: {
+            /** @description Every key of the workspace, revoked ones included, oldest first */
+            data: components["schemas"]["ApiKeyResponse"][];
         };
         CreateIdentityDto: {
             /**
@@ -634,7 +814,7 @@ export interface components {
              */
             external_id: string;
             /** @example Alice (SDR) */
-            label?: Record<string, never> | null;
+            label?: string | null;
             /**
              * @default standard
              * @enum {string}
@@ -646,6 +826,7 @@ export interface components {
              */
             account_type?: "free" | "premium" | "sales_navigator" | "recruiter";
             /**
+             * @description An IANA time zone
              * @default UTC
              * @example Europe/Paris
              */
@@ -675,7 +856,7 @@ export interface components {
                 [key: string]: number;
             };
             /**
-             * @description paused identities are skipped by auto mode
+             * @description paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it
              * @default active
              * @enum {string}
              */
@@ -714,7 +895,7 @@ export interface components {
         };
         UpdateIdentityDto: {
             external_id?: string;
-            label?: Record<string, never> | null;
+            label?: string | null;
             /** @enum {string} */
             mode?: "engagement" | "standard";
             /** @enum {string} */
@@ -767,14 +948,14 @@ export interface components {
             remaining: number;
             /**
              * Format: date-time
-             * @description When there is room for one more action (now when there is room)
+             * @description When there is room for one more action (now when there is room); null when it never fits
              */
-            available_at: Record<string, never> | null;
+            available_at: string | null;
             /**
              * Format: date-time
              * @description When the window is empty again
              */
-            reset_at: Record<string, never> | null;
+            reset_at: string | null;
         };
         GuardResponse: {
             allowed: boolean;
@@ -827,11 +1008,11 @@ export interface components {
              */
             ended_at: string;
             /** Format: date-time */
-            first_consumption_at: Record<string, never> | null;
+            first_consumption_at: string | null;
             /** Format: date-time */
-            last_consumption_at: Record<string, never> | null;
+            last_consumption_at: string | null;
             /** Format: date-time */
-            available_at: Record<string, never> | null;
+            available_at: string | null;
             window_seconds: number;
         };
         EdgesLimitsResponse: {
@@ -861,22 +1042,23 @@ export interface components {
              */
             status_code: number;
             /**
+             * @description The response headers the worker got (at most 100 names, 16 KiB in all)
              * @example {
              *       "retry-after": "3600"
              *     }
              */
             headers?: {
-                [key: string]: unknown;
+                [key: string]: string | number | string[];
             };
             /** @description The response body (≤ 16 KiB): text as a string, JSON as an object or a string */
-            body?: string | {
+            body?: (string | {
                 [key: string]: unknown;
-            };
+            } | unknown[]) | null;
             /**
              * @description A label the worker or the automation API gave (e.g. Edges error_label)
              * @example STATUS_429
              */
-            error_label?: Record<string, never>;
+            error_label?: string | null;
         };
         ClassificationResponse: {
             /** @enum {string} */
@@ -985,6 +1167,7 @@ export interface components {
         };
         RunLeaseResponse: {
             run_id: string;
+            /** @description On POST /v1/runs only */
             batches?: number;
             /** Format: date-time */
             expires_at: string;
@@ -1115,12 +1298,29 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The request id (the caller's own X-Request-Id when it is 1–100 of A-Z a-z 0-9 . _ : -, else a UUID); the log carries it */
+        "X-Request-Id": string;
+        /** @description The limit described: the endpoint group's per-minute bucket; on guard answers the limit that decided; before authentication (401, 413) the per-IP limit */
+        "X-RateLimit-Limit": number;
+        /** @description Requests (or, for a Smart Limit, units) left under that limit */
+        "X-RateLimit-Remaining": number;
+        /** @description When that limit has room again / is full again, in unix seconds */
+        "X-RateLimit-Reset": number;
+        /** @description Which limit: an endpoint group (/v1/actions, /v1/identities, /v1/workspaces, /v1/runs/outputs), daily, smart-limits/<LIMIT_SLUG>, or ip */
+        "X-RateLimit-Type": string;
+        /** @description IETF draft-ietf-httpapi-ratelimit-headers-11: the state of every policy that applied, e.g. "minute";r=587;t=2 */
+        RateLimit: string;
+        /** @description IETF draft -11: every policy that applied, e.g. "minute";q=600;w=60 */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before retrying (rounded up, never 0) */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1131,58 +1331,85 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-        };
-    };
-    HealthController_ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
-                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        checks: {
+                            /**
+                             * @description up, or down: <why>
+                             * @example up
+                             */
+                            redis: string;
+                            /**
+                             * @description up, or down: <why>
+                             * @example up
+                             */
+                            database: string;
                         };
                     };
                 };
             };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL does not answer (details.checks says which and why) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
-    CatalogController_get: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -1193,100 +1420,156 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        actions?: {
+                        actions: {
                             /** @example linkedin-connect-profile */
-                            slug?: string;
+                            slug: string;
                             /**
                              * @example [
                              *       "LK_INVITATIONS_SENT",
                              *       "LK_INVITATIONS_WEEKLY"
                              *     ]
                              */
-                            limits?: string[];
-                            account_types?: string[];
+                            limits: string[];
+                            account_types: string[];
                         }[];
-                        limits?: {
+                        limits: {
                             /** @example LK_INVITATIONS_SENT */
-                            slug?: string;
-                            name?: string;
+                            slug: string;
+                            name: string;
                             /** @example 86400 */
-                            window_seconds?: number;
-                            default_max?: {
-                                free?: number;
-                                premium?: number;
-                                sales_navigator?: number;
-                                recruiter?: number;
+                            window_seconds: number;
+                            default_max: {
+                                free: number;
+                                premium: number;
+                                sales_navigator: number;
+                                recruiter: number;
                             };
                         }[];
-                        /**
-                         * @example {
-                         *       "conservative": 0.6,
-                         *       "standard": 1,
-                         *       "aggressive": 1.3
-                         *     }
-                         */
-                        levels?: Record<string, never>;
-                        warmup?: {
+                        /** @description The factor each level applies to every threshold */
+                        levels: {
+                            /** @example 0.6 */
+                            conservative: number;
+                            /** @example 1 */
+                            standard: number;
+                            /** @example 1.3 */
+                            aggressive: number;
+                        };
+                        warmup: {
                             [key: string]: unknown;
                         };
                     };
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WorkspacesAdminController_create: {
+    createWorkspace: {
         parameters: {
             query?: never;
             header?: never;
@@ -1301,92 +1584,141 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedWorkspaceResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WorkspacesAdminController_get: {
+    getWorkspace: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workspaceId: string;
             };
             cookie?: never;
         };
@@ -1394,68 +1726,109 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WorkspaceResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WorkspacesAdminController_update: {
+    updateWorkspace: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workspaceId: string;
             };
             cookie?: never;
         };
@@ -1467,185 +1840,429 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WorkspaceResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WorkspacesAdminController_addKey: {
+    listApiKeys: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workspaceId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedApiKeyResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
-            401: {
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
-            404: {
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WorkspacesAdminController_revokeKey: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workspaceId: string;
                 keyId: string;
             };
             cookie?: never;
@@ -1654,61 +2271,102 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WhoamiController_whoami: {
+    whoami: {
         parameters: {
             query?: never;
             header?: never;
@@ -1719,39 +2377,88 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    IdentitiesController_list: {
+    listIdentities: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1768,87 +2475,104 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityPage"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    IdentitiesController_create: {
+    createIdentity: {
         parameters: {
             query?: never;
             header?: never;
@@ -1863,140 +2587,157 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with existing data */
+            /** @description CONFLICT: conflicts with existing data */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
-            429: {
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    IdentitiesController_get: {
+    getIdentity: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -2004,92 +2745,109 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    IdentitiesController_delete: {
+    deleteIdentity: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -2097,90 +2855,107 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    IdentitiesController_update: {
+    updateIdentity: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -2192,159 +2967,168 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with existing data */
+            /** @description CONFLICT: conflicts with existing data */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
-            429: {
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    GuardController_check: {
+    guardAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2362,183 +3146,184 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GuardResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not allowed for this identity (e.g. NO_VALID_ACCOUNT_CONFIGURED) */
+            /** @description NO_VALID_ACCOUNT_CONFIGURED: the account type cannot perform this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    GuardController_release: {
+    releaseAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2556,111 +3341,152 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReleaseResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    GuardController_autoGuard: {
+    autoGuardAction: {
         parameters: {
             query?: never;
             header?: never;
@@ -2677,135 +3503,168 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GuardResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it) */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    GuardController_actionLimits: {
+    getActionLimits: {
         parameters: {
             query?: never;
             header?: never;
@@ -2819,111 +3678,120 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EdgesLimitsResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not allowed for this identity (e.g. NO_VALID_ACCOUNT_CONFIGURED) */
+            /** @description NO_VALID_ACCOUNT_CONFIGURED: the account type cannot perform this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    GuardController_identityLimits: {
+    getIdentityLimits: {
         parameters: {
             query?: never;
             header?: never;
@@ -2936,92 +3804,109 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EdgesLimitsResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    OutcomesController_report: {
+    reportOutcome: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -3033,159 +3918,152 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OutcomeResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    OutcomesController_classify: {
+    classifyOutcome: {
         parameters: {
             query?: never;
             header?: never;
@@ -3200,111 +4078,136 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClassifyResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
-            429: {
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    CooldownsController_history: {
+    listCooldowns: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3313,7 +4216,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -3321,140 +4224,125 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CooldownPage"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    CooldownsController_start: {
+    startCooldown: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -3466,164 +4354,157 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CooldownResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    CooldownsController_clear: {
+    clearCooldowns: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -3631,111 +4512,104 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClearResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    ApiLimitsController_workspace: {
+    getCurrentWorkspace: {
         parameters: {
             query?: never;
             header?: never;
@@ -3746,6 +4620,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3754,92 +4635,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) */
+            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
-    ApiLimitsController_tiers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Missing, invalid or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
-                };
-            };
-            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ApiLimitsController_check: {
+    checkRateLimit: {
         parameters: {
             query?: never;
             header?: never;
@@ -3854,70 +4718,136 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
-    RunsController_take: {
+    takeRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -3932,87 +4862,136 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RunLeaseResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED, or BATCHES_PER_RUN_EXCEEDED over the tier's batches per run */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description CONCURRENT_RUNS_LIMIT: every concurrent-run slot is taken (Retry-After until the earliest lease ends) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    RunsController_heartbeat: {
+    renewRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -4021,7 +5000,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description Optional: without a body the lease is renewed for 60 s */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["HeartbeatDto"];
             };
@@ -4029,63 +5009,152 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RunLeaseResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
-            401: {
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
-            404: {
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    RunsController_free: {
+    freeRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -4098,61 +5167,102 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_list: {
+    getTiers: {
         parameters: {
             query?: never;
             header?: never;
@@ -4163,63 +5273,182 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Over a workspace API limit: the seed's body ({"error": {"code", "status", "details": {Retry-After, X-RateLimit-Limit, X-RateLimit-Reset, X-RateLimit-Type}, "message"}}) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookList"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_create: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4234,140 +5463,157 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedWebhookResponse"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with existing data */
+            /** @description CONFLICT: conflicts with existing data */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Body larger than 64 KiB */
+            /** @description PAYLOAD_TOO_LARGE: body larger than 64 KiB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
-            429: {
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body must be application/json */
+            415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_get: {
+    getWebhook: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -4375,92 +5621,109 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_delete: {
+    deleteWebhook: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -4468,90 +5731,107 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_sendTest: {
+    testWebhook: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -4559,87 +5839,104 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TestEventResponse"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    WebhooksController_deliveries: {
+    listWebhookDeliveries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4648,7 +5945,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -4656,116 +5953,125 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    DashboardController_identityHealth: {
+    getIdentityHealth: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -4773,6 +6079,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4879,7 +6192,10 @@ export interface operations {
                         };
                         /** @description the last 20 classified outcomes, newest first */
                         recent_errors: {
-                            /** Format: uuid */
+                            /**
+                             * @description The log entry id (a decimal number, as a string)
+                             * @example 1042
+                             */
                             id: string;
                             action_slug: string;
                             action_id: string | null;
@@ -4903,105 +6219,91 @@ export interface operations {
                     };
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    DashboardController_activity: {
+    getIdentityActivity: {
         parameters: {
             query?: {
                 window?: "24h" | "7d";
@@ -5010,7 +6312,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                identityId: string;
             };
             cookie?: never;
         };
@@ -5018,6 +6320,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5046,129 +6355,107 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not found (including other workspaces' resources) */
+            /** @description NOT_FOUND (including other workspaces' resources) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
     };
-    DashboardController_overview: {
+    getDashboard: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5185,6 +6472,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5270,100 +6564,86 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; every field problem is listed in details */
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Missing, invalid or revoked API key */
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited (see Retry-After) */
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
                 };
             };
-            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retryable */
-            503: {
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            /** @example 400 */
-                            code: number;
-                            /** @example Bad Request */
-                            status: string;
-                            /** @example VALIDATION_FAILED */
-                            error_label: string | null;
-                            message: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Only on 500: quote it when reporting; the log carries it */
-                            error_id?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
