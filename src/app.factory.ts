@@ -9,7 +9,8 @@ import { IpLimiter } from './api-limits/ip-limiter.js';
 import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
 import { renderError } from './common/errors/all-exceptions.filter.js';
-import { requestIdFor } from './common/logging/logging.js';
+import { BootQuietLogger } from './common/logging/boot-logger.js';
+import { errorLabelOf, requestIdFor } from './common/logging/logging.js';
 import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
@@ -45,7 +46,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     // Fastify's own JSON parser only: no form bodies (the API speaks JSON; others get 415).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootQuietLogger(app.get(Logger)));
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -77,8 +78,12 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     }
   });
   const metrics = app.get(MetricsService);
+  // The error label an error answer carried, for its request log line (read from the body, so every
+  // path that answers an error is covered: the filter, Fastify's own errors, the IP limiter).
+  const errorLabels = new WeakMap<FastifyRequest, string | null>();
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('X-Request-Id', request.id);
+    if (reply.statusCode >= 400) errorLabels.set(request, errorLabelOf(payload));
     // Every counted answer describes a limit: the workspace's once it is known, else the per-IP one
     // (401, 413, a guard refused before its script ran, a store outage).
     if (!isUnlimitedPath(request.url) && !reply.hasHeader('x-ratelimit-limit')) {
@@ -95,9 +100,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
         statusCode: reply.statusCode,
         responseTime: Math.round(reply.elapsedTime * 100) / 100,
         workspaceId: (request as { auth?: { workspaceId: string } }).auth?.workspaceId,
+        ...(reply.statusCode >= 400 ? { error_label: errorLabels.get(request) ?? null } : {}),
       };
-      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed');
-      else httpLogger.log(entry, 'request completed');
+      // The last argument is the context: without it the message would be taken for one.
+      if (reply.statusCode >= 500) httpLogger.error(entry, 'request failed', 'HTTP');
+      else httpLogger.log(entry, 'request completed', 'HTTP');
     }
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -105,7 +112,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     );
   });
 
-  const document = buildOpenApiDocument(app, { serverUrl: 'http://localhost:3000' });
+  const document = buildOpenApiDocument(app, { serverUrl: '/' });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   return app;

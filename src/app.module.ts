@@ -14,6 +14,7 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { JournalModule } from './journal/journal.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { SmartLimitsModule } from './smart-limits/smart-limits.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         CatalogModule,
         WorkspacesModule,
         IdentitiesModule,
+        JournalModule,
         SmartLimitsModule,
         CooldownsModule,
         ApiLimitsModule,

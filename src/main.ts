@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { type AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { resolveStores, StoreStartError } from './bootstrap/resolve-stores.js';
+import { startupSummary } from './common/logging/startup-summary.js';
 import { ConfigError, loadConfigFromProcess } from './config/app-config.js';
 
 function fail(message: string): never {
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    const since = Date.now();
     process.stderr.write(`smart-limits: ${signal} received, shutting down\n`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
@@ -38,15 +42,18 @@ async function main(): Promise<void> {
       await app.close();
     } finally {
       await stores.cleanup();
+      process.stderr.write(`smart-limits: shutdown complete in ${Date.now() - since} ms\n`);
       process.exit(0);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: stores.config.port, host: stores.config.host });
-  process.stderr.write(
-    `smart-limits: listening on http://${stores.config.host === '0.0.0.0' ? '127.0.0.1' : stores.config.host}:${stores.config.port} (docs at /docs, dashboard at /dashboard)\n`,
-  );
+  const port = (app.getHttpServer().address() as AddressInfo | null)?.port ?? stores.config.port;
+  const listen = `http://${stores.config.host === '0.0.0.0' ? '127.0.0.1' : stores.config.host}:${port}`;
+  const summary = startupSummary(stores.config, listen);
+  new Logger('Bootstrap').log(summary.fields, summary.message);
+  process.stderr.write(`smart-limits: listening on ${listen} (docs at /docs, dashboard at /dashboard)\n`);
 }
 
 void main();

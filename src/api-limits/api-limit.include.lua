@@ -8,6 +8,7 @@ continuously at its rate — no fixed window boundary to double up on (PITFALLS 
 The daily limit is a sliding-window counter: today's count plus yesterday's weighted by the part of
 yesterday still inside the trailing 24 h, so the quota frees gradually instead of at midnight.
 
+api_daily(daily_key, now_ms) -> cur, prev, estimate, into, day (the daily estimate's one owner)
 api_take(bucket_key, daily_key, now_ms, per_second, per_minute, daily, cost)
   -> { ok (1|0), retry_after_ms, minute_remaining, minute_reset_ms, refused_by ('second'|'minute'|'daily'|''),
        daily_remaining, second_remaining }
@@ -21,6 +22,18 @@ local function api_bucket(tokens, ts, cap, rate, now)
   local t = tokens + elapsed * rate
   if t > cap then t = cap end
   return t
+end
+
+-- The daily estimate, owned here (api_take and api-usage.lua): today's count plus yesterday's
+-- weighted by the part of yesterday still inside the trailing 24 h (UTC days).
+-- -> today's count, yesterday's count, the estimate (a float), the fraction of today gone, today's day number
+local function api_daily(dkey, now)
+  local day = math.floor(now / 86400000)
+  local into = (now % 86400000) / 86400000
+  local d = redis.call('HMGET', dkey, tostring(day), tostring(day - 1))
+  local cur = tonumber(d[1]) or 0
+  local prev = tonumber(d[2]) or 0
+  return cur, prev, prev * (1 - into) + cur, into, day
 end
 
 local function api_take(bkey, dkey, now, ps, pm, daily, cost)
@@ -42,12 +55,7 @@ local function api_take(bkey, dkey, now, ps, pm, daily, cost)
   local day = math.floor(now / 86400000)
   local into = (now % 86400000) / 86400000
   local est, cur, prev = 0, 0, 0
-  if daily > 0 then
-    local d = redis.call('HMGET', dkey, tostring(day), tostring(day - 1))
-    cur = tonumber(d[1]) or 0
-    prev = tonumber(d[2]) or 0
-    est = prev * (1 - into) + cur
-  end
+  if daily > 0 then cur, prev, est, into, day = api_daily(dkey, now) end
 
   local wait, by = 0, ''
   if ps > 0 and s < cost then

@@ -8,6 +8,7 @@ import { effectiveLimits } from '../tiers/effective-limits.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
+import { CURRENT_WORKSPACE_SCHEMA, RATE_LIMIT_CHECK_SCHEMA } from './api-limits.schemas.js';
 import { ApiLimitInScript } from './api-limit.interceptor.js';
 import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
@@ -29,7 +30,7 @@ export class ApiLimitsController {
 
   @Get('workspace')
   @ApiOperation({ operationId: 'getCurrentWorkspace', summary: "The workspace, its tiers, effective limits with their sources, and today's usage" })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: CURRENT_WORKSPACE_SCHEMA })
   @ApiResponse(SEED_429)
   @ApiErrors(401)
   async workspace(@WorkspaceId() ws: string) {
@@ -60,7 +61,7 @@ export class ApiLimitsController {
   @HttpCode(200)
   @ApiLimitInScript()
   @ApiOperation({ operationId: 'checkRateLimit', summary: 'Apply the workspace API limits to an endpoint served elsewhere (e.g. /v1/runs/outputs)' })
-  @ApiOkResponse({ schema: { example: { allowed: true, endpoint: '/v1/runs/outputs', limit: 150, remaining: 149, reset: 1754402101 } } })
+  @ApiOkResponse({ schema: RATE_LIMIT_CHECK_SCHEMA })
   @ApiResponse(SEED_429)
   @ApiErrors(400, 401)
   async check(@WorkspaceId() ws: string, @Body() dto: RateLimitCheckDto, @Res({ passthrough: true }) reply: FastifyReply) {

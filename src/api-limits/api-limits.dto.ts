@@ -7,7 +7,7 @@ export class RateLimitCheckDto {
   @IsIn([...ENDPOINT_GROUPS])
   endpoint!: (typeof ENDPOINT_GROUPS)[number];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, description: 'Default: 1' })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1,3 +1,4 @@
+import { WARNING_SHARE } from '../catalog/thresholds.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { storeOfError } from '../common/errors/store-errors.js';
@@ -8,6 +9,7 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type ApiLimitArgs, type ApiTake } from './api-limit.include.js';
 import { API_LIMIT_SCRIPT } from './api-limit.script.js';
+import { API_USAGE_SCRIPT } from './api-usage.script.js';
 import { type EndpointGroup } from './endpoint-group.js';
 import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
@@ -37,6 +39,7 @@ export class ApiLimitsService implements OnModuleInit {
 
   onModuleInit(): void {
     API_LIMIT_SCRIPT.define(this.redis);
+    API_USAGE_SCRIPT.define(this.redis);
     this.identities.onChange((c) => {
       this.cache.delete(c.workspaceId);
     });
@@ -92,32 +95,28 @@ export class ApiLimitsService implements OnModuleInit {
   }
 
   /**
-   * quota.warning when this request took the workspace past 80 % of its daily limit. Computed from
+   * quota.warning when this request took the workspace past WARNING_SHARE (80 %) of its daily limit. Computed from
    * the take's own reply and recorded off the request path (no extra round trip for the caller).
    */
   noteDailyUsage(workspaceId: string, limits: WorkspaceApiLimits, take: ApiTake, cost: number, nowMs: number): void {
     const daily = limits.daily_api_limit.value;
     if (!take.ok || !daily || take.dailyRemaining < 0) return;
-    const threshold = daily * 0.8;
+    const threshold = daily * WARNING_SHARE;
     const after = daily - take.dailyRemaining;
     const before = after - cost;
     if (!(before < threshold && after >= threshold)) return;
     void this.quotaWarnings
       .recordOncePerDay(
         workspaceId,
-        { daily_api_limit: daily, used_estimate: after, percent: 80, source: limits.daily_api_limit.source },
+        { daily_api_limit: daily, used_estimate: after, percent: Math.round(WARNING_SHARE * 100), source: limits.daily_api_limit.source },
         new Date(nowMs),
       )
       .catch(() => undefined);
   }
 
-  /** Read-only view of today's usage (for GET /v1/workspace). */
+  /** Read-only view of today's usage (for GET /v1/workspace): one script call, the estimate computed where the limit checks it. */
   async usageToday(workspaceId: string): Promise<{ requests_today: number; daily_estimate: number }> {
-    const nowMs = this.clock.scriptNowMs() ?? Date.now();
-    const day = Math.floor(nowMs / 86_400_000);
-    const into = (nowMs % 86_400_000) / 86_400_000;
-    const [cur, prev] = await this.redis.hmget(this.keys.apiDaily(workspaceId), String(day), String(day - 1));
-    const c = Number(cur ?? 0);
-    return { requests_today: c, daily_estimate: Math.round(Number(prev ?? 0) * (1 - into) + c) };
+    const u = await API_USAGE_SCRIPT.run(this.redis, { dailyKey: this.keys.apiDaily(workspaceId), nowMs: this.clock.scriptNowMs() });
+    return { requests_today: u.requestsToday, daily_estimate: u.dailyEstimate };
   }
 }

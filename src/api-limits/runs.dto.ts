@@ -18,8 +18,7 @@ export class TakeRunDto {
     type: 'integer',
     minimum: 10,
     maximum: 3600,
-    default: 60,
-    description: 'Lease length; renew with heartbeats before it ends',
+    description: 'Lease length; renew with heartbeats before it ends (default: 60)',
   })
   @IsOptional()
   @IsInt()
@@ -29,7 +28,7 @@ export class TakeRunDto {
 }
 
 export class HeartbeatDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 10, maximum: 3600, default: 60 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 10, maximum: 3600, description: 'Default: 60' })
   @IsOptional()
   @IsInt()
   @Min(10)

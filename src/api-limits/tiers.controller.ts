@@ -4,6 +4,7 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { tiersTable } from '../tiers/effective-limits.js';
 import { AdminOrWorkspaceAuthGuard } from '../workspaces/admin-or-workspace-auth.guard.js';
 import { SEED_429 } from './api-limits.controller.js';
+import { TIERS_SCHEMA } from './api-limits.schemas.js';
 
 @ApiTags('workspace')
 @ApiBearerAuth('workspace')
@@ -18,7 +19,7 @@ export class TiersController {
     description:
       'With a workspace key (counted against /v1/workspaces) or the admin key (an operator reads them before creating a workspace; not counted).',
   })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ schema: TIERS_SCHEMA })
   @ApiResponse(SEED_429)
   @ApiErrors(401)
   tiers() {

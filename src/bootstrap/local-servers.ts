@@ -123,7 +123,8 @@ export async function startPrivateRedis(dir: string, opts: { appendOnly?: boolea
  * loopback port. initdb refuses to run as root, so as root the cluster belongs to the `postgres`
  * system user when there is one.
  */
-export async function startPrivatePostgres(dir: string, searchPath = ''): Promise<LocalServer> {
+/** `port`: start on this port (a restart of the same cluster keeps its URL); a free one by default. */
+export async function startPrivatePostgres(dir: string, searchPath = '', port?: number): Promise<LocalServer> {
   const extra = postgresBinDirs();
   const initdb = findBinary('initdb', searchPath, extra);
   const pgCtl = findBinary('pg_ctl', searchPath, extra);
@@ -152,7 +153,7 @@ export async function startPrivatePostgres(dir: string, searchPath = ''): Promis
     const r = spawnSync(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], runOpts);
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout}`);
   }
-  const port = await freePort();
+  port ??= await freePort();
   const logFile = join(data, 'server.log');
   const r = spawnSync(
     pgCtl,

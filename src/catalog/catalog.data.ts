@@ -19,10 +19,18 @@ const ALL: AccountType[] = [...ACCOUNT_TYPES];
 const PAID: AccountType[] = ['premium', 'sales_navigator', 'recruiter'];
 const SALES_NAVIGATOR: AccountType[] = ['sales_navigator', 'recruiter'];
 
+/**
+ * The invitation limits, named once: the cooldown policy (WEEKLY_LIMIT blocks all three, NOTE_LIMIT
+ * the notes) and the services around invitations refer to them through this, never by string.
+ */
+export const INVITATION_LIMITS = { daily: 'LK_INVITATIONS_SENT', weekly: 'LK_INVITATIONS_WEEKLY', notes: 'LK_INVITE_NOTES' } as const;
+/** Every invitation limit (what a WEEKLY_LIMIT cools down). */
+export const INVITATION_LIMIT_SLUGS: readonly string[] = [INVITATION_LIMITS.daily, INVITATION_LIMITS.weekly, INVITATION_LIMITS.notes];
+
 const LIMITS: LimitDefinition[] = [
-  limit('LK_INVITATIONS_SENT', 'Invitations sent', 'connection invitations', DAY, max(15, 20, 25, 25)),
-  limit('LK_INVITATIONS_WEEKLY', 'Invitations sent this week', 'connection invitations', WEEK, max(100, 100, 150, 150)),
-  limit('LK_INVITE_NOTES', 'Invitation notes', 'invitations carrying a personal note', MONTH, max(5, 100, 100, 100)),
+  limit(INVITATION_LIMITS.daily, 'Invitations sent', 'connection invitations', DAY, max(15, 20, 25, 25)),
+  limit(INVITATION_LIMITS.weekly, 'Invitations sent this week', 'connection invitations', WEEK, max(100, 100, 150, 150)),
+  limit(INVITATION_LIMITS.notes, 'Invitation notes', 'invitations carrying a personal note', MONTH, max(5, 100, 100, 100)),
   limit('LK_MESSAGES_SENT', 'Messages sent', 'messages to connections', DAY, max(50, 80, 100, 100)),
   limit('LK_INMAILS_SENT', 'InMails sent', 'paid InMails', MONTH, max(0, 15, 50, 150)),
   limit('LK_OPEN_INMAILS', 'Open InMails sent', 'free InMails to open profiles', DAY, max(0, 20, 30, 30)),
@@ -38,11 +46,11 @@ const LIMITS: LimitDefinition[] = [
   limit('LK_INVITATIONS_WITHDRAWN', 'Invitations withdrawn', 'invitation withdrawals', DAY, max(40, 40, 40, 40)),
 ];
 
-const INVITATIONS = ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY'];
+const INVITATIONS = [INVITATION_LIMITS.daily, INVITATION_LIMITS.weekly];
 
 const ACTIONS: ActionDefinition[] = [
   { slug: 'linkedin-connect-profile', limits: [...INVITATIONS], account_types: ALL },
-  { slug: 'linkedin-connect-profile-with-note', limits: [...INVITATIONS, 'LK_INVITE_NOTES'], account_types: ALL },
+  { slug: 'linkedin-connect-profile-with-note', limits: [...INVITATIONS, INVITATION_LIMITS.notes], account_types: ALL },
   { slug: 'linkedin-message-profile', limits: ['LK_MESSAGES_SENT', 'LK_PROFILE_ENRICHMENTS'], account_types: ALL },
   { slug: 'linkedin-send-inmail', limits: ['LK_INMAILS_SENT', 'LK_PROFILE_ENRICHMENTS'], account_types: PAID },
   { slug: 'linkedin-send-open-inmail', limits: ['LK_OPEN_INMAILS'], account_types: PAID },

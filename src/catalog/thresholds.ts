@@ -10,6 +10,13 @@ import {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * "Near the limit": at or above this share of a threshold an identity's health is `warning`, a limit
+ * crossing it emits `limit.warning`, and a workspace crossing it of its daily API limit `quota.warning`
+ * (SPEC §7, §9: 80 %). The one place the figure lives.
+ */
+export const WARNING_SHARE = 0.8;
+
 export interface WarmupState {
   mode: WarmupMode;
   startedAt: Date | null;

@@ -31,6 +31,7 @@ export class AppConfig {
   readonly jobsEnabled!: boolean;
   readonly ipRateLimitPerMinute!: number;
   readonly dashboardRefreshSeconds!: number;
+  readonly journal!: { enabled: boolean; retentionDays: number; flushMs: number; batchRows: number; maxPendingRows: number };
   /** The PATH used to find redis-server / initdb / pg_ctl for the zero-config start. */
   readonly binPath!: string;
 
@@ -86,6 +87,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     jobsEnabled: c.JOBS_ENABLED,
     ipRateLimitPerMinute: c.IP_RATE_LIMIT_PER_MINUTE,
     dashboardRefreshSeconds: c.DASHBOARD_REFRESH_SECONDS,
+    journal: {
+      enabled: c.JOURNAL_ENABLED,
+      retentionDays: c.JOURNAL_RETENTION_DAYS,
+      flushMs: c.JOURNAL_FLUSH_MS,
+      batchRows: c.JOURNAL_BATCH_ROWS,
+      maxPendingRows: c.JOURNAL_MAX_PENDING_ROWS,
+    },
     binPath: c.PATH,
   } as AppConfig);
 }

@@ -54,6 +54,16 @@ export const configSchema = z
     IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
     // How old the dashboard overview's snapshot may get before a request rebuilds it (0: every request).
     DASHBOARD_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+    // The action journal (SPEC §9b): PostgreSQL's copy of every recorded action, written in batches.
+    // Off only to measure what it costs: Redis data loss then resets the windows.
+    JOURNAL_ENABLED: bool.default(true),
+    // How long journal rows are kept; at least the catalog's longest window (checked at start).
+    JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    // A batch goes out this long after its first row at the latest, or as soon as it holds JOURNAL_BATCH_ROWS.
+    JOURNAL_FLUSH_MS: z.coerce.number().int().min(1).max(1000).default(100),
+    JOURNAL_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    // While PostgreSQL is unreachable rows wait in memory up to this many; older ones beyond it are dropped (counted and logged).
+    JOURNAL_MAX_PENDING_ROWS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   })
   .superRefine((c, ctx) => {
     if (c.REDIS_URL && c.REDIS_CLUSTER_NODES) {

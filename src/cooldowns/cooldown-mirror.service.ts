@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { Clock } from '../common/clock.js';
 import { RedisKeys } from '../redis/redis-keys.js';
+import { IdentityRebuild } from '../smart-limits/identity-rebuild.service.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { COOLDOWN_MIRROR_SCRIPT } from './cooldown-mirror.script.js';
 import { mirrorState, type MirrorEntry } from './cooldown-mirror-state.js';
@@ -14,15 +15,21 @@ import { type CooldownRow } from './cooldown.types.js';
  * whichever write comes last reflects the last committed change.
  */
 @Injectable()
-export class CooldownMirror {
+export class CooldownMirror implements OnModuleInit {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
     private readonly repo: CooldownsRepository,
+    private readonly rebuild: IdentityRebuild,
   ) {
     COOLDOWN_MIRROR_SCRIPT.define(redis);
+  }
+
+  /** An identity whose Redis state is rebuilt (its marker was missing) gets its mirrors back before the guard decides. */
+  onModuleInit(): void {
+    this.rebuild.register('cooldown mirrors', (ref) => this.mirrorIdentity(ref));
   }
 
   /** Mirrors one identity (waits for its lock). Throws when Redis or PostgreSQL cannot be reached. */

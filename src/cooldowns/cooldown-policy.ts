@@ -1,3 +1,4 @@
+import { INVITATION_LIMITS } from '../catalog/catalog.data.js';
 import { type Classification } from '../classification/classifier.js';
 
 const HOUR = 3600;
@@ -39,7 +40,7 @@ export const COOLDOWN_POLICY = {
 } as const;
 
 /** The one limit a NOTE_LIMIT cools down: invitations without a note go on. */
-export const INVITE_NOTES_LIMIT = 'LK_INVITE_NOTES';
+export const INVITE_NOTES_LIMIT = INVITATION_LIMITS.notes;
 
 export interface CooldownHistory {
   /** Earlier LinkedIn 429 strikes of this identity (not the one being decided). */

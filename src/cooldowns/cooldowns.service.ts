@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Classification } from '../classification/classifier.js';
+import { INVITATION_LIMIT_SLUGS } from '../catalog/catalog.data.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -9,14 +10,13 @@ import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedError
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
 import { type CooldownPlan, type NewCooldown, planCooldown, supersededBy } from './cooldown-plan.js';
-import { decideCooldown, INVITE_NOTES_LIMIT } from './cooldown-policy.js';
+import { decideCooldown } from './cooldown-policy.js';
 import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts, type OutboxEvent } from './cooldowns.repository.js';
 import { type CooldownRow, publicClassification } from './cooldown.types.js';
 
 const DAY_MS = 86_400_000;
 /** How far back the policy's history is read: the strike run and the 7-day count need less. */
 const HISTORY_DAYS = 30;
-const INVITATION_LIMITS = ['LK_INVITATIONS_SENT', 'LK_INVITATIONS_WEEKLY', INVITE_NOTES_LIMIT];
 
 export interface OutcomeReport {
   ref: IdentityRef;
@@ -60,7 +60,7 @@ export class CooldownsService {
           classification,
           actionSlug: report.action.slug,
           actionLimits: report.action.limits,
-          inviteLimitSlugs: INVITATION_LIMITS,
+          inviteLimitSlugs: [...INVITATION_LIMIT_SLUGS],
           history,
           weeklyWindowFreesAt: report.weeklyWindowFreesAt,
           now,

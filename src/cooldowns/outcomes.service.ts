@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { INVITATION_LIMITS } from '../catalog/catalog.data.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Classification, classify } from '../classification/classifier.js';
 import { Clock } from '../common/clock.js';
@@ -9,8 +10,6 @@ import { type IdentityEntity } from '../identities/identity.entity.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
 import { CooldownsService, type OutcomeEffect } from './cooldowns.service.js';
 import { type OutcomeDto } from './outcome.dto.js';
-
-const WEEKLY_INVITATIONS = 'LK_INVITATIONS_WEEKLY';
 
 /** The outcome route's work: classify, then hand pushback to the cooldowns. */
 @Injectable()
@@ -57,7 +56,7 @@ export class OutcomesService {
    * whole week, the safe side.
    */
   private async weeklyWindowFreesAt(identity: IdentityEntity): Promise<Date | null> {
-    const limit = this.catalog.limit(WEEKLY_INVITATIONS);
+    const limit = this.catalog.limit(INVITATION_LIMITS.weekly);
     if (!limit) return null;
     try {
       const read = await this.windows.read(identity, [limit]);

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { DEFAULT_ACTIVITY_BUCKET } from './activity-options.js';
 import { type ActivityResponse, ActivityQuery, type DashboardResponse, DashboardQuery, type HealthResponse } from './dashboard.dto.js';
 import { ACTIVITY_SCHEMA, DASHBOARD_SCHEMA, HEALTH_SCHEMA } from './dashboard.schemas.js';
 import { DashboardService } from './dashboard.service.js';
@@ -35,12 +36,16 @@ export class DashboardController {
   @Get('identities/:identityId/activity')
   @ApiOperation({
     operationId: 'getIdentityActivity',
-    summary: 'Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows',
+    summary: 'Units recorded per limit per bucket (window 24h, 7d, 30d or 90d)',
+    description:
+      "24h and 7d are counted in the Redis windows (live; null for buckets before a limit's own window); 30d and 90d in the PostgreSQL journal " +
+      '(every limit over the whole span, up to JOURNAL_FLUSH_MS behind; null before the retention). source says which answered.',
   })
   @ApiOkResponse({ schema: ACTIVITY_SCHEMA })
   @ApiErrors(400, 401, 404, 429, 503)
   activity(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: ActivityQuery): Promise<ActivityResponse> {
-    return this.health.activity(ws, id, q.window ?? '24h', q.bucket ?? '1h');
+    const window = q.window ?? '24h';
+    return this.health.activity(ws, id, window, q.bucket ?? DEFAULT_ACTIVITY_BUCKET[window]);
   }
 
   @Get('dashboard')

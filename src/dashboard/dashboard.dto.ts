@@ -10,12 +10,12 @@ const WINDOWS = Object.keys(ACTIVITY_WINDOWS) as ActivityWindow[];
 const BUCKETS = Object.keys(ACTIVITY_BUCKETS) as ActivityBucket[];
 
 export class ActivityQuery {
-  @ApiPropertyOptional({ enum: WINDOWS, default: '24h' })
+  @ApiPropertyOptional({ enum: WINDOWS, description: 'Default: 24h. 24h and 7d are counted in the Redis windows, 30d and 90d in the journal' })
   @IsOptional()
   @IsIn(WINDOWS)
   window?: ActivityWindow;
 
-  @ApiPropertyOptional({ enum: BUCKETS, default: '1h', description: 'must divide the window; at most 720 buckets' })
+  @ApiPropertyOptional({ enum: BUCKETS, description: 'must divide the window; at most 720 buckets (default: 1h for 24h and 7d, 1d for 30d and 90d)' })
   @IsOptional()
   @IsIn(BUCKETS)
   bucket?: ActivityBucket;
@@ -52,6 +52,7 @@ export interface ActivityResponse {
   identity_id: string;
   window: string;
   bucket: string;
+  source: 'windows' | 'journal';
   bucket_seconds: number;
   from: string;
   to: string;

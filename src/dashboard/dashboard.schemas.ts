@@ -91,6 +91,12 @@ export const ACTIVITY_SCHEMA = obj({
   identity_id: uuid,
   window: { type: 'string', enum: Object.keys(ACTIVITY_WINDOWS) },
   bucket: { type: 'string', enum: Object.keys(ACTIVITY_BUCKETS) },
+  source: {
+    type: 'string',
+    enum: ['windows', 'journal'],
+    description:
+      'windows: counted live in the Redis windows (24h, 7d); journal: counted in the PostgreSQL journal (30d, 90d; up to JOURNAL_FLUSH_MS behind)',
+  },
   bucket_seconds: int,
   from: time,
   to: time,
@@ -101,7 +107,10 @@ export const ACTIVITY_SCHEMA = obj({
       name: str,
       window_seconds: int,
       total: int,
-      counts: { ...arrayOf(nullable(int)), description: "units per bucket; null where the bucket starts before the limit's window" },
+      counts: {
+        ...arrayOf(nullable(int)),
+        description: "units per bucket; null where the bucket starts before what its source keeps (the limit's window, or the journal's retention)",
+      },
     }),
   ),
 });

@@ -1,3 +1,6 @@
+import { WARNING_SHARE } from '../catalog/thresholds.js';
+import { COOLDOWN_POLICY } from '../cooldowns/cooldown-policy.js';
+
 /**
  * An identity's health status (SPEC §7), decided from facts already read: pure, so the identity's
  * health route and the workspace overview can never disagree.
@@ -5,11 +8,12 @@
 export const HEALTH_STATUSES = ['restricted', 'at_risk', 'cooldown', 'warning', 'warming_up', 'healthy'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
-/** A limit at or above this share of its threshold is a `warning` (LIMITS.md: 80 %). */
-export const WARNING_USAGE = 0.8;
-/** "Recurring cooldowns (3 or more in 7 days) mark the identity at_risk" (LIMITS.md). */
-export const AT_RISK_COOLDOWNS = 3;
-export const AT_RISK_WINDOW_MS = 7 * 86_400_000;
+/**
+ * "Recurring cooldowns (3 or more in 7 days) mark the identity at_risk" (LIMITS.md): the cooldown
+ * policy owns both figures (COOLDOWN_POLICY.atRiskCooldowns, atRiskWindowSeconds); a limit at or above
+ * the catalog's WARNING_SHARE (80 %) is a `warning`.
+ */
+export const AT_RISK_WINDOW_MS = COOLDOWN_POLICY.atRiskWindowSeconds * 1000;
 /** Cooldown reasons that mean LinkedIn has locked the account until a person acts. */
 export const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
 
@@ -63,14 +67,14 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 export function decideHealth(f: HealthFacts): HealthVerdict {
   const reasons: string[] = [];
   const restricting = f.running.filter((c) => RESTRICTING_REASONS.has(c.reason));
-  const atRisk = f.cooldowns7d >= AT_RISK_COOLDOWNS || f.flagged7d || f.running.some((c) => c.atRisk);
-  const hot = f.limits.filter((l) => l.max > 0 && usageOf(l) >= WARNING_USAGE).sort((a, b) => usageOf(b) - usageOf(a));
+  const atRisk = f.cooldowns7d >= COOLDOWN_POLICY.atRiskCooldowns || f.flagged7d || f.running.some((c) => c.atRisk);
+  const hot = f.limits.filter((l) => l.max > 0 && usageOf(l) >= WARNING_SHARE).sort((a, b) => usageOf(b) - usageOf(a));
   const usage = f.limits.reduce((m, l) => Math.max(m, usageOf(l)), 0);
 
   for (const c of restricting)
     reasons.push(c.reason === 'CHALLENGE' ? 'LinkedIn asks for a checkpoint/challenge: a person must clear it' : 'LinkedIn restricted the account');
   if (atRisk) {
-    if (f.cooldowns7d >= AT_RISK_COOLDOWNS) reasons.push(`${f.cooldowns7d} cooldowns in the last 7 days`);
+    if (f.cooldowns7d >= COOLDOWN_POLICY.atRiskCooldowns) reasons.push(`${f.cooldowns7d} cooldowns in the last 7 days`);
     else reasons.push('repeated LinkedIn pushback (escalated cooldown in the last 7 days)');
   }
   for (const c of f.running) {

@@ -7,8 +7,16 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
+import { JournalService } from '../journal/journal.service.js';
 import { ACTIVITY_SCRIPT } from './activity.script.js';
-import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow, MAX_ACTIVITY_BUCKETS } from './activity-options.js';
+import {
+  ACTIVITY_BUCKETS,
+  ACTIVITY_SOURCES,
+  ACTIVITY_WINDOWS,
+  type ActivityBucket,
+  type ActivityWindow,
+  MAX_ACTIVITY_BUCKETS,
+} from './activity-options.js';
 import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
 import { summarizeIdentity } from './health-view.js';
@@ -24,6 +32,7 @@ export class IdentityHealthService {
     private readonly cooldowns: CooldownsService,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    private readonly journal: JournalService,
   ) {
     ACTIVITY_SCRIPT.define(redis);
   }
@@ -57,7 +66,10 @@ export class IdentityHealthService {
     };
   }
 
-  /** Units recorded per limit per bucket, counted in Redis (one script call, no entries sent). */
+  /**
+   * Units recorded per limit per bucket: over 24h and 7d counted in the Redis windows (one script
+   * call, no entries sent), over 30d and 90d in the journal.
+   */
   async activity(workspaceId: string, identityId: string, window: ActivityWindow, bucket: ActivityBucket): Promise<ActivityResponse> {
     const spanS = ACTIVITY_WINDOWS[window];
     const bucketS = ACTIVITY_BUCKETS[bucket];
@@ -70,6 +82,7 @@ export class IdentityHealthService {
       });
     }
     const identity = await this.identities.getCached(workspaceId, identityId);
+    if (ACTIVITY_SOURCES[window] === 'journal') return this.journalActivity(identity.id, workspaceId, window, bucket);
     const limits = this.catalog.get().limits;
     // A store failure propagates (503 by the global filter); a bad reply is a logged 500.
     const { nowMs, counts } = await ACTIVITY_SCRIPT.run(this.redis, {
@@ -83,6 +96,7 @@ export class IdentityHealthService {
       identity_id: identity.id,
       window,
       bucket,
+      source: 'windows',
       bucket_seconds: bucketS,
       from: new Date(fromMs).toISOString(),
       to: new Date(nowMs).toISOString(),
@@ -94,6 +108,40 @@ export class IdentityHealthService {
         total: counts[i].reduce<number>((t, c) => t + (c ?? 0), 0),
         counts: counts[i],
       })),
+    };
+  }
+
+  /** Counts from the journal: every limit over the whole span; null for buckets that start before the retention. */
+  private async journalActivity(identityId: string, workspaceId: string, window: ActivityWindow, bucket: ActivityBucket): Promise<ActivityResponse> {
+    const spanMs = ACTIVITY_WINDOWS[window] * 1000;
+    const bucketMs = ACTIVITY_BUCKETS[bucket] * 1000;
+    const n = spanMs / bucketMs;
+    const nowMs = this.clock.scriptNowMs() ?? this.clock.now().getTime();
+    const fromMs = nowMs - spanMs;
+    const horizon = nowMs - this.journal.retentionDays * 86_400_000;
+    // PostgreSQL unreachable: the global filter answers 503 STORE_UNAVAILABLE.
+    const rows = await this.journal.unitsPerBucket(workspaceId, identityId, fromMs, nowMs, bucketMs);
+    const limits = this.catalog.get().limits;
+    const counts = new Map(
+      limits.map((l) => [l.slug, Array.from({ length: n }, (_, j) => (fromMs + j * bucketMs < horizon ? null : 0)) as (number | null)[]]),
+    );
+    for (const r of rows) {
+      const series = counts.get(r.slug);
+      if (series && r.bucket >= 0 && r.bucket < n && series[r.bucket] !== null) series[r.bucket] = (series[r.bucket] ?? 0) + r.units;
+    }
+    return {
+      identity_id: identityId,
+      window,
+      bucket,
+      source: 'journal',
+      bucket_seconds: bucketMs / 1000,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(nowMs).toISOString(),
+      buckets: Array.from({ length: n }, (_, j) => new Date(fromMs + j * bucketMs).toISOString()),
+      limits: limits.map((l) => {
+        const c = counts.get(l.slug)!;
+        return { slug: l.slug, name: l.name, window_seconds: l.window_seconds, total: c.reduce<number>((t, x) => t + (x ?? 0), 0), counts: c };
+      }),
     };
   }
 }

@@ -210,7 +210,7 @@ export class OverviewSnapshotService {
           remaining: Math.max(0, limit.max - consumed),
           oldestMs: null,
           newestMs: null,
-          availableAtMs: available === -1 ? r.nowMs : available === -2 ? null : available,
+          availableAtMs: available,
           cooldown: null,
         };
       }),

@@ -6,7 +6,7 @@ read-windows.lua: no oldest/newest, no mirrors (the overview takes cooldowns fro
 KEYS: the windows, identity by identity, each identity's limits in the same order.
 ARGV[1] now ms or ""; ARGV[2] m, the limits per identity; ARGV[2 + j] the window ms of limit j;
 ARGV[2 + m + k] the max of window k (k = 1 .. #KEYS).
-Reply: { now, per window: consumed, available_at (-1: now, -2: never) }
+Reply: { now, per window: consumed, available_at (room for one more: now, a later ms, or -2 never; window.include.lua) }
 ]]
 local now = script_now(ARGV[1])
 local m = tonumber(ARGV[2])
@@ -20,15 +20,7 @@ for k = 1, #KEYS do
   local j = (k - 1) % m + 1
   local max = tonumber(ARGV[2 + m + k])
   local count = redis.call('ZCOUNT', KEYS[k], froms[j], '+inf')
-  local available = -1
-  if count >= max then
-    if max <= 0 then
-      available = -2
-    else
-      local e = redis.call('ZRANGEBYSCORE', KEYS[k], froms[j], '+inf', 'WITHSCORES', 'LIMIT', count - max, 1)
-      available = tonumber(e[2]) + wins[j]
-    end
-  end
+  local available = window_available_at(KEYS[k], now, wins[j], max, 1, count)
   out[#out + 1] = count
   out[#out + 1] = available
 end

@@ -1,6 +1,7 @@
 import { type Result } from 'ioredis';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { readAvailableAt, WINDOW_INCLUDE } from '../smart-limits/window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -18,8 +19,8 @@ export interface UsageInput {
 
 export interface UsageWindow {
   consumed: number;
-  /** When one more unit fits (ms); -1 now, -2 never (see usage.lua). */
-  availableAtMs: number;
+  /** When one more unit fits: `nowMs` when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
 }
 
 export interface UsageReply {
@@ -31,7 +32,7 @@ export interface UsageReply {
 /** How full the windows of a batch of identities are, for the overview snapshot (usage.lua). Read-only. */
 export const USAGE_SCRIPT = new RedisScript<UsageInput, UsageReply>({
   command: 'slUsage',
-  lua: composeLua(new URL('./usage.lua', import.meta.url), [NOW_INCLUDE]),
+  lua: composeLua(new URL('./usage.lua', import.meta.url), [NOW_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => {
     const m = i.windowsMs.length;
     for (const limits of i.identities) {
@@ -47,7 +48,7 @@ export const USAGE_SCRIPT = new RedisScript<UsageInput, UsageReply>({
     const r: ReplyReader = new ReplyReader('usage.lua', reply).expectLength(1 + 2 * input.windowsMs.length * input.identities.length);
     const nowMs = r.int('now', 0);
     const identities = input.identities.map((limits) =>
-      limits.map(() => ({ consumed: r.int('consumed', 0), availableAtMs: r.int('available_at', -2) })),
+      limits.map(() => ({ consumed: r.int('consumed', 0), availableAtMs: readAvailableAt(r, 'available_at') })),
     );
     r.end();
     return { nowMs, identities };

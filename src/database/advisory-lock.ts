@@ -8,6 +8,7 @@ export const ADVISORY_LOCKS = {
   outboxDispatch: 727_004,
   /** With a second key, hashtext(identity id): one identity's cooldown changes and mirror writes, in order. */
   cooldownIdentity: 727_005,
+  journalRetention: 727_006,
 } as const;
 
 /** Runs `fn` holding a session advisory lock (waits for it). Used for migrations at start. */

@@ -69,22 +69,22 @@ export class CreateIdentityDto {
   @Length(0, 200)
   label?: string | null;
 
-  @ApiPropertyOptional({ enum: IDENTITY_MODES, default: 'standard' })
+  @ApiPropertyOptional({ enum: IDENTITY_MODES, description: 'Default: standard' })
   @IsOptional()
   @IsIn(IDENTITY_MODES)
   mode?: (typeof IDENTITY_MODES)[number];
 
-  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, default: 'free' })
+  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, description: 'Default: free' })
   @IsOptional()
   @IsIn(ACCOUNT_TYPES)
   account_type?: (typeof ACCOUNT_TYPES)[number];
 
-  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC', description: 'An IANA time zone' })
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'An IANA time zone (default: UTC)' })
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ enum: WARMUP_MODES, default: 'standard' })
+  @ApiPropertyOptional({ enum: WARMUP_MODES, description: 'Default: standard' })
   @IsOptional()
   @IsIn(WARMUP_MODES)
   warmup?: (typeof WARMUP_MODES)[number];
@@ -94,7 +94,7 @@ export class CreateIdentityDto {
   @IsISO8601({ strict: true })
   warmup_started_at?: string;
 
-  @ApiPropertyOptional({ enum: LEVELS, default: 'standard' })
+  @ApiPropertyOptional({ enum: LEVELS, description: 'Default: standard' })
   @IsOptional()
   @IsIn(LEVELS)
   level?: (typeof LEVELS)[number];
@@ -111,8 +111,7 @@ export class CreateIdentityDto {
 
   @ApiPropertyOptional({
     enum: IDENTITY_STATUSES,
-    default: 'active',
-    description: 'paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
+    description: 'Default: active. paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it',
   })
   @IsOptional()
   @IsIn(IDENTITY_STATUSES)

@@ -93,10 +93,23 @@ export class IdentitiesService implements OnModuleInit {
         limitOverrides: dto.limit_overrides ?? {},
         status: dto.status ?? 'active',
       });
+      await this.markNew(workspaceId, identity.id);
       await this.changed(workspaceId, identity.id, 'created');
       return identity;
     } catch (e) {
       throw this.mapUniqueViolation(e, dto.external_id);
+    }
+  }
+
+  /**
+   * A new identity has nothing to rebuild: its marker is set now, so its first guard does not look
+   * for history it cannot have. Best effort: without it, that first guard rebuilds (finding nothing).
+   */
+  private async markNew(workspaceId: string, id: string): Promise<void> {
+    try {
+      await this.redis.set(this.keys.marker(workspaceId, id), Date.now());
+    } catch {
+      /* Redis unreachable: the first guard rebuilds instead */
     }
   }
 
@@ -196,6 +209,8 @@ export class IdentitiesService implements OnModuleInit {
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
       this.keys.decisions(workspaceId, id),
+      this.keys.marker(workspaceId, id),
+      this.keys.rebuildLock(workspaceId, id),
     ];
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards 
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiCallbacks,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -46,6 +47,7 @@ export class WebhooksController {
     summary: 'Subscribe a URL to events; the signing secret is shown only in this response',
     description: DELIVERY_DOC,
   })
+  @ApiBody({ type: CreateWebhookDto })
   @ApiCreatedResponse({ type: CreatedWebhookResponse })
   @ApiCallbacks({
     name: 'event',
@@ -55,8 +57,9 @@ export class WebhooksController {
     expectedResponse: { status: 200, description: 'Any 2xx acknowledges the event; anything else is retried' },
   })
   @ApiErrors(400, 401, 409, 413, 429)
-  create(@WorkspaceId() ws: string, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
-    return this.webhooks.create(ws, dto);
+  // The body is validated by the service together with the URL's target (all problems at once).
+  create(@WorkspaceId() ws: string, @Body() body: unknown): Promise<CreatedWebhookResponse> {
+    return this.webhooks.create(ws, body);
   }
 
   @Get()

@@ -56,7 +56,7 @@ export class TestEventResponse {
 }
 
 export class ListDeliveriesQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Default: 20' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -113,8 +113,17 @@ export class WebhookEventPayload {
     type: 'object',
     additionalProperties: true,
     description:
-      'Event details; identity events carry identity_id. cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.',
-    example: { identity_id: '5d1f…', action: 'linkedin.invite', limit: 'LK_INVITATIONS_SENT', consumed: 16, max: 20, at: '2026-11-23T10:00:00.000Z' },
+      'Event details; every identity event carries identity_id, external_id and label (as they were when the event happened). cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.',
+    example: {
+      identity_id: '5d1f6a2e-8c4b-4f0a-9d3e-2b7c1a9e4f10',
+      external_id: 'crm-4711',
+      label: 'Ana (sales)',
+      action: 'linkedin-connect-profile',
+      limit: 'LK_INVITATIONS_SENT',
+      consumed: 16,
+      max: 20,
+      at: '2026-11-23T10:00:00.000Z',
+    },
   })
   data!: Record<string, unknown>;
 }

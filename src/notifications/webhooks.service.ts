@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
+import { createValidationPipe, validationFailed } from '../common/validation/validation.pipe.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DeliveriesRepository, type DeliveryView } from './deliveries.repository.js';
@@ -9,13 +10,15 @@ import { TEST_EVENT_TYPE } from './webhook-events.js';
 import { checkWebhookTarget } from './webhook-target.js';
 import {
   type CreatedWebhookResponse,
-  type CreateWebhookDto,
+  CreateWebhookDto,
   type DeliveryPage,
   type DeliveryResponse,
   type TestEventResponse,
   type WebhookResponse,
 } from './webhooks.dto.js';
 import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
+
+type Validated = { dto: CreateWebhookDto; error: null } | { dto: null; error: unknown };
 
 /** Enough for every integration a workspace runs; bounds the fan-out work of one event. */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
@@ -50,8 +53,13 @@ function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
+/** Where a refused private address can be allowed: named in the refusal, so nobody has to search for it. */
+const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
+
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
@@ -60,11 +68,49 @@ export class WebhooksService {
     @Inject(DISPATCH_OPTIONS) private readonly options: DispatchOptions,
   ) {}
 
-  async create(workspaceId: string, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
-    const target = await checkWebhookTarget(dto.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve });
-    if (!target.ok) {
-      throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${target.message}`, { url: [target.message] });
+  onApplicationBootstrap(): void {
+    if (this.config.webhookAllowPrivateNetworks) {
+      this.logger.warn(
+        `${PRIVATE_NETWORKS_SETTING}=true: webhooks may target loopback, private and cloud-metadata addresses (a workspace key can make this service call into its network); keep it off in production`,
+      );
     }
+  }
+
+  private readonly bodyPipe = createValidationPipe();
+
+  /**
+   * Validates the body and checks the URL's target (DNS included) together, so a bad URL is listed
+   * with every other field problem at once: VALIDATION_FAILED naming them all, or
+   * WEBHOOK_URL_REFUSED when the target is the only problem.
+   */
+  async create(workspaceId: string, body: unknown): Promise<CreatedWebhookResponse> {
+    const rawUrl = typeof body === 'object' && body !== null ? (body as { url?: unknown }).url : undefined;
+    const [validated, target] = await Promise.all([
+      this.bodyPipe.transform(body, { type: 'body', metatype: CreateWebhookDto }).then(
+        (dto: CreateWebhookDto): Validated => ({ dto, error: null }),
+        (error: unknown): Validated => ({ dto: null, error }),
+      ),
+      typeof rawUrl === 'string'
+        ? checkWebhookTarget(rawUrl, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.options.resolve })
+        : null,
+    ]);
+    const refused =
+      target && !target.ok
+        ? target.reason === 'private'
+          ? `${target.message}; an operator allows private networks with ${PRIVATE_NETWORKS_SETTING}=true (development and trusted networks only)`
+          : target.message
+        : null;
+    if (validated.dto === null) {
+      if (!(validated.error instanceof ApiError) || !refused) throw validated.error;
+      const details = { ...(validated.error.details as Record<string, string[]>) };
+      details.url = [...(details.url ?? []), refused];
+      throw validationFailed(details);
+    }
+    if (!target || !target.ok) {
+      const message = refused ?? 'url must be a string';
+      throw new ApiError(400, WebhookErrorLabel.WEBHOOK_URL_REFUSED, `Webhook URL refused: ${message}`, { url: [message] });
+    }
+    const dto = validated.dto;
     if ((await this.webhooks.countInWorkspace(workspaceId)) >= MAX_WEBHOOKS_PER_WORKSPACE) {
       throw new ApiError(409, WebhookErrorLabel.WEBHOOK_LIMIT, `A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks; delete one first`);
     }

@@ -31,6 +31,20 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:cd:${limitSlug}`;
   }
 
+  /**
+   * The identity's state marker: present while Redis holds everything the guard reads for it. A
+   * guard that finds it missing (Redis lost data, or the identity was never seen) has the state
+   * rebuilt from PostgreSQL before deciding (SPEC §9b). Value: when it was set (ms).
+   */
+  marker(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:m`;
+  }
+
+  /** One rebuild of the identity at a time, across instances (a lock with a token and a TTL). */
+  rebuildLock(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:rb`;
+  }
+
   /** Hash action_id → first decision, for idempotent retries. */
   decisions(workspaceId: string, identityId: string): string {
     return `${this.identity(workspaceId, identityId)}:d`;

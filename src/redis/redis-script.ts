@@ -99,6 +99,18 @@ export class ReplyReader {
     return v;
   }
 
+  /** The next value is Lua `false` / nil. */
+  peekNull(): boolean {
+    return this.pos < this.items.length && this.items[this.pos] === null;
+  }
+
+  /** Reads a Lua `false` / nil (→ undefined: "not applicable"). */
+  nil(what: string): undefined {
+    const v = this.next(what);
+    if (v !== null) this.fail(`${what} at ${this.pos - 1}: expected nil, got ${describe(v)}`);
+    return undefined;
+  }
+
   /** A time in ms, or -1 for "none" (→ null). */
   msOrNone(what: string): number | null {
     const v = this.int(what, -1);

@@ -11,3 +11,9 @@ export function actionMember(actionId: string): string {
   if (actionId.length <= SHORT && !actionId.includes('#')) return actionId;
   return '~' + createHash('sha256').update(actionId, 'utf8').digest('base64url').slice(0, SHORT);
 }
+
+/** Every member an action of this cost holds in a window: the member, then `#k` for its k-th unit (as guard.lua writes them). */
+export function unitMembers(actionId: string, cost: number): string[] {
+  const member = actionMember(actionId);
+  return Array.from({ length: cost }, (_, k) => (k === 0 ? member : `${member}#${k + 1}`));
+}

@@ -51,7 +51,7 @@ export class AutoGuardService {
     }
     const limits = limitsOf(this.catalog.get(), action);
     const member = actionMember(dto.action_id);
-    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member })));
+    const windows = await this.reader.readMany(pool.map((identity) => ({ identity, limits, member, cost })));
 
     // A retry of an action already recorded on one of them answers as a duplicate on that one.
     const holder = windows.findIndex((w) => w.holdsMember);
@@ -67,9 +67,10 @@ export class AutoGuardService {
       const ratio = Math.min(...w.limits.map((l) => (l.limit.max > 0 ? l.remaining / l.limit.max : 0)));
       if (headroom >= cost) order.push({ identity: pool[i], headroom, ratio });
       else {
-        for (const l of w.limits) {
-          if (l.remaining < cost && l.availableAtMs !== null) earliest = Math.min(earliest ?? Infinity, l.availableAtMs);
-        }
+        // This identity has room when its last full limit has room for the cost (read-windows.lua says when); never if one never will.
+        let at: number | null = -Infinity;
+        for (const l of w.limits) if (l.remaining < cost) at = at === null || l.availableAtMs === null ? null : Math.max(at, l.availableAtMs);
+        if (at !== null && at !== -Infinity) earliest = Math.min(earliest ?? Infinity, at);
       }
     });
     order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { WARNING_SHARE } from '../catalog/thresholds.js';
 
 /** A limit passing 80 % or 100 % of its threshold because of a recorded action. */
 export interface LimitCrossing {
@@ -35,11 +36,11 @@ export class GuardEvents {
   }
 }
 
-/** 80 % and 100 % crossings between two counts (pure). */
+/** WARNING_SHARE (80 %) and 100 % crossings between two counts (pure). */
 export function crossingsOf(before: number, after: number, max: number): ('warning' | 'reached')[] {
   if (max <= 0 || after <= before) return [];
   const out: ('warning' | 'reached')[] = [];
-  const warn = Math.ceil(max * 0.8);
+  const warn = Math.ceil(max * WARNING_SHARE);
   if (before < warn && after >= warn && after < max) out.push('warning');
   if (before < max && after >= max) out.push('reached');
   return out;

@@ -2,6 +2,7 @@ import { apiLimitHeaders, apiLimitRefusal } from '../api-limits/rate-limit-http.
 import { ApiError } from '../common/errors/api-error.js';
 import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome } from './guard.service.js';
+import { limitReachedMessage } from './limit-reached-message.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
@@ -58,13 +59,14 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     return new ApiError(
       429,
       SmartLimitsErrorLabel.LIMIT_REACHED,
-      `${l.slug} is at its threshold for this identity (${l.max} per ${l.windowSeconds / 3600} h)`,
+      limitReachedMessage(l),
       {
         identity_id: identityId,
         action,
         limit: l.slug,
         max_limit: l.max,
         window_seconds: l.windowSeconds,
+        warmup_factor: l.warmupFactor,
         available_at: availableMs === null ? null : new Date(availableMs).toISOString(),
         limits: outcome.states,
         ...headers,

@@ -16,8 +16,7 @@ export class GuardDto {
     type: 'integer',
     minimum: 1,
     maximum: 10000,
-    default: 1,
-    description: 'Units consumed (e.g. profiles returned by a search)',
+    description: 'Units consumed (e.g. profiles returned by a search); default: 1',
   })
   @IsOptional()
   @IsInt()
@@ -33,7 +32,7 @@ export class GuardDto {
   @IsISO8601({ strict: true })
   occurred_at?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Decide without recording' })
+  @ApiPropertyOptional({ description: 'Decide without recording (default: false)' })
   @IsOptional()
   @IsBoolean()
   dry_run?: boolean;
@@ -66,14 +65,14 @@ export class AutoGuardDto {
   @IsUUID('all', { each: true })
   identity_ids?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, description: 'Default: 1' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(10000)
   cost?: number;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ description: 'Default: false' })
   @IsOptional()
   @IsBoolean()
   dry_run?: boolean;
@@ -126,6 +125,12 @@ export class EdgesLimit {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_consumption_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) available_at!: string | null;
   @ApiProperty({ type: 'integer' }) window_seconds!: number;
+  @ApiProperty({
+    example: 0.4,
+    description:
+      "The share of the limit's full threshold that warm-up allows now: max_limit is default × level × this (1: warm-up is over, does not touch this limit, or an override applies)",
+  })
+  warmup_factor!: number;
 }
 
 export class EdgesLimitsResponse {

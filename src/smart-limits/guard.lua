@@ -5,6 +5,7 @@ KEYS[1]            identity cooldown mirror
 KEYS[2 + 2(i-1)]   window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
 KEYS[3 + 2(i-1)]   cooldown mirror of limit i
 KEYS[2n + 2]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 3] its daily counter (api-limit.include.lua)
+KEYS[2n + 4]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id)
@@ -18,8 +19,13 @@ ARGV[7 + 2n], ARGV[8 + 2n], ARGV[9 + 2n]  the API limit: per second, per minute,
 
 Reply: { status, now, refused_index, available_at, cooldown_value, cooldown_pttl,
          api_take's 7 values (api_ok, retry_after_ms, minute_remaining, minute_reset_ms, refused_by, daily_remaining, second_remaining),
-         consumed_before_1, consumed_after_1, oldest_1, newest_1, ..., for every limit }
+         consumed_before_1, consumed_after_1, oldest_1, newest_1, available_at_1, ..., for every limit }
+available_at (status 2 only, else nil): when the refused limit has room for the cost (window_available_at:
+  a time in ms, or -2 never). available_at_i: when limit i has room for one more unit after this call
+  (now when it has room, -2 never). oldest_i / newest_i: -1 when the window is empty.
 status: 0 recorded, 1 duplicate, 2 limit reached, 3 cooldown, 4 allowed (dry run), 5 API limit (nothing else checked)
+The reply is { 6, now } alone when the marker is missing: Redis lost the identity's state (or never had
+it), so nothing is decided or touched (not even the API limit) until the service has rebuilt it.
 Records only what is admitted (PITFALLS 3): a refused call changes nothing.
 ]]
 local now = script_now(ARGV[1])
@@ -29,6 +35,9 @@ local mode = ARGV[4]
 local ts = now
 if ARGV[5] ~= '' then ts = tonumber(ARGV[5]) end
 local n = tonumber(ARGV[6])
+
+-- Windows and cooldown mirrors forgotten by Redis would admit what they no longer count: rebuild first.
+if redis.call('EXISTS', KEYS[2 * n + 4]) == 0 then return { 6, now } end
 
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }
@@ -56,6 +65,8 @@ local function state(status, refused, available_at, cd_value, cd_pttl)
   for k = 1, 7 do out[#out + 1] = api[k] end
   for i = 1, n do
     local key = KEYS[2 * i]
+    local max = tonumber(ARGV[7 + 2 * (i - 1)])
+    local win = tonumber(ARGV[8 + 2 * (i - 1)])
     local after = redis.call('ZCARD', key)
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
@@ -63,50 +74,43 @@ local function state(status, refused, available_at, cd_value, cd_pttl)
     out[#out + 1] = after
     out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
     out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
+    out[#out + 1] = window_available_at(key, now, win, max, 1, after)
   end
   return out
 end
 
-if api[1] == 0 then return state(5, 0, -1, false, -1) end
+if api[1] == 0 then return state(5, 0, false, false, -1) end
 
 -- Idempotency: the action's member is already in its windows (any limit that still holds it).
 for i = 1, n do
   if redis.call('ZSCORE', KEYS[2 * i], member) then
-    return state(1, 0, -1, false, -1)
+    return state(1, 0, false, false, -1)
   end
 end
 
 if mode ~= 'backfill' then
   -- Cooldowns: the whole identity, then each limit the action consumes.
   local cd = redis.call('GET', KEYS[1])
-  if cd then return state(3, 0, -1, cd, redis.call('PTTL', KEYS[1])) end
+  if cd then return state(3, 0, false, cd, redis.call('PTTL', KEYS[1])) end
   for i = 1, n do
     cd = redis.call('GET', KEYS[2 * i + 1])
-    if cd then return state(3, i, -1, cd, redis.call('PTTL', KEYS[2 * i + 1])) end
+    if cd then return state(3, i, false, cd, redis.call('PTTL', KEYS[2 * i + 1])) end
   end
 
-  -- Every limit must have room for the whole cost; report the one that frees last.
-  local refused, latest = 0, -1
+  -- Every limit must have room for the whole cost; report the one that frees last (-2, never, is last of all).
+  local refused, latest = 0, 0
   for i = 1, n do
     local max = tonumber(ARGV[7 + 2 * (i - 1)])
     local win = tonumber(ARGV[8 + 2 * (i - 1)])
     if consumed[i] + cost > max then
-      local at
-      local must_leave = consumed[i] + cost - max
-      if cost > max then
-        at = -2 -- can never fit (threshold below the cost, e.g. an override of 0)
-      else
-        -- The must_leave-th oldest entry leaving the window makes room.
-        local e = redis.call('ZRANGE', KEYS[2 * i], must_leave - 1, must_leave - 1, 'WITHSCORES')
-        at = tonumber(e[2]) + win
-      end
+      local at = window_available_at(KEYS[2 * i], now, win, max, cost, consumed[i])
       if refused == 0 or at == -2 or (latest ~= -2 and at > latest) then
         refused, latest = i, at
       end
     end
   end
   if refused > 0 then return state(2, refused, latest, false, -1) end
-  if mode == 'dry' then return state(4, 0, -1, false, -1) end
+  if mode == 'dry' then return state(4, 0, false, false, -1) end
 end
 
 -- Record in every window, or (above) in none.
@@ -123,4 +127,4 @@ for i = 1, n do
     if ttl < want then redis.call('PEXPIRE', key, want) end
   end
 end
-return state(0, 0, -1, false, -1)
+return state(0, 0, false, false, -1)

@@ -2,6 +2,7 @@ import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -30,10 +31,12 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call. */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
+  markerKey: string;
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited'] as const;
+export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
 export type GuardStatus = (typeof GUARD_STATUSES)[number];
 
 export interface GuardWindow {
@@ -41,6 +44,8 @@ export interface GuardWindow {
   consumedAfter: number;
   oldestMs: number | null;
   newestMs: number | null;
+  /** When one more unit fits after this call: nowMs when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
 }
 
 interface GuardReplyBase {
@@ -49,14 +54,22 @@ interface GuardReplyBase {
   windows: GuardWindow[];
 }
 
-export type GuardReply = GuardReplyBase &
+/** The marker was missing: Redis does not hold the identity's state; nothing was decided or changed. */
+export interface GuardRebuildNeeded {
+  status: 'rebuild_needed';
+  nowMs: number;
+}
+
+export type GuardReply = GuardDecision | GuardRebuildNeeded;
+
+export type GuardDecision = GuardReplyBase &
   (
     | {
         status: 'limit_reached';
         /** The refused limit's index in `input.limits` (the one whose room frees last). */
         limitIndex: number;
-        /** When the refused limit has room for the cost (ms); -2 never (see guard.lua). */
-        availableAtMs: number;
+        /** When the refused limit has room for the whole cost (ms, after nowMs); null never (window.include.lua). */
+        availableAtMs: number | null;
       }
     | {
         status: 'cooldown';
@@ -70,7 +83,7 @@ export type GuardReply = GuardReplyBase &
 /** The pre-action guard (guard.lua): the whole decision in one EVALSHA on one Cluster slot. */
 export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   command: 'slGuard',
-  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE]),
+  lua: composeLua(new URL('./guard.lua', import.meta.url), [NOW_INCLUDE, API_LIMIT_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey];
     const args: (string | number)[] = [scriptNowArg(i.nowMs), i.member, i.cost, i.mode, i.occurredAtMs ?? '', i.limits.length];
@@ -78,17 +91,24 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.max, l.windowMs);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey);
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey);
     args.push(...apiLimitArgv(i.api.limits));
     return { keys, args };
   },
   decode: (reply, input) => {
     const n = input.limits.length;
-    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 4 * n);
+    if (Array.isArray(reply) && reply[0] === GUARD_STATUSES.indexOf('rebuild_needed')) {
+      const short = new ReplyReader('guard.lua', reply).expectLength(2);
+      short.int('status');
+      const rebuild: GuardRebuildNeeded = { status: 'rebuild_needed', nowMs: short.int('now', 0) };
+      short.end();
+      return rebuild;
+    }
+    const r: ReplyReader = new ReplyReader('guard.lua', reply).expectLength(6 + API_TAKE_LENGTH + 5 * n);
     const status = GUARD_STATUSES[r.int('status', 0, GUARD_STATUSES.length - 1)];
     const nowMs = r.int('now', 0);
     const index = r.int('refused_index', 0, n);
-    const availableAtMs = r.int('available_at', -2);
+    const availableAt = r.peekNull() ? r.nil('available_at') : readAvailableAt(r, 'available_at');
     const cdValue = r.strOrNull('cooldown_value');
     const cdPttl = r.int('cooldown_pttl', -1);
     const api = readApiTake(r);
@@ -97,18 +117,23 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       consumedAfter: r.int('consumed_after', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
+      availableAtMs: readAvailableAt(r, 'window available_at'),
     }));
     r.end();
     const base = { nowMs, api, windows };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
     if (status === 'limit_reached') {
       if (index === 0) r.fail('status limit_reached without the refused limit');
-      return { ...base, status, limitIndex: index - 1, availableAtMs };
+      if (availableAt === undefined) r.fail('status limit_reached without available_at');
+      if (availableAt !== null && availableAt <= nowMs) r.fail(`status limit_reached with room at ${availableAt}, not after now ${nowMs}`);
+      return { ...base, status, limitIndex: index - 1, availableAtMs: availableAt };
     }
+    if (availableAt !== undefined) r.fail(`available_at ${availableAt} with status ${status}`);
     if (status === 'cooldown') {
       if (cdValue === null) r.fail('status cooldown without a cooldown value');
       return { ...base, status, limitIndex: index === 0 ? null : index - 1, cooldown: { value: cdValue, pttlMs: cdPttl } };
     }
+    if (status === 'rebuild_needed') r.fail('status rebuild_needed with a full reply');
     return { ...base, status };
   },
 });

@@ -16,9 +16,11 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { GUARD_SCRIPT, type GuardMode, type GuardReply } from './guard.script.js';
+import { JournalService } from '../journal/journal.service.js';
+import { GUARD_SCRIPT, type GuardDecision, type GuardInput, type GuardMode } from './guard.script.js';
 import { type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { IdentityRebuild } from './identity-rebuild.service.js';
 import { refusePaused } from './paused-identity.js';
 import { RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
@@ -73,6 +75,8 @@ export class GuardService implements OnModuleInit {
     private readonly events: GuardEvents,
     private readonly metrics: MetricsService,
     private readonly apiLimits: ApiLimitsService,
+    private readonly journal: JournalService,
+    private readonly rebuild: IdentityRebuild,
   ) {}
 
   onModuleInit(): void {
@@ -131,30 +135,62 @@ export class GuardService implements OnModuleInit {
     const id = identity.id;
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
     const apiLimits = await this.apiLimits.limitsFor(ws);
-    let reply: GuardReply;
+    const input: GuardInput = {
+      identityCooldownKey: this.keys.identityCooldown(ws, id),
+      nowMs: this.clock.scriptNowMs(),
+      member: actionMember(req.actionId),
+      cost: req.cost,
+      mode,
+      occurredAtMs,
+      limits: plan.map((l) => ({
+        windowKey: this.keys.window(ws, id, l.slug),
+        cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
+        max: l.max,
+        windowMs: l.windowMs,
+      })),
+      api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+      markerKey: this.keys.marker(ws, id),
+    };
+    let reply: GuardDecision;
     try {
-      reply = await GUARD_SCRIPT.run(this.redis, {
-        identityCooldownKey: this.keys.identityCooldown(ws, id),
-        nowMs: this.clock.scriptNowMs(),
-        member: actionMember(req.actionId),
-        cost: req.cost,
-        mode,
-        occurredAtMs,
-        limits: plan.map((l) => ({
-          windowKey: this.keys.window(ws, id, l.slug),
-          cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
-          max: l.max,
-          windowMs: l.windowMs,
-        })),
-        api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
-      });
+      reply = await this.decide(input, ws, id);
     } catch (e) {
       return this.onStoreFailure(e, req, plan);
+    }
+    if (reply.status === 'recorded') {
+      // Queued for the journal's next batch, off this round trip (SPEC §9b).
+      this.journal.add({
+        event: 'recorded',
+        workspaceId: ws,
+        identityId: id,
+        actionId: req.actionId,
+        actionSlug: req.actionSlug,
+        limits: plan.map((l) => l.slug),
+        cost: req.cost,
+        kind: mode === 'backfill' ? 'backfill' : 'now',
+        recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
+        decidedAtMs: reply.nowMs,
+      });
     }
     const outcome = this.interpret(reply, req, plan);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
+  }
+
+  /**
+   * The guard's one call; when the identity's marker is missing (Redis lost its state, or never had
+   * it), its state is rebuilt from PostgreSQL (once across instances) and the call made again.
+   */
+  private async decide(input: GuardInput, ws: string, id: string): Promise<GuardDecision> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reply = await GUARD_SCRIPT.run(this.redis, input);
+      if (reply.status !== 'rebuild_needed') return reply;
+      await this.rebuild.ensure(ws, id);
+    }
+    // Lost again right after each rebuild: Redis is not keeping data; deciding now would be blind.
+    this.logger.warn(`identity ${id}: state lost again after 3 rebuilds; refusing to decide`);
+    throw ApiError.storeUnavailable('redis');
   }
 
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
@@ -194,7 +230,7 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private interpret(reply: GuardReply, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+  private interpret(reply: GuardDecision, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
     const { status, nowMs } = reply;
     if (status === 'api_limited') {
       this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
@@ -203,7 +239,7 @@ export class GuardService implements OnModuleInit {
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const { consumedBefore: before, consumedAfter: after, oldestMs: oldest, newestMs: newest } = reply.windows[i];
+      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -211,7 +247,8 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
-        available_at: remaining > 0 ? iso(nowMs) : oldest !== null && l.max > 0 ? iso(oldest + l.windowMs) : null,
+        // When one more unit fits, as guard.lua's window_available_at says (the one owner).
+        available_at: availableAtMs === null ? null : iso(availableAtMs),
         reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
       });
       if (status === 'recorded') {
@@ -231,7 +268,7 @@ export class GuardService implements OnModuleInit {
     });
     if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
-      const availableAt = reply.availableAtMs >= 0 ? new Date(reply.availableAtMs) : null;
+      const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
       return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
     }
     if (reply.status === 'cooldown') {
@@ -271,8 +308,34 @@ export class GuardService implements OnModuleInit {
   async release(workspaceId: string, identityId: string, actionSlug: string, actionId: string): Promise<boolean> {
     const identity = await this.identities.getCached(workspaceId, identityId);
     const action = this.resolveAction(actionSlug);
-    const windowKeys = action.limits.map((l) => this.keys.window(workspaceId, identity.id, l));
+    const input = {
+      windowKeys: action.limits.map((l) => this.keys.window(workspaceId, identity.id, l)),
+      member: actionMember(actionId),
+      markerKey: this.keys.marker(workspaceId, identity.id),
+      nowMs: this.clock.scriptNowMs(),
+    };
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
-    return (await RELEASE_SCRIPT.run(this.redis, { windowKeys, member: actionMember(actionId) })) > 0;
+    let reply = await RELEASE_SCRIPT.run(this.redis, input);
+    for (let attempt = 0; reply.status === 'rebuild_needed'; attempt++) {
+      // Released after a loss: the recording must be back first, or the release would find nothing
+      // and the next rebuild would restore what the caller freed.
+      if (attempt === 3) throw ApiError.storeUnavailable('redis');
+      await this.rebuild.ensure(workspaceId, identity.id);
+      reply = await RELEASE_SCRIPT.run(this.redis, input);
+    }
+    if (reply.units === 0 || reply.recordedAtMs === null) return false;
+    this.journal.add({
+      event: 'released',
+      workspaceId,
+      identityId: identity.id,
+      actionId,
+      actionSlug,
+      limits: [...action.limits],
+      cost: reply.units,
+      kind: 'now',
+      recordedAtMs: reply.recordedAtMs,
+      decidedAtMs: reply.nowMs,
+    });
+    return true;
   }
 }

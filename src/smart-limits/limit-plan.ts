@@ -9,6 +9,10 @@ export interface PlannedLimit {
   windowMs: number;
   max: number;
   warmupFactor: number;
+  /** The threshold once warm-up is over (default × level, or the override): says when warm-up is what limits. */
+  fullMax: number;
+  /** The identity's 1-based warm-up day; null without a ramp. */
+  warmupDay: number | null;
   override: boolean;
 }
 
@@ -28,16 +32,18 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       },
       catalog.warmup,
     );
-    const max = effectiveThreshold(
-      {
-        limit,
-        accountType: identity.accountType,
-        level: identity.level,
-        warmup: { factor: w.factor },
-        override: typeof override === 'number' ? override : undefined,
-      },
-      catalog,
-    );
+    const threshold = (factor: number) =>
+      effectiveThreshold(
+        {
+          limit,
+          accountType: identity.accountType,
+          level: identity.level,
+          warmup: { factor },
+          override: typeof override === 'number' ? override : undefined,
+        },
+        catalog,
+      );
+    const max = threshold(w.factor);
     return {
       slug: limit.slug,
       name: limit.name,
@@ -45,6 +51,8 @@ export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], 
       windowMs: limit.window_seconds * 1000,
       max,
       warmupFactor: typeof override === 'number' ? 1 : w.factor,
+      fullMax: threshold(1),
+      warmupDay: w.day,
       override: typeof override === 'number',
     };
   });

@@ -44,6 +44,7 @@ export class LimitsReadService {
       last_consumption_at: iso(s.newestMs),
       available_at: iso(s.availableAtMs),
       window_seconds: s.limit.windowSeconds,
+      warmup_factor: s.limit.warmupFactor,
     }));
     return {
       identity_id: identity.id,

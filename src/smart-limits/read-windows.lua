@@ -4,12 +4,15 @@ window at `now` without trimming, plus the entries needed to say when room frees
 KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i.
 ARGV[1] now ms or ""; ARGV[2] n; ARGV[3 + 2(i-1)] window ms of limit i; ARGV[4 + 2(i-1)] max of limit i.
 ARGV[3 + 2n] optional action member: the reply ends with 1 when any window holds it (auto mode's idempotency).
+ARGV[4 + 2n] optional cost (default 1): available_at is when room for this many units frees.
 Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
-         per limit: consumed, oldest_in_window, newest, available_at (room for one more), limit_cooldown|false, pttl,
+         per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more: now, a later ms,
+                    or -2 never; window.include.lua), limit_cooldown|false, pttl,
          holds_member }
 ]]
 local now = script_now(ARGV[1])
 local n = tonumber(ARGV[2])
+local cost = tonumber(ARGV[4 + 2 * n] or '') or 1
 local cd = redis.call('GET', KEYS[1])
 local out = { now, cd or false, cd and redis.call('PTTL', KEYS[1]) or -1 }
 for i = 1, n do
@@ -20,15 +23,7 @@ for i = 1, n do
   local count = redis.call('ZCOUNT', key, from, '+inf')
   local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', from, 'WITHSCORES', 'LIMIT', 0, 1)
-  local available = now
-  if count >= max then
-    if max <= 0 then
-      available = -2
-    else
-      local e = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', count - max, 1)
-      available = tonumber(e[2]) + win
-    end
-  end
+  local available = window_available_at(key, now, win, max, cost, count)
   local lcd = redis.call('GET', KEYS[2 * i + 1])
   out[#out + 1] = count
   out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1

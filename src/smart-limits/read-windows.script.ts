@@ -1,6 +1,7 @@
 import { type Result } from 'ioredis';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -14,6 +15,8 @@ export interface ReadWindowsInput {
   limits: { windowKey: string; cooldownKey: string; windowMs: number; max: number }[];
   /** An action member to look for (auto mode's idempotency), or null. */
   member: string | null;
+  /** The units `availableAtMs` makes room for (default 1). */
+  cost?: number;
 }
 
 export interface MirroredCooldown {
@@ -25,8 +28,8 @@ export interface ReadWindow {
   consumed: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits: `nowMs` when there is room, -2 never (see read-windows.lua). */
-  availableAtMs: number;
+  /** When `cost` more units fit: `nowMs` when there is room, a later ms; null never (window.include.lua). */
+  availableAtMs: number | null;
   cooldown: MirroredCooldown | null;
 }
 
@@ -44,7 +47,7 @@ function cooldownOf(value: string | null, pttl: number): MirroredCooldown | null
 /** Read-only view of an identity's windows and mirrors (read-windows.lua); nothing is trimmed. */
 export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindowsReply>({
   command: 'slReadWindows',
-  lua: composeLua(new URL('./read-windows.lua', import.meta.url), [NOW_INCLUDE]),
+  lua: composeLua(new URL('./read-windows.lua', import.meta.url), [NOW_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => {
     const keys = [i.identityCooldownKey];
     const args: (string | number)[] = [scriptNowArg(i.nowMs), i.limits.length];
@@ -52,7 +55,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.windowMs, l.max);
     }
-    args.push(i.member ?? '');
+    args.push(i.member ?? '', i.cost ?? 1);
     return { keys, args };
   },
   decode: (reply, input) => {
@@ -63,7 +66,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       consumed: r.int('consumed', 0),
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
-      availableAtMs: r.int('available_at', -2),
+      availableAtMs: readAvailableAt(r, 'available_at'),
       cooldown: cooldownOf(r.strOrNull('limit_cooldown'), r.int('limit_cooldown_pttl', -1)),
     }));
     const holdsMember = r.int('holds_member', 0, 1) === 1;

@@ -2,17 +2,19 @@ import { Module } from '@nestjs/common';
 import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { JournalModule } from '../journal/journal.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { GuardEvents } from './guard-events.js';
 import { GuardController } from './guard.controller.js';
 import { GuardService } from './guard.service.js';
+import { IdentityRebuild } from './identity-rebuild.service.js';
 import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, JournalModule],
   controllers: [GuardController],
-  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents],
-  exports: [GuardService, WindowReader, GuardEvents],
+  providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
+  exports: [GuardService, WindowReader, GuardEvents, IdentityRebuild],
 })
 export class SmartLimitsModule {}

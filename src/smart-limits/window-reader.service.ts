@@ -14,7 +14,7 @@ export interface WindowState {
   remaining: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits (now when there is room); null when it never will (threshold 0). */
+  /** When one more unit (or the asked-for cost) fits, as read-windows.lua says: now when there is room; null never. */
   availableAtMs: number | null;
   cooldown: { value: string; pttl: number } | null;
 }
@@ -42,7 +42,7 @@ export class WindowReader {
     READ_WINDOWS_SCRIPT.define(redis);
   }
 
-  private input(identity: IdentityEntity, plan: PlannedLimit[], member?: string): ReadWindowsInput {
+  private input(identity: IdentityEntity, plan: PlannedLimit[], member?: string, cost?: number): ReadWindowsInput {
     const ws = identity.workspaceId;
     return {
       identityCooldownKey: this.keys.identityCooldown(ws, identity.id),
@@ -54,6 +54,7 @@ export class WindowReader {
         max: l.max,
       })),
       member: member ?? null,
+      cost,
     };
   }
 
@@ -70,7 +71,7 @@ export class WindowReader {
           remaining: Math.max(0, limit.max - w.consumed),
           oldestMs: w.oldestMs,
           newestMs: w.newestMs,
-          availableAtMs: w.availableAtMs >= 0 ? w.availableAtMs : null,
+          availableAtMs: w.availableAtMs,
           cooldown: w.cooldown,
         };
       }),
@@ -87,13 +88,13 @@ export class WindowReader {
   }
 
   /** Many identities of one workspace in one pipelined round trip. */
-  async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string }[]): Promise<IdentityWindows[]> {
+  async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string; cost?: number }[]): Promise<IdentityWindows[]> {
     if (!items.length) return [];
     const plans = items.map((it) => this.planFor(it.identity, it.limits));
     // A store failure propagates (503 by the global filter); a bad reply is a logged 500.
     const replies = await READ_WINDOWS_SCRIPT.runMany(
       this.redis,
-      items.map((it, i) => this.input(it.identity, plans[i], it.member)),
+      items.map((it, i) => this.input(it.identity, plans[i], it.member, it.cost)),
     );
     return replies.map((reply, i) => this.toWindows(reply, plans[i]));
   }

@@ -12,7 +12,13 @@ import { ApiErrors } from '../common/http/api-errors.decorator.js';
 export class WhoamiController {
   @Get()
   @ApiOperation({ operationId: 'whoami', summary: 'The workspace and key the request authenticated as' })
-  @ApiOkResponse({ schema: { example: { workspace_id: 'uuid', key_id: 'uuid' } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['workspace_id', 'key_id'],
+      properties: { workspace_id: { type: 'string', format: 'uuid' }, key_id: { type: 'string', format: 'uuid' } },
+    },
+  })
   @ApiErrors(401)
   whoami(@Req() req: AuthedRequest) {
     return { workspace_id: req.auth!.workspaceId, key_id: req.auth!.keyId };

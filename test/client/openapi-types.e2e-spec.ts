@@ -42,7 +42,7 @@ describe('the client package’s generated wire types', () => {
     expect(doc.status).toBe(200);
     const file = join(dir, 'openapi.json');
     writeFileSync(file, doc.text);
-    // A child process: openapi-typescript runs with the workspace's own TypeScript 5.9.
+    // A child process: the generator runs on plain Node, outside Jest's module loader.
     const { stdout } = await promisify(execFile)(process.execPath, [join(CLIENT, 'scripts', 'generate-types.mjs'), file, '--stdout'], {
       cwd: CLIENT,
       maxBuffer: 64 * 1024 * 1024,

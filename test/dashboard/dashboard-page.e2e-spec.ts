@@ -43,6 +43,8 @@ describe('dashboard page in headless Chromium', () => {
     ids.healthy = (await createIdentity(t, ws.api_key, { label: 'Hana (healthy)', account_type: 'premium' })).id;
     for (const a of ['h1', 'h2', 'h3']) await w.guard(ids.healthy, 'linkedin-visit-profile', a);
     await w.guard(ids.healthy, 'linkedin-message-profile', 'm1');
+    // Done ten days ago: outside every 24 h window, inside the 30-day history (the journal).
+    await w.guard(ids.healthy, 'linkedin-visit-profile', 'h-old', { occurred_at: new Date(Date.now() - 10 * 86_400_000).toISOString() });
     ids.warning = (await createIdentity(t, ws.api_key, { label: 'Walt (near limit)', limit_overrides: { LK_INVITATIONS_SENT: 10 } })).id;
     for (let k = 0; k < 9; k++) await w.guard(ids.warning, 'linkedin-connect-profile', `c${k}`);
     ids.cooldown = (await createIdentity(t, ws.api_key, { label: 'Cleo (cooling down)' })).id;
@@ -129,6 +131,16 @@ describe('dashboard page in headless Chromium', () => {
     await page.locator(`tr[data-identity-id="${ids.healthy}"] button`).first().click();
     await page.waitForFunction(() => document.querySelector('[data-testid="identity-detail"]')?.textContent?.includes('Hana'));
     await expect(detail.getByTestId('activity-chart').getAttribute('aria-label')).resolves.toMatch(/3 profile visits|visits/i);
+    // The 30-day chart comes from the journal: the visit of ten days ago is in it, in its own day.
+    const history = detail.getByTestId('history-chart');
+    await history.waitFor();
+    await expect(history.getAttribute('aria-label')).resolves.toMatch(/^Activity over 30 days: 4 Profile visits, 1 Messages sent/);
+    const days = await detail
+      .getByTestId('history-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.textContent));
+    expect(days).toHaveLength(30);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-history.png`, fullPage: true });
   });
 
   it('refreshes by itself: countdowns tick, and pushback reported meanwhile shows up without a reload', async () => {

@@ -71,6 +71,15 @@ describe('webhooks API', () => {
     expect((await create(t, key, { url: receiver.url, events: ['webhook.test'] })).status).toBe(400);
   });
 
+  it('lists a refused URL together with every other field problem, at once', async () => {
+    const r = await create(strict, key, { url: 'http://127.0.0.1:9/hook', events: ['cooldown.forever'], extra: 1 });
+    expect(r.status).toBe(400);
+    expect(r.body.error.error_label).toBe('VALIDATION_FAILED');
+    expect(Object.keys(r.body.error.details).sort()).toEqual(['events', 'extra', 'url']);
+    expect(r.body.error.details.url.join(' ')).toMatch(/127\.0\.0\.1|loopback|private/i);
+    expect(r.body.error.message).toContain('3 fields');
+  });
+
   it.each([
     ['http://127.0.0.1:9/hook'],
     ['http://localhost:9/hook'],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Redis } from 'ioredis';
 import { API_LIMIT_SCRIPT, type ApiLimitInput } from '../../src/api-limits/api-limit.script.js';
+import { API_USAGE_SCRIPT } from '../../src/api-limits/api-usage.script.js';
 import { RUN_LEASE_SCRIPT, type RunLeaseInput } from '../../src/api-limits/run-lease.script.js';
 import { ScriptReplyError } from '../../src/redis/redis-script.js';
 import { httpStatusOf, scriptRedis, testKeys, thrown } from './script-test-kit.js';
@@ -62,6 +63,34 @@ describe('api-limit.lua through API_LIMIT_SCRIPT', () => {
     expect(e).toBeInstanceOf(ScriptReplyError);
     expect(httpStatusOf(e).status).toBe(500);
     expect(() => API_LIMIT_SCRIPT.decode([T0, 0, 10, 2, 20_000, 'hour', 9, 1], i)).toThrow(/refused_by/);
+  });
+});
+
+describe('api-usage.lua through API_USAGE_SCRIPT', () => {
+  it('reads the daily estimate the daily limit is checked against (one owner: api_daily)', async () => {
+    const k = testKeys();
+    const day = Math.floor(T0 / 86_400_000);
+    const quarterIn = day * 86_400_000 + 6 * 3_600_000;
+    await redis.hset(k('daily'), String(day - 1), '100', String(day), '10');
+    // Yesterday weighs 75 % six hours into today: 75 + 10.
+    expect(await API_USAGE_SCRIPT.run(redis, { dailyKey: k('daily'), nowMs: quarterIn })).toEqual({
+      nowMs: quarterIn,
+      requestsToday: 10,
+      dailyEstimate: 85,
+    });
+    // The limit check sees the same estimate: 1000 - 85 remain before this request, 914 after it.
+    const take = await API_LIMIT_SCRIPT.run(redis, {
+      bucketKey: k('api'),
+      dailyKey: k('daily'),
+      nowMs: quarterIn,
+      limits: { perSecond: 0, perMinute: 0, daily: 1000 },
+      cost: 1,
+    });
+    expect(take.take.dailyRemaining).toBe(914);
+    expect((await API_USAGE_SCRIPT.run(redis, { dailyKey: k('daily'), nowMs: quarterIn })).dailyEstimate).toBe(86);
+    const e = await thrown(() => API_USAGE_SCRIPT.decode([quarterIn, 10], { dailyKey: k('daily'), nowMs: null }));
+    expect(e).toBeInstanceOf(ScriptReplyError);
+    expect(httpStatusOf(e).status).toBe(500);
   });
 });
 

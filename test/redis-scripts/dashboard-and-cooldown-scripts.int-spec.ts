@@ -96,15 +96,16 @@ describe('usage.lua through USAGE_SCRIPT', () => {
       identities: [
         [
           { consumed: 2, availableAtMs: T0 - 1000 + HOUR },
-          { consumed: 0, availableAtMs: -2 },
+          { consumed: 0, availableAtMs: null },
         ],
         [
-          { consumed: 0, availableAtMs: -1 },
-          { consumed: 0, availableAtMs: -1 },
+          { consumed: 0, availableAtMs: T0 },
+          { consumed: 0, availableAtMs: T0 },
         ],
       ],
     });
-    await expect500(() => USAGE_SCRIPT.decode([T0, 2, -1, 0, -2, 0, -1, 0], input));
+    await expect500(() => USAGE_SCRIPT.decode([T0, 2, T0, 0, -2, 0, T0, 0], input));
+    await expect500(() => USAGE_SCRIPT.decode([T0, 2, T0, 0, -2, 0, T0, 0, -1], input));
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Redis } from 'ioredis';
 import { ScriptReplyError } from '../../src/redis/redis-script.js';
-import { GUARD_SCRIPT, type GuardInput } from '../../src/smart-limits/guard.script.js';
+import { type GuardDecision, GUARD_SCRIPT, type GuardInput } from '../../src/smart-limits/guard.script.js';
 import { READ_WINDOWS_SCRIPT, type ReadWindowsInput } from '../../src/smart-limits/read-windows.script.js';
 import { RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
 import { startTestRedis, type TestRedis } from '../support/servers.js';
@@ -29,35 +29,79 @@ function guardInput(k: (p: string) => string, over: Partial<GuardInput> & { maxe
     occurredAtMs: null,
     limits: maxes.map((max, i) => ({ windowKey: k(`w${i}`), cooldownKey: k(`cd${i}`), max, windowMs: HOUR })),
     api: { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 0, daily: 0 } },
+    markerKey: k('m'),
     ...over,
   };
 }
 
+/** A decision (the identity's state is marked present). */
+async function decide(client: Redis, input: GuardInput): Promise<GuardDecision> {
+  const r = await GUARD_SCRIPT.run(client, input);
+  if (r.status === 'rebuild_needed') throw new Error('the marker is missing');
+  return r;
+}
+
+/** Keys of one test whose identity state is marked present (the guard decides only then). */
+async function markedKeys(client: Redis = redis): Promise<(part: string) => string> {
+  const k = testKeys();
+  await client.set(k('m'), String(T0));
+  return k;
+}
+
 describe('guard.lua through GUARD_SCRIPT', () => {
   it('records, answers duplicates, refuses a full window with when it frees, and decodes every field', async () => {
-    const k = testKeys();
+    const k = await markedKeys();
     const first = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1' }));
     expect(first).toEqual({
       status: 'recorded',
       nowMs: T0,
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
-      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0 }],
+      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0 }],
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a3', nowMs: T0 + 2000 }));
-    const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a4', nowMs: T0 + 3000 }));
+    const refused = await decide(redis, guardInput(k, { member: 'a4', nowMs: T0 + 3000 }));
     expect(refused).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + HOUR });
-    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000 });
+    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000, availableAtMs: T0 + HOUR });
     // A refused call changes nothing.
     expect(await redis.zcard(k('w0'))).toBe(3);
   });
 
+  it('says when an over-full window (threshold lowered below what it holds) has room: every entry above the threshold must leave first', async () => {
+    const k = await markedKeys();
+    for (let j = 0; j < 5; j++) await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [10], member: `o${j}`, nowMs: T0 + j * 1000 }));
+    // The threshold drops to 2 (an override): 5 entries, 3 must leave before one more fits, 4 before two do.
+    const one = await decide(redis, guardInput(k, { maxes: [2], member: 'p', nowMs: T0 + 10_000 }));
+    expect(one).toMatchObject({ status: 'limit_reached', limitIndex: 0, availableAtMs: T0 + 3000 + HOUR });
+    expect(one.windows[0].availableAtMs).toBe(T0 + 3000 + HOUR);
+    const two = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'q', cost: 2, nowMs: T0 + 10_000 }));
+    expect(two).toMatchObject({ status: 'limit_reached', availableAtMs: T0 + 4000 + HOUR });
+    const never = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [2], member: 'r', cost: 3, nowMs: T0 + 10_000 }));
+    expect(never).toMatchObject({ status: 'limit_reached', availableAtMs: null });
+    // The read-only view agrees (the same include answers both).
+    const read = await READ_WINDOWS_SCRIPT.run(redis, {
+      identityCooldownKey: k('cd'),
+      nowMs: T0 + 10_000,
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), windowMs: HOUR, max: 2 }],
+      member: null,
+    });
+    expect(read.limits[0].availableAtMs).toBe(T0 + 3000 + HOUR);
+    const readTwo = await READ_WINDOWS_SCRIPT.run(redis, {
+      identityCooldownKey: k('cd'),
+      nowMs: T0 + 10_000,
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), windowMs: HOUR, max: 2 }],
+      member: null,
+      cost: 2,
+    });
+    expect(readTwo.limits[0].availableAtMs).toBe(T0 + 4000 + HOUR);
+  });
+
   it('answers dry runs, backfills and cooldowns (identity-wide and per limit)', async () => {
-    const k = testKeys();
+    const k = await markedKeys();
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { mode: 'dry' }))).status).toBe('dry_run_allowed');
     expect(await redis.exists(k('w0'))).toBe(0);
-    const back = await GUARD_SCRIPT.run(redis, guardInput(k, { mode: 'backfill', member: 'b', occurredAtMs: T0 - 60_000 }));
+    const back = await decide(redis, guardInput(k, { mode: 'backfill', member: 'b', occurredAtMs: T0 - 60_000 }));
     expect(back.windows[0]).toMatchObject({ consumedAfter: 1, oldestMs: T0 - 60_000 });
     await redis.set(k('cd1'), '{"reason":"limit"}', 'PX', 60_000);
     const perLimit = await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'c' }));
@@ -72,23 +116,33 @@ describe('guard.lua through GUARD_SCRIPT', () => {
   });
 
   it('checks the workspace API limit first and touches nothing else when it refuses', async () => {
-    const k = testKeys();
+    const k = await markedKeys();
     const api = { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 1, daily: 0 } };
-    expect((await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'x' }))).api).toMatchObject({ ok: true, minuteRemaining: 0 });
+    expect((await decide(redis, guardInput(k, { api, member: 'x' }))).api).toMatchObject({ ok: true, minuteRemaining: 0 });
     const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'y' }));
     expect(refused).toMatchObject({ status: 'api_limited', api: { ok: false, refusedBy: 'minute' } });
     expect(await redis.zcard(k('w0'))).toBe(1);
   });
 
-  it('reads Redis TIME when no clock is injected', async () => {
+  it('without the identity marker answers rebuild_needed and touches nothing, not even the API limit', async () => {
     const k = testKeys();
+    const api = { bucketKey: k('api'), dailyKey: k('daily'), limits: { perSecond: 0, perMinute: 1, daily: 0 } };
+    expect(await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'x' }))).toEqual({ status: 'rebuild_needed', nowMs: T0 });
+    expect(await redis.exists(k('w0'), k('api'), k('daily'))).toBe(0);
+    await redis.set(k('m'), '1');
+    expect((await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'x' }))).status).toBe('recorded');
+    expect(() => GUARD_SCRIPT.decode([6, T0, 0], guardInput(k))).toThrow(/expected 2 values, got 3/);
+  });
+
+  it('reads Redis TIME when no clock is injected', async () => {
+    const k = await markedKeys();
     const [s] = await redis.time();
     const r = await GUARD_SCRIPT.run(redis, guardInput(k, { nowMs: null }));
     expect(Math.abs(r.nowMs - Number(s) * 1000)).toBeLessThan(60_000);
   });
 
   it('rejects a reply of the wrong length or shape with an error that becomes a logged 500', async () => {
-    const k = testKeys();
+    const k = await markedKeys();
     const input = guardInput(k);
     GUARD_SCRIPT.define(redis);
     const call = GUARD_SCRIPT.encode(input);
@@ -97,13 +151,16 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
     await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
     const e = await short;
-    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 17 values, got 16\)/);
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 18 values, got 17\)/);
     const http = httpStatusOf(e);
     expect(http.status).toBe(500);
     expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(() => GUARD_SCRIPT.decode([...good.slice(0, 1), 'x', ...good.slice(2)], input)).toThrow(/now at 1: expected an integer/);
     expect(() => GUARD_SCRIPT.decode([9, ...good.slice(1)], input)).toThrow(/status at 0: 9 is outside/);
     expect(() => GUARD_SCRIPT.decode('OK', input)).toThrow(ScriptReplyError);
+    // available_at belongs to a refusal only; a window's is a time or -2, never -1.
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, 3), T0, ...good.slice(4)], input)).toThrow(/available_at .* with status recorded/);
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -1), -1], input)).toThrow(/-1 is not an answer/);
   });
 
   it('is one EVALSHA and nothing else per decision', async () => {
@@ -111,7 +168,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const { Redis } = await import('ioredis');
     const c = new Redis(own.url);
     try {
-      const k = testKeys();
+      const k = await markedKeys(c);
       await GUARD_SCRIPT.run(c, guardInput(k, { member: 'warm' })); // loads the script (NOSCRIPT → EVAL once)
       await c.config('RESETSTAT');
       await GUARD_SCRIPT.run(c, guardInput(k, { member: 'one', maxes: [5, 5, 5] }));
@@ -132,17 +189,29 @@ describe('guard.lua through GUARD_SCRIPT', () => {
 });
 
 describe('release.lua through RELEASE_SCRIPT', () => {
-  it('takes every unit of an action out of every window and answers how many', async () => {
-    const k = testKeys();
+  it('takes every unit of an action out of every window and answers how many, and the score of that recording', async () => {
+    const k = await markedKeys();
     await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'r', cost: 2 }));
     expect(await redis.zcard(k('w1'))).toBe(2);
-    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0'), k('w1')], member: 'r' })).toBe(2);
+    const release = (windowKeys: string[]) => RELEASE_SCRIPT.run(redis, { windowKeys, member: 'r', markerKey: k('m'), nowMs: T0 + 5 });
+    expect(await release([k('w0'), k('w1')])).toEqual({ status: 'done', units: 2, recordedAtMs: T0, nowMs: T0 + 5 });
     expect(await redis.exists(k('w0'), k('w1'))).toBe(0);
-    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], member: 'r' })).toBe(0);
+    expect(await release([k('w0')])).toEqual({ status: 'done', units: 0, recordedAtMs: null, nowMs: T0 + 5 });
   });
 
-  it('rejects a reply that is not a count', () => {
-    const input = { windowKeys: [], member: 'm' };
+  it('without the identity marker answers rebuild_needed and removes nothing', async () => {
+    const k = await markedKeys();
+    await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'r' }));
+    await redis.del(k('m'));
+    expect(await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], member: 'r', markerKey: k('m'), nowMs: T0 })).toEqual({
+      status: 'rebuild_needed',
+      nowMs: T0,
+    });
+    expect(await redis.zcard(k('w0'))).toBe(1);
+  });
+
+  it('rejects a reply that is not its triple', () => {
+    const input = { windowKeys: [], member: 'm', markerKey: 'm', nowMs: null };
     const e = (() => {
       try {
         RELEASE_SCRIPT.decode([1], input);
@@ -153,6 +222,7 @@ describe('release.lua through RELEASE_SCRIPT', () => {
     expect(e).toBeInstanceOf(ScriptReplyError);
     expect(httpStatusOf(e).status).toBe(500);
     expect(() => RELEASE_SCRIPT.decode(-1, input)).toThrow(ScriptReplyError);
+    expect(() => RELEASE_SCRIPT.decode([2, -1, T0], input)).toThrow(/disagree/);
   });
 });
 
@@ -173,7 +243,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     expect(r.nowMs).toBe(T0);
     expect(r.identityCooldown).toMatchObject({ value: 'id-cd' });
     expect(r.limits[0]).toEqual({ consumed: 2, oldestMs: T0 - 1000, newestMs: T0 - 500, availableAtMs: T0 - 1000 + HOUR, cooldown: null });
-    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: -2, cooldown: { value: 'limit-cd', pttl: -1 } });
+    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: null, cooldown: { value: 'limit-cd', pttl: -1 } });
     expect(r.holdsMember).toBe(true);
     expect(await redis.zcard(k('w0'))).toBe(3);
     const many = await READ_WINDOWS_SCRIPT.runMany(redis, [input(k, T0, [5]), input(k, T0 + HOUR, [5])]);
@@ -184,6 +254,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     const k = testKeys();
     const i = input(k, T0, [1, 1]);
     const e = await thrown(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, T0, null, -1, 0], i));
+    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, -1, -1, T0, null, -1, 0], i)).toThrow(/-1 is not an answer/);
     expect(e).toBeInstanceOf(ScriptReplyError);
     expect(httpStatusOf(e).status).toBe(500);
   });

@@ -140,6 +140,31 @@ describe('the pre-action guard', () => {
     expect(again.headers.get('retry-after')).toBe(String(3600));
   });
 
+  it('says when an over-full window has room after an override lowered the threshold (every entry above it must leave)', async () => {
+    clock.set(T0);
+    const i = await createIdentity(t, key, { limit_overrides: { LK_PROFILE_VISITS: 5 } });
+    for (let h = 0; h < 5; h++) {
+      clock.set(T0 + h * HOUR);
+      expect((await guard(i.id, 'linkedin-visit-profile', { action_id: `o${h}` })).status).toBe(200);
+    }
+    const patched = await t.request('PATCH', `/v1/identities/${i.id}`, { key, body: { limit_overrides: { LK_PROFILE_VISITS: 2 } } });
+    expect(patched.status).toBe(200);
+    clock.set(T0 + 5 * HOUR);
+    // 5 recorded, threshold 2: four must leave before one more fits, so the 4th oldest (T0 + 3 h) decides.
+    const frees = new Date(T0 + 3 * HOUR + DAY).toISOString();
+    const r = await guard(i.id, 'linkedin-visit-profile', { action_id: 'o5' });
+    expect(r.status).toBe(429);
+    expect(r.body.error.details.available_at).toBe(frees);
+    expect(r.body.error.details.limits[0]).toMatchObject({ slug: 'LK_PROFILE_VISITS', consumed: 5, max_limit: 2, remaining: 0, available_at: frees });
+    expect((await limits(i.id)).LK_PROFILE_VISITS).toMatchObject({ consumed: 5, available_at: frees });
+    const health = await t.request('GET', `/v1/identities/${i.id}/health`, { key });
+    expect(health.body.limits.find((l: { slug: string }) => l.slug === 'LK_PROFILE_VISITS')).toMatchObject({ available_at: frees });
+    clock.set(T0 + 3 * HOUR + DAY - 1);
+    expect((await guard(i.id, 'linkedin-visit-profile', { action_id: 'o5' })).status).toBe(429);
+    clock.set(T0 + 3 * HOUR + DAY);
+    expect((await guard(i.id, 'linkedin-visit-profile', { action_id: 'o5' })).status).toBe(200);
+  });
+
   it('records in every window or none (multi-limit all-or-nothing)', async () => {
     clock.set(T0);
     const i = await createIdentity(t, key, { limit_overrides: { LK_INVITATIONS_SENT: 5, LK_INVITATIONS_WEEKLY: 3 } });
@@ -378,6 +403,7 @@ describe('the pre-action guard', () => {
       last_consumption_at: new Date(T0).toISOString(),
       available_at: new Date(T0).toISOString(),
       window_seconds: 86400,
+      warmup_factor: 1,
     });
   });
 });

@@ -5,6 +5,7 @@ import {
   type OpenAPIObject,
   type OperationObject,
   type ParameterObject,
+  type ReferenceObject,
   type ResponseObject,
   type SchemaObject,
   SwaggerModule,
@@ -96,56 +97,55 @@ const SCHEMAS: Record<string, SchemaObject> = {
   },
 };
 
-const integerHeader = (description: string, example: number): HeaderObject => ({
+const integerHeader = (description: string, example: number, minimum = 0): HeaderObject => ({
   description,
-  schema: { type: 'integer', minimum: 0, example },
+  required: true,
+  schema: { type: 'integer', minimum, example },
 });
 
+/**
+ * Response headers, keyed by component name. A header's `required` lives in its component (OpenAPI
+ * 3.1 allows no siblings beside a $ref but summary and description), so Retry-After has two: always
+ * on a 503, and on a 429 only when some time will do.
+ */
 const HEADERS: Record<string, HeaderObject> = {
   'X-Request-Id': {
     description: "The request id (the caller's own X-Request-Id when it is 1–100 of A-Z a-z 0-9 . _ : -, else a UUID); the log carries it",
+    required: true,
     schema: { type: 'string', minLength: 1, maxLength: 100 },
   },
   'X-RateLimit-Limit': integerHeader(
-    "The limit described: the endpoint group's per-minute bucket; on guard answers the limit that decided; before authentication (401, 413) the per-IP limit",
+    "The limit described: the endpoint group's per-minute bucket; on guard answers the limit that decided; where no workspace limit applied (401, 413, admin routes) the per-IP limit",
     600,
   ),
   'X-RateLimit-Remaining': integerHeader('Requests (or, for a Smart Limit, units) left under that limit', 587),
-  'X-RateLimit-Reset': integerHeader('When that limit has room again / is full again, in unix seconds', 1754402101),
+  'X-RateLimit-Reset': integerHeader('When that limit has room again, in unix seconds', 1754402101),
   'X-RateLimit-Type': {
     description:
       'Which limit: an endpoint group (/v1/actions, /v1/identities, /v1/workspaces, /v1/runs/outputs), daily, smart-limits/<LIMIT_SLUG>, or ip',
+    required: true,
     schema: { type: 'string', example: 'smart-limits/LK_INVITATIONS_SENT' },
   },
   RateLimit: {
     description: 'IETF draft-ietf-httpapi-ratelimit-headers-11: the state of every policy that applied, e.g. "minute";r=587;t=2',
+    required: true,
     schema: { type: 'string', example: '"minute";r=587;t=2, "second";r=9;t=0, "daily";r=863950;t=40000' },
   },
   'RateLimit-Policy': {
     description: 'IETF draft -11: every policy that applied, e.g. "minute";q=600;w=60',
+    required: true,
     schema: { type: 'string', example: '"minute";q=600;w=60, "second";q=10;w=1, "daily";q=864000;w=86400' },
   },
-  'Retry-After': integerHeader('Seconds to wait before retrying (rounded up, never 0)', 60),
+  'Retry-After': integerHeader('Seconds to wait before retrying (rounded up, never 0)', 1, 1),
+  'Retry-After-When-Known': {
+    description: 'Seconds to wait before retrying (rounded up, never 0); absent when no time will do (e.g. a cooldown a person must clear)',
+    schema: { type: 'integer', minimum: 1, example: 60 },
+  },
 };
-HEADERS['Retry-After'].schema = { type: 'integer', minimum: 1, example: 60 };
 
-export type HeaderName = keyof typeof HEADERS;
-const RATE_LIMIT_HEADERS: HeaderName[] = [
-  'X-RateLimit-Limit',
-  'X-RateLimit-Remaining',
-  'X-RateLimit-Reset',
-  'X-RateLimit-Type',
-  'RateLimit',
-  'RateLimit-Policy',
-];
+const RATE_LIMIT_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-RateLimit-Type', 'RateLimit', 'RateLimit-Policy'];
 
-/** Header references for a response: required ones are on every such answer. */
-function headerRefs(names: HeaderName[], optional: HeaderName[] = []): Record<string, HeaderObject> {
-  const out: Record<string, HeaderObject> = {};
-  for (const n of names) out[n] = { ...(ref('headers', n) as object), required: true } as HeaderObject;
-  for (const n of optional) out[n] = ref('headers', n) as HeaderObject;
-  return out;
-}
+const headerRef = (component: string) => ref('headers', component) as HeaderObject;
 
 /**
  * Headers every answer of an operation carries. The per-IP limiter counts every request except the
@@ -153,11 +153,11 @@ function headerRefs(names: HeaderName[], optional: HeaderName[] = []): Record<st
  * known, else the per-IP one), so the rate-limit fields are on every other answer.
  */
 function standardHeaders(path: string, status: number): Record<string, HeaderObject> {
-  const limited = !isUnlimitedPath(path);
-  const required: HeaderName[] = ['X-Request-Id', ...(limited ? RATE_LIMIT_HEADERS : [])];
-  if (status === 503) required.push('Retry-After');
-  const optional: HeaderName[] = status === 429 ? ['Retry-After'] : [];
-  return headerRefs(required, optional);
+  const headers: Record<string, HeaderObject> = { 'X-Request-Id': headerRef('X-Request-Id') };
+  if (!isUnlimitedPath(path)) for (const h of RATE_LIMIT_HEADERS) headers[h] = headerRef(h);
+  if (status === 503) headers['Retry-After'] = headerRef('Retry-After');
+  if (status === 429) headers['Retry-After'] = headerRef('Retry-After-When-Known');
+  return headers;
 }
 
 /** Paths the per-IP limiter does not count (probes and scrapes must always answer). */
@@ -189,7 +189,7 @@ export function buildOpenApiDocument(app: INestApplication, opts: OpenApiOptions
     )
     .setVersion('0.1.0')
     .setLicense('UNLICENSED (proprietary)', 'https://spdx.org/licenses/')
-    .addServer(opts.serverUrl, 'This service');
+    .addServer(opts.serverUrl, 'The service that serves this document');
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurity(name, { ...scheme });
   const config = builder.build();
   config.components = { ...config.components, schemas: { ...SCHEMAS }, headers: { ...HEADERS } };
@@ -201,10 +201,32 @@ export function buildOpenApiDocument(app: INestApplication, opts: OpenApiOptions
     addAlternativeKeyHeader(op);
     addCrossCuttingResponses(path, op);
     closeRequestBody(document, op);
+    describeCallbacks(op);
     op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
   });
   addStandardHeaders(document);
   return document;
+}
+
+function oneOrAnyOf(schemas: (SchemaObject | ReferenceObject)[]): SchemaObject | ReferenceObject {
+  return schemas.length === 1 ? schemas[0] : { anyOf: schemas };
+}
+
+/**
+ * Callbacks (the webhook event POST) are requests this service sends: no key of ours secures them
+ * (the receiver checks SmartLimits-Signature), and Nest's ApiCallbacks takes no summary.
+ */
+function describeCallbacks(op: OperationObject): void {
+  for (const callback of Object.values(op.callbacks ?? {})) {
+    for (const item of Object.values(callback as Record<string, Record<string, OperationObject>>)) {
+      for (const method of HTTP_METHODS) {
+        const cb = item[method];
+        if (!cb) continue;
+        cb.summary ??= 'An event, POSTed to the webhook URL (signed with SmartLimits-Signature)';
+        cb.security ??= [];
+      }
+    }
+  }
 }
 
 /** The validation pipe refuses unknown fields (forbidNonWhitelisted): request bodies say so. */
@@ -279,7 +301,7 @@ function addCrossCuttingResponses(path: string, op: OperationObject): void {
       ]
         .filter(Boolean)
         .join(' '),
-      content: { 'application/json': { schema: { anyOf: [...(ownSchema ? [ownSchema] : []), ...limiters] } } },
+      content: { 'application/json': { schema: oneOrAnyOf([...(ownSchema ? [ownSchema] : []), ...limiters]) } },
     };
   }
   add(500, envelope(500));

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 /** `limit` and the opaque `cursor` of every keyset-paged list. */
 export class PageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, description: 'Default: 50' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

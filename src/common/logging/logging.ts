@@ -36,5 +36,24 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
     autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
     customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   } as NonNullable<Params['pinoHttp']>;
-  return { pinoHttp: destination ? ([options, destination] as unknown as Params['pinoHttp']) : options };
+  if (destination) return { pinoHttp: [options, destination] as unknown as Params['pinoHttp'] };
+  // A person at a terminal reads lines, not JSON: pino-pretty formats them (in a worker thread).
+  const pretty = { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+  return { pinoHttp: prettyLogs(config) ? { ...options, transport: pretty } : options };
+}
+
+/** Pretty lines only for a person: stdout is a terminal, and never in production (log collectors read JSON). */
+export function prettyLogs(config: AppConfig, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && config.nodeEnv !== 'production';
+}
+
+/** The `error_label` of an error body in the envelope of SPEC §8 (null for other bodies, e.g. the seed's 429). */
+export function errorLabelOf(payload: unknown): string | null {
+  if (typeof payload !== 'string' || payload.length > 65_536 || !payload.startsWith('{')) return null;
+  try {
+    const label = (JSON.parse(payload) as { error?: { error_label?: unknown } }).error?.error_label;
+    return typeof label === 'string' ? label : null;
+  } catch {
+    return null;
+  }
 }

@@ -8,9 +8,24 @@ const STATUS_TEXT = {
   restricted: 'Restricted',
   at_risk: 'At risk',
   cooldown: 'Cooling down',
-  warning: 'Near a limit',
+  warning: 'Near or at a limit', // the group: a badge says which ("Near a limit" below 100 %, "Full" at it)
   warming_up: 'Warming up',
   healthy: 'Healthy',
+};
+// Cooldown reasons and error labels in plain words, shown beside the code (manual reasons are already words).
+const REASON_TEXT = {
+  STATUS_429: 'LinkedIn 429',
+  STATUS_429_STRIKE_1: 'LinkedIn 429, 1st strike',
+  STATUS_429_STRIKE_2: 'LinkedIn 429, 2nd strike',
+  STATUS_429_STRIKE_3: 'LinkedIn 429, 3rd strike',
+  STATUS_429_MULTIPLE_ACTIONS: 'LinkedIn 429s on several actions',
+  BLOCKED_ANTIBOT: 'LinkedIn anti-bot (999)',
+  CHALLENGE: 'LinkedIn checkpoint, a person must clear it',
+  RESTRICTED: 'Account restricted by LinkedIn',
+  AUTH_EXPIRED: 'LinkedIn session expired, reconnect the account',
+  NOTE_LIMIT: 'Invitation notes used up (free account)',
+  WEEKLY_LIMIT: 'Weekly invitation limit',
+  LIMIT_REACHED: 'Our limit reached',
 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_SERIES = 5; // chart: a row for each of the 5 busiest limits, one more for the rest
@@ -100,8 +115,18 @@ setInterval(() => document.querySelectorAll('[data-ends-at]').forEach(tick), 100
 
 // ---------- building blocks ----------
 
-function badge(status) {
-  return el('span', { class: `badge s-${status}`, 'data-testid': 'status-badge', text: STATUS_TEXT[status] ?? status });
+/** The status in words; a `warning` at 100 % of a limit reads "Full", below it "Near a limit". */
+function badge(status, usage) {
+  const text = status === 'warning' ? (usage >= 1 ? 'Full' : 'Near a limit') : (STATUS_TEXT[status] ?? status);
+  return el('span', { class: `badge s-${status}`, 'data-testid': 'status-badge', text });
+}
+
+/** "LinkedIn 429, 1st strike" with its code beside it; a reason without plain words (a manual one) as it is. */
+function reasonText(code) {
+  const words = REASON_TEXT[code];
+  return words
+    ? el('span', { class: 'reason-text' }, `${words} `, el('code', { class: 'reason-code', text: code }))
+    : el('span', { class: 'reason-text', text: code ?? '' });
 }
 
 /** A progressbar: green below 80 %, amber from 80 %, red from 100 %. Width set through CSSOM (CSP-safe). */
@@ -161,6 +186,7 @@ function announceChanges(counts) {
 
 // ---------- API ----------
 
+/** A 401: its message is the service's own (e.g. that the admin key is not a workspace key). */
 class Unauthorized extends Error {}
 
 /** The per-minute quota of a RateLimit-Policy field (IETF draft -11): the policy whose window is 60 s. */
@@ -184,7 +210,6 @@ async function api(path, onHeaders) {
   } catch {
     throw new Error('The service did not answer. Trying again shortly.');
   }
-  if (res.status === 401) throw new Unauthorized();
   onHeaders?.(res.headers);
   let body = null;
   try {
@@ -192,6 +217,7 @@ async function api(path, onHeaders) {
   } catch {
     /* not JSON: fall back to a generic message below */
   }
+  if (res.status === 401) throw new Unauthorized(body?.error?.message ?? '');
   if (res.status === 429) {
     // Retry-After is seconds (or an HTTP date); the next automatic refresh waits for it.
     const ra = res.headers.get('Retry-After');
@@ -309,7 +335,7 @@ function row(i) {
     ? el(
         'td',
         {},
-        el('span', { class: 'reason', text: c.reason }),
+        el('span', { class: 'reason' }, reasonText(c.reason)),
         el(
           'span',
           { class: 'meta' },
@@ -323,7 +349,7 @@ function row(i) {
     'tr',
     { 'data-identity-id': i.id, 'data-status': i.status, class: i.id === state.selected ? 'selected' : null },
     who,
-    el('td', {}, badge(i.status)),
+    el('td', {}, badge(i.status, i.usage)),
     busiest,
     cd,
     warm,
@@ -432,12 +458,17 @@ async function loadDetail() {
   if (!id) return;
   const epoch = state.epoch;
   const p = `/v1/identities/${encodeURIComponent(id)}`;
-  const [health, activity] = await Promise.all([api(`${p}/health`), api(`${p}/activity?window=24h&bucket=1h`)]);
+  // The 30-day history comes from the journal (PostgreSQL): when it cannot answer, the rest still shows.
+  const [health, activity, month] = await Promise.all([
+    api(`${p}/health`),
+    api(`${p}/activity?window=24h&bucket=1h`),
+    api(`${p}/activity?window=30d&bucket=1d`).catch(() => null),
+  ]);
   if (state.selected !== id || epoch !== state.epoch) return; // closed or switched meanwhile
-  renderDetail(health, activity);
+  renderDetail(health, activity, month);
 }
 
-function renderDetail(h, activity) {
+function renderDetail(h, activity, month) {
   $('detail-title').textContent = nameOf(h);
   const meta = [
     h.label ? h.external_id : null,
@@ -448,7 +479,7 @@ function renderDetail(h, activity) {
   ]
     .filter(Boolean)
     .join(' · ');
-  const body = [el('p', { class: 'detail-status' }, badge(h.status), el('span', { class: 'muted', text: meta }))];
+  const body = [el('p', { class: 'detail-status' }, badge(h.status, h.usage), el('span', { class: 'muted', text: meta }))];
 
   // Why this status.
   body.push(el('h3', { text: 'Why' }));
@@ -475,7 +506,7 @@ function renderDetail(h, activity) {
       ? h.warmup_mode === 'none'
         ? 'No warm-up: full limits.'
         : 'Warm-up done: full limits.'
-      : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, paused until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
+      : `Warm-up day ${h.warmup_day ?? '?'}${h.warmup_mode ? ` (${h.warmup_mode})` : ''}: limits at ${pct(h.warmup_factor)}${h.warmup_frozen_until ? `, ramp frozen until ${dateTime(h.warmup_frozen_until)}` : ''}.`;
   body.push(el('p', { class: 'warmup', 'data-testid': 'warmup', text: warm }));
 
   // The running cooldown.
@@ -485,7 +516,7 @@ function renderDetail(h, activity) {
       el(
         'div',
         { class: 'cooldown-box', role: 'group', 'aria-label': 'Running cooldown', 'data-testid': 'detail-cooldown' },
-        el('strong', { text: `Cooldown: ${c.reason}` }),
+        el('strong', {}, 'Cooldown: ', reasonText(c.reason)),
         el('div', {
           text: `${c.scope === 'identity' ? 'Identity-wide (every action)' : `Only ${(c.limits ?? []).join(', ')}`} · level ${c.level}${c.started_at ? ` · since ${dateTime(c.started_at)}` : ''}${c.at_risk ? ' · at risk' : ''}`,
         }),
@@ -510,7 +541,7 @@ function renderDetail(h, activity) {
           'div',
           { class: 'limit' },
           usageBlock(l, `${l.name || l.slug} · ${windowText(l.window_seconds)}`),
-          l.cooldown ? el('div', { class: 'note' }, `cooling down: ${l.cooldown.reason}, `, countdown(l.cooldown.ends_at)) : null,
+          l.cooldown ? el('div', { class: 'note' }, 'cooling down: ', reasonText(l.cooldown.reason), ', ', countdown(l.cooldown.ends_at)) : null,
           l.remaining === 0 && l.available_at ? el('div', { class: 'note', text: `room again at ${when(l.available_at)}` }) : null,
         ),
       ),
@@ -519,6 +550,12 @@ function renderDetail(h, activity) {
 
   body.push(el('h3', { text: 'Activity, last 24 hours' }));
   body.push(activityChart(activity));
+  body.push(el('h3', { text: 'Activity, last 30 days' }));
+  body.push(
+    month
+      ? activityChart(month, 'history-chart')
+      : el('p', { class: 'muted', 'data-testid': 'history-chart', text: 'The 30-day history is not available right now.' }),
+  );
   body.push(el('h3', { text: 'Recent errors' }));
   body.push(errorsTable(h.recent_errors ?? []));
   $('detail-body').replaceChildren(...body);
@@ -557,7 +594,13 @@ function errorsTable(errors) {
             'td',
             { class: 'action' },
             e.action_slug ?? '—',
-            el('span', { class: 'meta', text: [e.error_label, e.type, e.strike ? 'strike' : null].filter(Boolean).join(' · ') }),
+            el(
+              'span',
+              { class: 'meta' },
+              e.error_label ? reasonText(e.error_label) : null,
+              e.error_label ? ' · ' : null,
+              [e.type, e.strike ? 'strike' : null].filter(Boolean).join(' · '),
+            ),
           ),
           el('td', { class: 'num', text: e.status_code ?? '—' }),
           el('td', { text: e.cooldown_id ? 'started' : '—' }),
@@ -575,20 +618,18 @@ function errorsTable(errors) {
  * reaches) has no bar and reads "not known" in the table.
  * An accessible name summarises the totals; a visually hidden table holds the same numbers.
  */
-function activityChart(a) {
+function activityChart(a, testId = 'activity-chart') {
   const buckets = a?.buckets ?? [];
   const bucketS = a?.bucket_seconds ?? 3600;
   const used = (a?.limits ?? []).filter((l) => l.total > 0).sort((x, y) => y.total - x.total || x.slug.localeCompare(y.slug));
   const counts = (l) => buckets.map((_, j) => l.counts?.[j] ?? 0);
-  const series = used
-    .slice(0, MAX_SERIES)
-    .map((l, i) => ({
-      name: l.name || l.slug,
-      total: l.total,
-      counts: counts(l),
-      known: buckets.map((_, j) => l.counts?.[j] !== null),
-      cls: `c${i + 1}`,
-    }));
+  const series = used.slice(0, MAX_SERIES).map((l, i) => ({
+    name: l.name || l.slug,
+    total: l.total,
+    counts: counts(l),
+    known: buckets.map((_, j) => l.counts?.[j] !== null),
+    cls: `c${i + 1}`,
+  }));
   if (used.length > MAX_SERIES) {
     const rest = used.slice(MAX_SERIES);
     const restCounts = rest.map(counts);
@@ -601,8 +642,10 @@ function activityChart(a) {
     });
   }
   const hours = Math.round((bucketS * buckets.length) / 3600);
-  const per = bucketS === 3600 ? 'hour' : windowText(bucketS);
-  const summary = `Activity over ${hours} hours: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
+  const span = hours > 48 ? `${Math.round(hours / 24)} days` : `${hours} hours`;
+  const per = bucketS === 3600 ? 'hour' : bucketS === 86_400 ? 'day' : windowText(bucketS);
+  const summary = `Activity over ${span}: ${series.length ? series.map((s) => `${nf.format(s.total)} ${s.name}`).join(', ') : 'nothing recorded'}`;
+  const label = (b) => (bucketS >= 86_400 ? new Date(b).toLocaleDateString([], { month: 'short', day: 'numeric' }) : hhmm(b));
 
   // About the panel's width in CSS pixels, so 11px text stays 11px; the stylesheet caps the width.
   const W = 360,
@@ -614,7 +657,7 @@ function activityChart(a) {
   const H = Math.max(1, series.length) * rowH + AXIS;
   const n = Math.max(1, buckets.length);
   const slot = W / n;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': 'activity-chart', class: 'chart' });
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, 'data-testid': testId, class: 'chart' });
   if (!series.length) chart.append(svg('text', { x: W / 2, y: rowH / 2, 'text-anchor': 'middle' }, 'No activity recorded in this window'));
 
   series.forEach((s, i) => {
@@ -636,7 +679,7 @@ function activityChart(a) {
         y: (base - h).toFixed(1),
         height: h.toFixed(1),
       });
-      r.append(svg('title', {}, `${hhmm(buckets[j])} · ${s.name}: ${v}`));
+      r.append(svg('title', {}, `${label(buckets[j])} · ${s.name}: ${v}`));
       chart.append(r);
     });
   });
@@ -644,7 +687,7 @@ function activityChart(a) {
   // Start times along the bottom (local time), about eight of them.
   const every = Math.max(1, Math.ceil(n / 8));
   buckets.forEach((b, j) => {
-    if (j % every === 0) chart.append(svg('text', { x: j * slot, y: H - 3 }, bucketS >= 86_400 ? dateTime(b) : hhmm(b)));
+    if (j % every === 0) chart.append(svg('text', { x: j * slot, y: H - 3 }, label(b)));
   });
 
   // Hidden in a wrapper: a table itself ignores the 1px height and would stretch the panel.
@@ -653,8 +696,8 @@ function activityChart(a) {
     { class: 'visually-hidden' },
     el(
       'table',
-      { 'data-testid': 'activity-table' },
-      el('caption', { text: `Activity per ${Math.round(bucketS / 60)} minutes, last ${hours} hours` }),
+      { 'data-testid': `${testId.replace('-chart', '')}-table` },
+      el('caption', { text: `Activity per ${per === 'hour' ? '60 minutes' : per}, last ${span}` }),
       el(
         'thead',
         {},
@@ -672,7 +715,7 @@ function activityChart(a) {
           el(
             'tr',
             {},
-            el('th', { scope: 'row', text: hhmm(b) }),
+            el('th', { scope: 'row', text: label(b) }),
             series.map((s) => el('td', { text: s.known[j] ? String(s.counts[j]) : 'not known' })),
           ),
         ),
@@ -685,7 +728,7 @@ function activityChart(a) {
 // ---------- refresh loop ----------
 
 function handleError(e) {
-  if (e instanceof Unauthorized) return forgetKey('That key was not accepted');
+  if (e instanceof Unauthorized) return forgetKey(`That key was not accepted${e.message ? `: ${e.message}` : ''}`);
   const wait = state.notBefore - Date.now();
   showAlert(wait > 0 ? `${e.message} (next refresh in ${Math.ceil(wait / 1000)} s)` : e.message);
 }

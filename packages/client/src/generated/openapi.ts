@@ -197,6 +197,26 @@ export interface paths {
         patch: operations["updateIdentity"];
         trace?: never;
     };
+    "/v1/identities/{identityId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recorded actions of an identity from the journal, newest first (keyset paging: limit, cursor; from inclusive, to exclusive)
+         * @description Every action the guard recorded (released ones too, with released_at), kept JOURNAL_RETENTION_DAYS (90). The journal is written in batches: an action appears here within about JOURNAL_FLUSH_MS (100 ms) of its guard call.
+         */
+        get: operations["listIdentityActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identities/{identityId}/actions/{actionSlug}/guard": {
         parameters: {
             query?: never;
@@ -556,7 +576,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Units recorded per limit per bucket (window 24h or 7d; bucket 1h by default), counted from the windows */
+        /**
+         * Units recorded per limit per bucket (window 24h, 7d, 30d or 90d)
+         * @description 24h and 7d are counted in the Redis windows (live; null for buckets before a limit's own window); 30d and 90d in the PostgreSQL journal (every limit over the whole span, up to JOURNAL_FLUSH_MS behind; null before the retention). source says which answered.
+         */
         get: operations["getIdentityActivity"];
         put?: never;
         post?: never;
@@ -816,23 +839,22 @@ export interface components {
             /** @example Alice (SDR) */
             label?: string | null;
             /**
-             * @default standard
+             * @description Default: standard
              * @enum {string}
              */
             mode?: "engagement" | "standard";
             /**
-             * @default free
+             * @description Default: free
              * @enum {string}
              */
             account_type?: "free" | "premium" | "sales_navigator" | "recruiter";
             /**
-             * @description An IANA time zone
-             * @default UTC
+             * @description An IANA time zone (default: UTC)
              * @example Europe/Paris
              */
             timezone?: string;
             /**
-             * @default standard
+             * @description Default: standard
              * @enum {string}
              */
             warmup?: "standard" | "cold" | "none";
@@ -842,7 +864,7 @@ export interface components {
              */
             warmup_started_at?: string;
             /**
-             * @default standard
+             * @description Default: standard
              * @enum {string}
              */
             level?: "conservative" | "standard" | "aggressive";
@@ -856,8 +878,7 @@ export interface components {
                 [key: string]: number;
             };
             /**
-             * @description paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it
-             * @default active
+             * @description Default: active. paused: its guard refuses every action (409 IDENTITY_PAUSED, backfills excepted) and auto mode skips it
              * @enum {string}
              */
             status?: "active" | "paused";
@@ -913,26 +934,53 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "paused";
         };
+        JournalActionView: {
+            /** @description the caller's action_id */
+            action_id: string;
+            /** @example linkedin-connect-profile */
+            action: string;
+            /** @description the limits it was recorded in */
+            limits: string[];
+            cost: number;
+            /**
+             * @description recorded at the guard call, backfilled (occurred_at), or scheduled ahead
+             * @enum {string}
+             */
+            kind: "now" | "backfill" | "scheduled";
+            /**
+             * Format: date-time
+             * @description when it counts in the windows (occurred_at of a backfill, scheduled_at of a scheduled action)
+             */
+            recorded_at: string;
+            /**
+             * Format: date-time
+             * @description when the guard recorded it
+             */
+            decided_at: string;
+            /**
+             * Format: date-time
+             * @description when it was released (its slots freed); null: it stands
+             */
+            released_at: string | null;
+        };
+        ActionsPage: {
+            data: components["schemas"]["JournalActionView"][];
+            next_cursor: string | null;
+        };
         GuardDto: {
             /**
              * @description The caller's id of this action (1–128 chars); retries with the same id are idempotent
              * @example job-81723-step-2
              */
             action_id: string;
-            /**
-             * @description Units consumed (e.g. profiles returned by a search)
-             * @default 1
-             */
+            /** @description Units consumed (e.g. profiles returned by a search); default: 1 */
             cost?: number;
             /**
              * Format: date-time
              * @description Backfill of an action already done (not in the future, not older than the longest window)
              */
             occurred_at?: string;
-            /**
-             * @description Decide without recording
-             * @default false
-             */
+            /** @description Decide without recording (default: false) */
             dry_run?: boolean;
         };
         GuardLimitState: {
@@ -985,9 +1033,9 @@ export interface components {
             action_id: string;
             /** @description Candidate identities (default: every active identity of the workspace) */
             identity_ids?: string[];
-            /** @default 1 */
+            /** @description Default: 1 */
             cost?: number;
-            /** @default false */
+            /** @description Default: false */
             dry_run?: boolean;
         };
         EdgesLimit: {
@@ -1014,6 +1062,11 @@ export interface components {
             /** Format: date-time */
             available_at: string | null;
             window_seconds: number;
+            /**
+             * @description The share of the limit's full threshold that warm-up allows now: max_limit is default × level × this (1: warm-up is over, does not touch this limit, or an override applies)
+             * @example 0.4
+             */
+            warmup_factor: number;
         };
         EdgesLimitsResponse: {
             /** Format: uuid */
@@ -1151,7 +1204,7 @@ export interface components {
              * @enum {string}
              */
             endpoint: "/v1/actions" | "/v1/identities" | "/v1/workspaces" | "/v1/runs/outputs";
-            /** @default 1 */
+            /** @description Default: 1 */
             cost?: number;
         };
         TakeRunDto: {
@@ -1159,10 +1212,7 @@ export interface components {
             run_id: string;
             /** @example 2 */
             batches: number;
-            /**
-             * @description Lease length; renew with heartbeats before it ends
-             * @default 60
-             */
+            /** @description Lease length; renew with heartbeats before it ends (default: 60) */
             lease_seconds?: number;
         };
         RunLeaseResponse: {
@@ -1175,7 +1225,7 @@ export interface components {
             concurrent_runs: number;
         };
         HeartbeatDto: {
-            /** @default 60 */
+            /** @description Default: 60 */
             lease_seconds?: number;
         };
         WebhookEventPayload: {
@@ -1194,10 +1244,12 @@ export interface components {
             /** Format: uuid */
             workspace_id: string;
             /**
-             * @description Event details; identity events carry identity_id. cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.
+             * @description Event details; every identity event carries identity_id, external_id and label (as they were when the event happened). cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.
              * @example {
-             *       "identity_id": "5d1f…",
-             *       "action": "linkedin.invite",
+             *       "identity_id": "5d1f6a2e-8c4b-4f0a-9d3e-2b7c1a9e4f10",
+             *       "external_id": "crm-4711",
+             *       "label": "Ana (sales)",
+             *       "action": "linkedin-connect-profile",
              *       "limit": "LK_INVITATIONS_SENT",
              *       "consumed": 16,
              *       "max": 20,
@@ -1301,11 +1353,11 @@ export interface components {
     headers: {
         /** @description The request id (the caller's own X-Request-Id when it is 1–100 of A-Z a-z 0-9 . _ : -, else a UUID); the log carries it */
         "X-Request-Id": string;
-        /** @description The limit described: the endpoint group's per-minute bucket; on guard answers the limit that decided; before authentication (401, 413) the per-IP limit */
+        /** @description The limit described: the endpoint group's per-minute bucket; on guard answers the limit that decided; where no workspace limit applied (401, 413, admin routes) the per-IP limit */
         "X-RateLimit-Limit": number;
         /** @description Requests (or, for a Smart Limit, units) left under that limit */
         "X-RateLimit-Remaining": number;
-        /** @description When that limit has room again / is full again, in unix seconds */
+        /** @description When that limit has room again, in unix seconds */
         "X-RateLimit-Reset": number;
         /** @description Which limit: an endpoint group (/v1/actions, /v1/identities, /v1/workspaces, /v1/runs/outputs), daily, smart-limits/<LIMIT_SLUG>, or ip */
         "X-RateLimit-Type": string;
@@ -1315,6 +1367,8 @@ export interface components {
         "RateLimit-Policy": string;
         /** @description Seconds to wait before retrying (rounded up, never 0) */
         "Retry-After": number;
+        /** @description Seconds to wait before retrying (rounded up, never 0); absent when no time will do (e.g. a cooldown a person must clear) */
+        "Retry-After-When-Known": number;
     };
     pathItems: never;
 }
@@ -1527,7 +1581,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1671,7 +1725,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1781,7 +1835,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1943,7 +1997,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2053,7 +2107,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2215,7 +2269,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2324,7 +2378,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2387,7 +2441,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** Format: uuid */
+                        workspace_id: string;
+                        /** Format: uuid */
+                        key_id: string;
+                    };
                 };
             };
             /** @description UNAUTHORIZED: missing, invalid or revoked API key */
@@ -2416,7 +2475,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2461,6 +2520,7 @@ export interface operations {
     listIdentities: {
         parameters: {
             query?: {
+                /** @description Default: 50 */
                 limit?: number;
                 /** @description next_cursor from the previous page */
                 cursor?: string;
@@ -2530,7 +2590,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2690,7 +2750,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2800,7 +2860,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2908,7 +2968,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3086,7 +3146,142 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listIdentityActions: {
+        parameters: {
+            query?: {
+                /** @description Default: 50 */
+                limit?: number;
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                /** @description only actions recorded at or after this time */
+                from?: string;
+                /** @description only actions recorded before this time */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                identityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionsPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited: see Retry-After Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,7 +3476,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3444,7 +3639,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3622,7 +3817,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3749,7 +3944,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3859,7 +4054,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4021,7 +4216,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4165,7 +4360,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4210,6 +4405,7 @@ export interface operations {
     listCooldowns: {
         parameters: {
             query?: {
+                /** @description Default: 50 */
                 limit?: number;
                 /** @description next_cursor from the previous page */
                 cursor?: string;
@@ -4295,7 +4491,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4457,7 +4653,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4567,7 +4763,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4631,7 +4827,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        workspace: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            monthly_credits: number;
+                            /** @description Negotiated limits (null: none) */
+                            custom_limits: {
+                                [key: string]: unknown;
+                            } | null;
+                        };
+                        /** @enum {string} */
+                        plan_tier: "Trial" | "Bronze" | "Silver" | "Gold" | "Platinum" | "Diamond" | "Titanium";
+                        engagement_identities: number;
+                        /** @description null without engagement identities */
+                        engagement_tier: string | null;
+                        limits: {
+                            "/v1/actions": {
+                                /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                per_second: number | null;
+                                per_minute: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            "/v1/identities": {
+                                /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                per_second: number | null;
+                                per_minute: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            "/v1/workspaces": {
+                                /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                per_second: number | null;
+                                per_minute: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            "/v1/runs/outputs": {
+                                /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                per_second: number | null;
+                                per_minute: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            concurrent_runs: {
+                                value: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            batches_per_run: {
+                                value: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                            daily_api_limit: {
+                                value: number;
+                                /**
+                                 * @description Which system the figure comes from
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "engagement" | "custom";
+                            };
+                        };
+                        usage: {
+                            requests_today: number;
+                            daily_api_limit: number;
+                            /** @description Sliding 24 h: today plus the share of yesterday still inside it */
+                            daily_used_estimate: number;
+                            daily_remaining: number;
+                            daily_window: string;
+                        };
                     };
                 };
             };
@@ -4661,7 +4945,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4728,7 +5012,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** @enum {boolean} */
+                        allowed: true;
+                        /** @enum {string} */
+                        endpoint: "/v1/actions" | "/v1/identities" | "/v1/workspaces" | "/v1/runs/outputs";
+                        /** @description The group's per-minute limit */
+                        limit: number;
+                        remaining: number;
+                        /** @description When the per-minute bucket is full again, in unix seconds */
+                        reset: number;
+                        /** @description null without a daily limit */
+                        daily_remaining: number | null;
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
@@ -4805,7 +5101,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4949,7 +5245,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5112,7 +5408,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5220,7 +5516,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5284,7 +5580,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        plan_tiers: {
+                            /** @enum {string} */
+                            name: "Trial" | "Bronze" | "Silver" | "Gold" | "Platinum" | "Diamond" | "Titanium";
+                            min_credits: number;
+                            max_credits: number;
+                            limits: {
+                                "/v1/actions": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                                "/v1/identities": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                                "/v1/workspaces": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                                "/v1/runs/outputs": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                            };
+                            concurrent_runs: number;
+                            batches_per_run: number;
+                            daily_api_limit: number;
+                        }[];
+                        engagement_tiers: {
+                            /** @example 1–50 */
+                            name: string;
+                            min_identities: number;
+                            max_identities: number;
+                            limits: {
+                                "/v1/actions": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                                "/v1/identities": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                                "/v1/workspaces": {
+                                    /** @description null: no per-second bucket; the per-minute limit applies alone */
+                                    per_second: number | null;
+                                    per_minute: number;
+                                };
+                            };
+                            concurrent_runs: number;
+                            daily_api_limit: number;
+                            batches_per_run: number;
+                        }[];
+                        /** @description How the tables are read, in words */
+                        rules: {
+                            plan_tier: string;
+                            engagement_tier: string;
+                            per_second_null: string;
+                            per_second_fraction: string;
+                            plan_daily_api_limit: string;
+                            higher_of_two: string;
+                            custom: string;
+                        };
                     };
                 };
             };
@@ -5314,7 +5676,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5406,7 +5768,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5566,7 +5928,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5676,7 +6038,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5784,7 +6146,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5894,7 +6256,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5939,6 +6301,7 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
+                /** @description Default: 20 */
                 limit?: number;
                 /** @description next_cursor from the previous page */
                 cursor?: string;
@@ -6024,7 +6387,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6261,7 +6624,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,8 +6669,9 @@ export interface operations {
     getIdentityActivity: {
         parameters: {
             query?: {
-                window?: "24h" | "7d";
-                /** @description must divide the window; at most 720 buckets */
+                /** @description Default: 24h. 24h and 7d are counted in the Redis windows, 30d and 90d in the journal */
+                window?: "24h" | "7d" | "30d" | "90d";
+                /** @description must divide the window; at most 720 buckets (default: 1h for 24h and 7d, 1d for 30d and 90d) */
                 bucket?: "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d";
             };
             header?: never;
@@ -6334,9 +6698,14 @@ export interface operations {
                         /** Format: uuid */
                         identity_id: string;
                         /** @enum {string} */
-                        window: "24h" | "7d";
+                        window: "24h" | "7d" | "30d" | "90d";
                         /** @enum {string} */
                         bucket: "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d";
+                        /**
+                         * @description windows: counted live in the Redis windows (24h, 7d); journal: counted in the PostgreSQL journal (30d, 90d; up to JOURNAL_FLUSH_MS behind)
+                         * @enum {string}
+                         */
+                        source: "windows" | "journal";
                         bucket_seconds: number;
                         /** Format: date-time */
                         from: string;
@@ -6349,7 +6718,7 @@ export interface operations {
                             name: string;
                             window_seconds: number;
                             total: number;
-                            /** @description units per bucket; null where the bucket starts before the limit's window */
+                            /** @description units per bucket; null where the bucket starts before what its source keeps (the limit's window, or the journal's retention) */
                             counts: (number | null)[];
                         }[];
                     };
@@ -6413,7 +6782,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6458,6 +6827,7 @@ export interface operations {
     getDashboard: {
         parameters: {
             query?: {
+                /** @description Default: 50 */
                 limit?: number;
                 /** @description next_cursor from the previous page */
                 cursor?: string;
@@ -6606,7 +6976,7 @@ export interface operations {
                     "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,44 @@
+import { type Result } from 'ioredis';
+import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
+import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    slRestoreWindows(numKeys: number, ...keysAndArgs: (string | number)[]): Result<unknown, Context>;
+  }
+}
+
+export interface RestoreWindow {
+  key: string;
+  windowMs: number;
+  entries: { scoreMs: number; member: string }[];
+}
+
+export interface RestoreInput {
+  markerKey: string;
+  nowMs: number | null;
+  windows: RestoreWindow[];
+}
+
+/** restore-windows.lua: an identity's windows from the journal, then its marker, in one atomic step. */
+export const RESTORE_WINDOWS_SCRIPT = new RedisScript<RestoreInput, { nowMs: number; added: number }>({
+  command: 'slRestoreWindows',
+  lua: composeLua(new URL('./restore-windows.lua', import.meta.url), [NOW_INCLUDE]),
+  encode: (i) => {
+    const keys = [i.markerKey, ...i.windows.map((w) => w.key)];
+    const args: (string | number)[] = [
+      scriptNowArg(i.nowMs),
+      i.windows.length,
+      ...i.windows.map((w) => w.windowMs),
+      ...i.windows.map((w) => w.entries.length),
+    ];
+    for (const w of i.windows) for (const e of w.entries) args.push(e.scoreMs, e.member);
+    return { keys, args };
+  },
+  decode: (reply) => {
+    const r = new ReplyReader('restore-windows.lua', reply).expectLength(2);
+    const out = { nowMs: r.int('now', 0), added: r.int('added', 0) };
+    r.end();
+    return out;
+  },
+});
