@@ -1,14 +1,13 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import { useContainer } from 'class-validator';
 import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { IpLimiter } from './api-limits/ip-limiter.js';
 import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
-import { renderError } from './common/errors/all-exceptions.filter.js';
 import { BootQuietLogger } from './common/logging/boot-logger.js';
 import { errorLabelOf, requestIdFor } from './common/logging/logging.js';
 import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
@@ -16,7 +15,7 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -47,15 +46,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     bodyParser: false,
   });
   app.useLogger(new BootQuietLogger(app.get(Logger)));
+  // Validator constraints that need the catalog are Nest providers (LimitOverridesConstraint).
+  useContainer(app, { fallbackOnErrors: true });
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
-  const errorLogger = new NestLogger('Errors');
-  // Errors raised by Fastify before Nest sees the request (body size, JSON syntax, content type).
-  fastify.setErrorHandler((err, request, reply) => {
-    const r = renderError(err, errorLogger, request.id);
-    void reply.status(r.status).headers(r.headers).send(r.body);
-  });
+  // Errors Fastify raises before a handler runs (body size, JSON syntax, content type) reach Nest's own
+  // error handler, which app.init() installs on this instance and which hands them to the global
+  // AllExceptionsFilter (renderError). A second handler set here would be silently replaced (FSTWRN004).
   // Per client IP, before authentication (in memory per instance: see ip-limiter.ts).
   const ipLimiter = new IpLimiter(config.ipRateLimitPerMinute);
   fastify.addHook('onRequest', async (request, reply) => {

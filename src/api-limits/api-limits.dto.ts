@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ENDPOINT_GROUPS } from './endpoint-group.js';
+import { ENDPOINT_GROUPS } from '../tiers/endpoint-groups.js';
 
 export class RateLimitCheckDto {
   @ApiProperty({ enum: ENDPOINT_GROUPS, example: '/v1/runs/outputs' })

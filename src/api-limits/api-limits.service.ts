@@ -1,5 +1,6 @@
 import { WARNING_SHARE } from '../catalog/thresholds.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { PgEventsService } from '../database/pg-events.service.js';
@@ -9,8 +10,8 @@ import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type ApiLimitArgs, type ApiTake } from './api-limit.include.js';
 import { API_LIMIT_SCRIPT } from './api-limit.script.js';
+import { type EndpointGroup } from '../tiers/endpoint-groups.js';
 import { API_USAGE_SCRIPT } from './api-usage.script.js';
-import { type EndpointGroup } from './endpoint-group.js';
 import { QuotaWarningsRepository } from './quota-warnings.repository.js';
 import { toWorkspaceApiLimits, type WorkspaceApiLimits } from './workspace-api-limits.js';
 
@@ -25,7 +26,8 @@ const CACHE_MS = 5_000;
  */
 @Injectable()
 export class ApiLimitsService implements OnModuleInit {
-  private readonly cache = new Map<string, { limits: Promise<WorkspaceApiLimits>; at: number }>();
+  /** Fresh for CACHE_MS; a stale entry stays (until evicted) to enforce while PostgreSQL is down. */
+  private readonly cache = new LRUCache<string, { limits: Promise<WorkspaceApiLimits> }>({ max: 100_000, ttl: CACHE_MS, noDeleteOnStaleGet: true });
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -52,19 +54,20 @@ export class ApiLimitsService implements OnModuleInit {
   }
 
   async limitsFor(workspaceId: string): Promise<WorkspaceApiLimits> {
-    const hit = this.cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.limits;
+    const fresh = this.cache.get(workspaceId);
+    if (fresh) return fresh.limits;
+    const hit = this.cache.get(workspaceId, { allowStale: true });
     const limits = (async () => {
       const [ws, engagement] = await Promise.all([this.workspaces.get(workspaceId), this.identities.countEngagement(workspaceId)]);
       return toWorkspaceApiLimits(ws.monthlyCredits, engagement, ws.customLimits);
     })();
-    this.cache.set(workspaceId, { limits, at: Date.now() });
+    this.cache.set(workspaceId, { limits });
     try {
       return await limits;
     } catch (e) {
       // PostgreSQL down: keep enforcing what we knew, and look again in a second.
       if (hit && storeOfError(e) === 'postgres') {
-        this.cache.set(workspaceId, { limits: hit.limits, at: Date.now() - CACHE_MS + 1_000 });
+        this.cache.set(workspaceId, { limits: hit.limits }, { ttl: 1_000 });
         return hit.limits;
       }
       this.cache.delete(workspaceId);

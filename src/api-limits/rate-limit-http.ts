@@ -1,6 +1,6 @@
 import { ApiError } from '../common/errors/api-error.js';
 import { type ApiTake } from './api-limit.include.js';
-import { type EndpointGroup } from './endpoint-group.js';
+import { type EndpointGroup } from '../tiers/endpoint-groups.js';
 import { type WorkspaceApiLimits } from './workspace-api-limits.js';
 
 const secs = (ms: number) => Math.max(0, Math.ceil(ms / 1000));

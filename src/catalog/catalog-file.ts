@@ -17,10 +17,10 @@ import {
 // catalog (both required); `levels` and `warmup` still fall back key by key to the defaults, since
 // they are policy rather than a list of LinkedIn operations. Any problem stops the boot.
 
-export const LIMIT_SLUG_PATTERN = /^[A-Z][A-Z0-9_]{1,63}$/;
-export const ACTION_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,99}$/;
+const LIMIT_SLUG_PATTERN = /^[A-Z][A-Z0-9_]{1,63}$/;
+const ACTION_SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,99}$/;
 /** Windows live in Redis sorted sets; a month and a day of slack covers every monthly cap. */
-export const MAX_WINDOW_SECONDS = 31 * 86_400;
+const MAX_WINDOW_SECONDS = 31 * 86_400;
 
 export type CatalogFileMode = 'extend' | 'replace';
 
@@ -66,7 +66,7 @@ const stepsSchema = z
   .refine((s) => s.every((v, i) => i === 0 || v >= s[i - 1]), { error: 'must not decrease' })
   .refine((s) => s[s.length - 1] === 1, { error: 'must end at 1 (full defaults)' });
 
-export const catalogFileSchema = z.strictObject(
+const catalogFileSchema = z.strictObject(
   {
     mode: z.enum(['extend', 'replace'], { error: 'must be "extend" or "replace"' }).optional(),
     limits: z.array(limitSchema, { error: 'must be an array' }).optional(),
@@ -85,8 +85,6 @@ export const catalogFileSchema = z.strictObject(
   },
   { error: 'must be a JSON object' },
 );
-
-export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
 export interface LoadCatalogOptions {
   /** Named in every error message (the file path). */
@@ -175,13 +173,13 @@ export function readCatalogFile(path: string, defaults: Catalog = DEFAULT_CATALO
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read catalog file ${path}: ${(err as Error).message}`);
+    throw new Error(`Cannot read catalog file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let content: unknown;
   try {
     content = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Catalog file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`Catalog file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return loadCatalog(defaults, content, { source: path });
 }

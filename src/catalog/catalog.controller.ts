@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { CatalogService } from './catalog.service.js';
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { setActiveCatalog } from '../common/validation/catalog-registry.js';
 import { AppConfig } from '../config/app-config.js';
 import { readCatalogFile } from './catalog-file.js';
 import { DEFAULT_CATALOG } from './catalog.data.js';
@@ -16,7 +15,6 @@ export class CatalogService {
     this.catalog = config.catalogFile ? readCatalogFile(config.catalogFile) : DEFAULT_CATALOG;
     this.actions = new Map(this.catalog.actions.map((a) => [a.slug, a]));
     this.limits = new Map(this.catalog.limits.map((l) => [l.slug, l]));
-    setActiveCatalog(this.catalog);
   }
 
   get(): Catalog {

@@ -2,16 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadCatalog } from './catalog-file.js';
 import { DEFAULT_CATALOG } from './catalog.data.js';
 import { type AccountType, type Level, type LimitDefinition } from './catalog.types.js';
-import {
-  canPerform,
-  effectiveThreshold,
-  findAction,
-  limitsForAction,
-  longestWindowSeconds,
-  startFreeze,
-  warmupFactor,
-  type WarmupState,
-} from './thresholds.js';
+import { canPerform, effectiveThreshold, findAction, limitsForAction, startFreeze, warmupFactor, type WarmupState } from './thresholds.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -281,11 +272,5 @@ describe('catalog helpers', () => {
     ]);
     expect(limitsForAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
     expect(findAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
-  });
-
-  it('finds the longest window', () => {
-    expect(longestWindowSeconds(DEFAULT_CATALOG)).toBe(2_592_000);
-    const c = loadCatalog(DEFAULT_CATALOG, { limits: [custom(1, 31 * 86_400)] });
-    expect(longestWindowSeconds(c)).toBe(2_678_400);
   });
 });

@@ -165,8 +165,3 @@ export function limitsForAction(catalog: Catalog, actionSlug: string): LimitDefi
   if (!action) return undefined;
   return action.limits.flatMap((slug) => catalog.limits.find((l) => l.slug === slug) ?? []);
 }
-
-/** How far back `occurred_at` may reach and how long a window's entries must be kept. */
-export function longestWindowSeconds(catalog: Catalog): number {
-  return catalog.limits.reduce((m, l) => Math.max(m, l.window_seconds), 0);
-}

@@ -586,7 +586,7 @@ describe('classify: unknown shapes fall to unknown, no cooldown, not retryable',
     ['details that are a list', { error: { code: 429, details: ['x'] } }],
     ['null', null],
   ])('a 429 body that is %s is still a LinkedIn 429', (_name, body) => {
-    expect(run({ status_code: 429, body: body as Outcome['body'] }).type).toBe('passive');
+    expect(run({ status_code: 429, body: body }).type).toBe('passive');
   });
 });
 

@@ -1,17 +1,9 @@
-import {
-  type Classification,
-  type ClassificationOrigin,
-  type ClassificationType,
-  type CooldownKind,
-  type Outcome,
-  type Signal,
-  SignLabel,
-} from './classification.types.js';
+import { type Classification, type ClassificationOrigin, type Outcome, type Signal, SignLabel } from './classification.types.js';
 import { headerValue, readBody, readEnvelope } from './outcome-reader.js';
 import { parseRetryAfter } from './retry-after.js';
 import { signInBody, signInLocation, type TextSign } from './warning-signs.js';
 
-export type { Classification, ClassificationOrigin, ClassificationType, CooldownKind, Outcome, Signal } from './classification.types.js';
+export type { Classification, Outcome } from './classification.types.js';
 
 type Verdict = Omit<Classification, 'status_code' | 'retry_after_seconds'>;
 

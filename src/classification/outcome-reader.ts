@@ -41,7 +41,8 @@ export function readBody(body: unknown): ReadBody {
       json: Array.isArray(body) ? null : (body as Record<string, unknown>),
     };
   }
-  return { text: String(body).slice(0, MAX_SCANNED_BODY_CHARS).toLowerCase(), json: null };
+  const scalar = body as number | boolean | bigint | symbol;
+  return { text: String(scalar).slice(0, MAX_SCANNED_BODY_CHARS).toLowerCase(), json: null };
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | null {

@@ -85,5 +85,3 @@ export const configSchema = z
       }
     }
   });
-
-export type ConfigInput = z.input<typeof configSchema>;

@@ -1,23 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type IdentityRef } from './cooldowns.repository.js';
-
-/** One logged outcome that was not a success (the dashboard's "recent errors"). */
-export interface ClassifiedErrorView {
-  id: string;
-  action_slug: string;
-  action_id: string | null;
-  type: string;
-  status_code: number;
-  error_label: string | null;
-  origin: string;
-  signal: string;
-  retry_after_seconds: number | null;
-  /** Counted as a LinkedIn 429 strike (escalates the next cooldown). */
-  strike: boolean;
-  cooldown_id: string | null;
-  occurred_at: string;
-}
+import { type ClassifiedErrorView } from './cooldown.types.js';
 
 export function toClassifiedErrorView(r: Record<string, any>): ClassifiedErrorView {
   return {

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Clock } from '../common/clock.js';
+import { JobTick } from '../common/jobs/job-tick.js';
 import { AppConfig } from '../config/app-config.js';
 import { cooldownEnded } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
@@ -17,26 +18,24 @@ const BATCH = 200;
 @Injectable()
 export class CooldownExpiryJob implements BeforeApplicationShutdown {
   private readonly logger = new Logger('CooldownExpiry');
-  private current: Promise<number> | null = null;
-  private stopped = false;
+  private readonly ticks: JobTick<number>;
 
   constructor(
     private readonly repo: CooldownsRepository,
     private readonly mirror: CooldownMirror,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.ticks = new JobTick(() => this.runOnce(), {
+      name: 'cooldown expiry tick',
+      logger: this.logger,
+      enabled: () => this.config.jobsEnabled,
+    });
+  }
 
   @Interval('cooldown-expiry', 1000)
-  tick(): Promise<number> | undefined {
-    if (!this.config.jobsEnabled || this.stopped || this.current) return;
-    this.current = this.runOnce()
-      .catch((e: Error) => {
-        this.logger.warn(`cooldown expiry tick failed: ${e.message}`);
-        return 0;
-      })
-      .finally(() => (this.current = null));
-    return this.current;
+  tick(): Promise<number | undefined> | undefined {
+    return this.ticks.tick();
   }
 
   /** Ends every cooldown due now; returns how many this instance ended. */
@@ -52,12 +51,11 @@ export class CooldownExpiryJob implements BeforeApplicationShutdown {
           this.logger.warn(`mirror of ${ref.identityId} not updated after expiry (its TTL ends it anyway): ${e.message}`);
         });
       }
-      if (ended.length < BATCH || this.stopped) return total;
+      if (ended.length < BATCH || this.ticks.stopped) return total;
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.current;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 }

@@ -32,7 +32,7 @@ export type CooldownPlan =
 type Span = { scope: CooldownScope; limits: string[]; endsAt: Date | null };
 
 /** `a` blocks at least everything `b` blocks. */
-export function covers(a: Span, b: Span): boolean {
+function covers(a: Span, b: Span): boolean {
   if (a.scope === 'identity') return true;
   return b.scope === 'limits' && b.limits.every((l) => a.limits.includes(l));
 }

@@ -478,8 +478,6 @@ describe('COOLDOWN_POLICY', () => {
       jitterMaxFraction: 0.1,
       atRiskCooldowns: 3,
       atRiskWindowSeconds: 7 * DAY,
-      warmupFreezeSeconds: 7 * DAY,
-      warmupRestartFactor: 0.5,
     });
   });
 });

@@ -33,10 +33,6 @@ export const COOLDOWN_POLICY = {
   /** Cooldowns (this one included) within `atRiskWindowSeconds` that mark the identity at risk. */
   atRiskCooldowns: 3,
   atRiskWindowSeconds: 7 * DAY,
-  /** How long the warm-up ramp stops advancing after a LinkedIn 429 or warning sign. */
-  warmupFreezeSeconds: 7 * DAY,
-  /** Where the ramp restarts after RESTRICTED (a factor of the defaults). */
-  warmupRestartFactor: 0.5,
 } as const;
 
 /** The one limit a NOTE_LIMIT cools down: invitations without a note go on. */

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { Interval } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { JobTick } from '../common/jobs/job-tick.js';
 import { AppConfig } from '../config/app-config.js';
 import { ADVISORY_LOCKS, tryWithAdvisoryLock } from '../database/advisory-lock.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -10,7 +11,7 @@ import { CooldownMirror } from './cooldown-mirror.service.js';
 import { CooldownsRepository } from './cooldowns.repository.js';
 
 /** SPEC §5 promises a lost mirror is back within 30 s; every 10 s leaves room for a slow pass. */
-export const REMIRROR_INTERVAL_MS = 10_000;
+const REMIRROR_INTERVAL_MS = 10_000;
 /** Identities whose cooldowns ended this recently are mirrored too, so a mirror left behind (Redis was down at the clear) goes. */
 const ENDED_LOOKBACK_MS = 3_600_000;
 const PAGE = 500;
@@ -24,10 +25,7 @@ const PRUNE_EVERY_MS = 3_600_000;
  */
 @Injectable()
 export class CooldownRemirrorJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('CooldownRemirror');
-  private current: Promise<number | undefined> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly ticks: JobTick<number | undefined>;
   private lastPrune = 0;
   private readonly onReady = () => void this.tick();
 
@@ -39,7 +37,16 @@ export class CooldownRemirrorJob implements OnApplicationBootstrap, BeforeApplic
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
-  ) {}
+  ) {
+    // One pass at a time across instances (the advisory lock); a pass asked for while one runs here
+    // (Redis came back mid-pass) runs right after it.
+    this.ticks = new JobTick(() => tryWithAdvisoryLock(this.ds, ADVISORY_LOCKS.remirror, () => this.runOnce()), {
+      name: 'cooldown re-mirror',
+      logger: new Logger('CooldownRemirror'),
+      enabled: () => this.config.jobsEnabled,
+      rerunWhenBusy: true,
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.jobsEnabled) return;
@@ -49,29 +56,7 @@ export class CooldownRemirrorJob implements OnApplicationBootstrap, BeforeApplic
 
   @Interval('cooldown-remirror', REMIRROR_INTERVAL_MS)
   tick(): Promise<number | undefined> | undefined {
-    if (!this.config.jobsEnabled || this.stopped) return;
-    // A pass asked for while one runs (Redis came back mid-pass) runs right after it.
-    if (this.current) {
-      this.again = true;
-      return this.current;
-    }
-    this.current = this.runGuarded().finally(() => {
-      this.current = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.tick();
-      }
-    });
-    return this.current;
-  }
-
-  private async runGuarded(): Promise<number | undefined> {
-    try {
-      return await tryWithAdvisoryLock(this.ds, ADVISORY_LOCKS.remirror, () => this.runOnce());
-    } catch (e) {
-      this.logger.warn(`cooldown re-mirror failed: ${(e as Error).message}`);
-      return undefined;
-    }
+    return this.ticks.tick();
   }
 
   /** One pass over every identity with an open or recently ended cooldown; returns how many were mirrored. */
@@ -84,7 +69,7 @@ export class CooldownRemirrorJob implements OnApplicationBootstrap, BeforeApplic
       if (!refs.length) break;
       mirrored += await this.mirror.mirrorMany(refs);
       after = refs[refs.length - 1].identityId;
-      if (refs.length < PAGE || this.stopped) break;
+      if (refs.length < PAGE || this.ticks.stopped) break;
     }
     await this.pruneErrorLog();
     return mirrored;
@@ -96,9 +81,8 @@ export class CooldownRemirrorJob implements OnApplicationBootstrap, BeforeApplic
     await this.errors.pruneOlderThan(new Date(this.clock.now().getTime() - ERROR_LOG_RETENTION_MS));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  beforeApplicationShutdown(): Promise<void> {
     this.redis.off('ready', this.onReady);
-    await this.current;
+    return this.ticks.stop();
   }
 }

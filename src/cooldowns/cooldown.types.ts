@@ -97,3 +97,20 @@ export function toCooldownView(c: CooldownRow, now: Date): CooldownView {
     active: isActive(c, now),
   };
 }
+
+/** One logged outcome that was not a success (the dashboard's "recent errors"). */
+export interface ClassifiedErrorView {
+  id: string;
+  action_slug: string;
+  action_id: string | null;
+  type: string;
+  status_code: number;
+  error_label: string | null;
+  origin: string;
+  signal: string;
+  retry_after_seconds: number | null;
+  /** Counted as a LinkedIn 429 strike (escalates the next cooldown). */
+  strike: boolean;
+  cooldown_id: string | null;
+  occurred_at: string;
+}

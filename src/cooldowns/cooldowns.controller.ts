@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
@@ -11,21 +11,16 @@ import { ClearResponse, CooldownHistoryQuery, CooldownPage, CooldownResponse, Ma
 import { CooldownsService } from './cooldowns.service.js';
 import { type IdentityRef } from './cooldowns.repository.js';
 import { toCooldownView } from './cooldown.types.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
+import { isUuid } from '../common/validation/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** History is paged by (started_at, id), newest first: the cursor is the last row's pair. */
+const CURSOR_KIND = 'c';
 
-function encodeCursor(startedAt: Date, id: string): string {
-  return Buffer.from(`c:${startedAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const m = /^c:([^|]+)\|(.+)$/.exec(raw);
+function historyPosition(payload: string): { startedAt: Date; id: string } | null {
+  const m = /^([^|]+)\|(.+)$/.exec(payload);
   const startedAt = m ? new Date(m[1]) : null;
-  if (!m || !startedAt || Number.isNaN(startedAt.getTime()) || !UUID.test(m[2])) {
-    throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  }
-  return { startedAt, id: m[2] };
+  return m && startedAt && !Number.isNaN(startedAt.getTime()) && isUuid(m[2]) ? { startedAt, id: m[2] } : null;
 }
 
 @ApiTags('cooldowns')
@@ -53,13 +48,13 @@ export class CooldownsController {
   async history(@WorkspaceId() ws: string, @Param('identityId') id: string, @Query() q: CooldownHistoryQuery): Promise<CooldownPage> {
     const ref = await this.ref(ws, id);
     const limit = q.limit ?? 50;
-    const rows = await this.cooldowns.history(ref, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
+    const rows = await this.cooldowns.history(ref, q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, historyPosition) : null, limit + 1);
     const page = rows.slice(0, limit);
     const now = this.clock.now();
     const last = page[page.length - 1];
     return {
       data: page.map((c) => toCooldownView(c, now)),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.startedAt, last.id) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_KIND, `${last.startedAt.toISOString()}|${last.id}`) : null,
     };
   }
 

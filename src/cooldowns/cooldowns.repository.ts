@@ -207,7 +207,7 @@ export class CooldownTx {
 }
 
 /** Outbox rows, written in the transaction of the change they report (one statement). */
-export async function recordEvents(m: EntityManager, events: OutboxEvent[]): Promise<void> {
+async function recordEvents(m: EntityManager, events: OutboxEvent[]): Promise<void> {
   if (!events.length) return;
   const values: unknown[] = [];
   const rows = events.map((e, i) => {

@@ -6,13 +6,13 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { ClassifiedErrorsRepository, type ClassifiedErrorView, toClassifiedErrorView } from './classified-errors.repository.js';
+import { ClassifiedErrorsRepository, toClassifiedErrorView } from './classified-errors.repository.js';
 import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-events.js';
 import { CooldownMirror } from './cooldown-mirror.service.js';
 import { type CooldownPlan, type NewCooldown, planCooldown, supersededBy } from './cooldown-plan.js';
 import { decideCooldown } from './cooldown-policy.js';
 import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts, type OutboxEvent } from './cooldowns.repository.js';
-import { type CooldownRow, publicClassification } from './cooldown.types.js';
+import { type ClassifiedErrorView, type CooldownRow, publicClassification } from './cooldown.types.js';
 
 const DAY_MS = 86_400_000;
 /** How far back the policy's history is read: the strike run and the 7-day count need less. */

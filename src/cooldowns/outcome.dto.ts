@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** The largest `body` a worker may report; the classifier reads no further anyway. */
-export const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
+const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
 const MAX_HEADERS = 100;
 
 function jsonBytes(value: unknown): number {

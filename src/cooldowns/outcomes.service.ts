@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
 import { CooldownsService, type OutcomeEffect } from './cooldowns.service.js';
 import { type OutcomeDto } from './outcome.dto.js';
@@ -55,7 +55,7 @@ export class OutcomesService {
    * 7-day window leaves it. Unknown (empty window, Redis down) → null: the policy then waits the
    * whole week, the safe side.
    */
-  private async weeklyWindowFreesAt(identity: IdentityEntity): Promise<Date | null> {
+  private async weeklyWindowFreesAt(identity: Identity): Promise<Date | null> {
     const limit = this.catalog.limit(INVITATION_LIMITS.weekly);
     if (!limit) return null;
     try {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { type ClassifiedErrorView } from '../cooldowns/classified-errors.repository.js';
+import { type ClassifiedErrorView } from '../cooldowns/cooldown.types.js';
 import { PageQuery } from '../common/http/page-query.js';
 import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow } from './activity-options.js';
 import { HEALTH_STATUSES, type HealthStatus } from './health-status.js';

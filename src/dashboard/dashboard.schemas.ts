@@ -129,7 +129,7 @@ export const DASHBOARD_SCHEMA = obj({
     daily_remaining: int,
     daily_usage: num,
   }),
-  counts: obj(Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, int]), ['total', int]])),
+  counts: obj(Object.fromEntries<SchemaObject>([...HEALTH_STATUSES.map((s): [string, SchemaObject] => [s, int]), ['total', int]])),
   generated_at: { ...time, description: 'when the snapshot served was taken' },
   refresh_seconds: { ...int, description: 'DASHBOARD_REFRESH_SECONDS: how old a snapshot may be before a request rebuilds it' },
   identities: arrayOf(

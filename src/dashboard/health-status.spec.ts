@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideHealth, type HealthFacts, idOfSortKey, riskSortKey, statusSortKey } from './health-status.js';
+import { decideHealth, type HealthFacts, riskSortKey, statusSortKey } from './health-status.js';
+
+/** The identity id at the end of a sort key (`<block><usage>|<id>`). */
+const idOfSortKey = (key: string): string => key.slice(key.indexOf('|') + 1);
 import { lexRange } from './overview-snapshot.service.js';
 
 const calm: HealthFacts = {

@@ -15,7 +15,7 @@ export type HealthStatus = (typeof HEALTH_STATUSES)[number];
  */
 export const AT_RISK_WINDOW_MS = COOLDOWN_POLICY.atRiskWindowSeconds * 1000;
 /** Cooldown reasons that mean LinkedIn has locked the account until a person acts. */
-export const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
+const RESTRICTING_REASONS = new Set(['RESTRICTED', 'CHALLENGE']);
 
 export interface LimitUsage {
   slug: string;
@@ -125,8 +125,4 @@ export function riskSortKey(status: HealthStatus, usage: number, id: string): st
 /** The key of a status-filtered overview: one block per status, so a filter is one BYLEX range. */
 export function statusSortKey(status: HealthStatus, usage: number, id: string): string {
   return sortKey(statusRank(status), usage, id);
-}
-
-export function idOfSortKey(key: string): string {
-  return key.slice(key.indexOf('|') + 1);
 }

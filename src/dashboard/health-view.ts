@@ -1,7 +1,7 @@
 import { type Catalog } from '../catalog/catalog.types.js';
 import { warmupFactor } from '../catalog/thresholds.js';
 import { type CooldownRow } from '../cooldowns/cooldown.types.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { type IdentityWindows } from '../smart-limits/window-reader.service.js';
 import { decideHealth, type HealthVerdict, usageOf } from './health-status.js';
 
@@ -54,7 +54,7 @@ export interface IdentitySummary {
   warmup: WarmupView;
 }
 
-export function toCooldownSummary(c: CooldownRow): CooldownSummary {
+function toCooldownSummary(c: CooldownRow): CooldownSummary {
   return {
     id: c.id,
     scope: c.scope,
@@ -75,7 +75,7 @@ function mainCooldown(running: CooldownRow[]): CooldownRow | null {
 }
 
 /** The warm-up of the identity's daily limits (the ramp LIMITS.md describes), at `now`. */
-export function warmupView(identity: IdentityEntity, catalog: Catalog, now: Date): WarmupView {
+function warmupView(identity: Identity, catalog: Catalog, now: Date): WarmupView {
   const w = warmupFactor(
     {
       mode: identity.warmup,
@@ -106,7 +106,7 @@ export function warmupView(identity: IdentityEntity, catalog: Catalog, now: Date
  * (one query). Shared by the health route and the overview snapshot, so both say the same.
  */
 export function summarizeIdentity(
-  identity: IdentityEntity,
+  identity: Identity,
   windows: IdentityWindows,
   risk: { running: CooldownRow[]; cooldowns7d: number; flagged7d: boolean },
   catalog: Catalog,

@@ -7,7 +7,7 @@ import { storeOfError, storeUnavailableOr } from '../common/errors/store-errors.
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type IdentityWindows, WindowReader } from '../smart-limits/window-reader.service.js';
@@ -18,6 +18,7 @@ import { type IdentitySummary, summarizeIdentity } from './health-view.js';
 import { SNAPSHOT_COMMIT_SCRIPT, type SnapshotCommitInput } from './snapshot-commit.script.js';
 import { SNAPSHOT_PAGE_SCRIPT } from './snapshot-page.script.js';
 import { USAGE_SCRIPT } from './usage.script.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
 
 /** Identities read per script call while building (one round trip each; ~1 ms of Redis time). */
 const BUILD_BATCH = 250;
@@ -75,7 +76,7 @@ export class OverviewSnapshotService {
   }
 
   async page(workspaceId: string, q: { limit: number; cursor?: string; status?: HealthStatus }): Promise<OverviewPage> {
-    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    const after = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, sortKeyOf) : null;
     let page = await this.read(workspaceId, after, q.status, q.limit);
     if (!page.meta || this.clock.now().getTime() - page.meta.built_at >= this.refreshSeconds * 1000) {
       try {
@@ -182,7 +183,7 @@ export class OverviewSnapshotService {
   }
 
   /** How full every window of each identity is: one light script call for the whole batch. */
-  private async readUsage(workspaceId: string, batch: IdentityEntity[]): Promise<IdentityWindows[]> {
+  private async readUsage(workspaceId: string, batch: Identity[]): Promise<IdentityWindows[]> {
     const plans = batch.map((identity) => this.reader.planFor(identity));
     const limits = plans[0]?.map((l) => ({ slug: l.slug, windowMs: l.windowMs })) ?? [];
     plans.forEach((plan) => {
@@ -242,7 +243,7 @@ export class OverviewSnapshotService {
     return {
       meta,
       rows: shown.flatMap((e) => (e.row ? [e.row] : [])),
-      nextCursor: entries.length > limit ? encodeCursor(shown[shown.length - 1].key) : null,
+      nextCursor: entries.length > limit ? encodeCursor(CURSOR_KIND, shown[shown.length - 1].key) : null,
     };
   }
 
@@ -256,7 +257,7 @@ export class OverviewSnapshotService {
   }
 }
 
-export function toOverviewRow(identity: IdentityEntity, s: IdentitySummary): OverviewRow {
+function toOverviewRow(identity: Identity, s: IdentitySummary): OverviewRow {
   const limits: OverviewLimit[] = s.limits
     .filter((l) => l.consumed > 0)
     .sort((a, b) => b.usage - a.usage || b.consumed - a.consumed)
@@ -292,13 +293,6 @@ export function lexRange(after: string | null, status: HealthStatus | undefined)
   return { min, max: rank === null ? '+' : `(${rank + 1}` };
 }
 
-function encodeCursor(key: string): string {
-  return Buffer.from(`d:${key}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const key = raw.startsWith('d:') ? raw.slice(2) : '';
-  if (!SORT_KEY.test(key)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return key;
-}
+/** The overview is paged by sort key: the cursor is the last row's key. */
+const CURSOR_KIND = 'd';
+const sortKeyOf = (payload: string): string | null => (SORT_KEY.test(payload) ? payload : null);

@@ -3,9 +3,7 @@ import { type DataSource } from 'typeorm';
 /** Stable 64-bit-safe keys for advisory locks, one per purpose. */
 export const ADVISORY_LOCKS = {
   migrations: 727_001,
-  cooldownExpiry: 727_002,
   remirror: 727_003,
-  outboxDispatch: 727_004,
   /** With a second key, hashtext(identity id): one identity's cooldown changes and mirror writes, in order. */
   cooldownIdentity: 727_005,
   journalRetention: 727_006,
@@ -35,7 +33,7 @@ export async function tryWithAdvisoryLock<T>(ds: DataSource, key: number, fn: ()
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
-    const [{ locked }] = await qr.query('select pg_try_advisory_lock($1) as locked', [key]);
+    const [{ locked }] = (await qr.query('select pg_try_advisory_lock($1) as locked', [key])) as [{ locked: boolean }];
     if (!locked) return undefined;
     try {
       return await fn();

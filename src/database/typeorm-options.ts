@@ -23,5 +23,5 @@ export function typeormOptions(config: AppConfig, entities: DataSourceOptions['e
       query_timeout: config.database.statementTimeoutMs + 1000,
       application_name: 'smart-limits',
     },
-  } as DataSourceOptions;
+  };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { CreateIdentityDto, IdentityPage, IdentityResponse, ListIdentitiesQuery, UpdateIdentityDto } from './identities.dto.js';
 import { IdentitiesService, toIdentityResponse } from './identities.service.js';

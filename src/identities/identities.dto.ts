@@ -1,52 +1,10 @@
 import { PageQuery } from '../common/http/page-query.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
 import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
-import { activeCatalog } from '../common/validation/catalog-registry.js';
 import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
-import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.entity.js';
-
-function IsLimitOverrides(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isLimitOverrides',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(v: unknown) {
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          return Object.entries(v as Record<string, unknown>).every(
-            ([k, n]) => known.has(k) && Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000,
-          );
-        },
-        defaultMessage(args: ValidationArguments) {
-          const v = args.value;
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) return `${propertyName} must be an object of LIMIT_SLUG: integer`;
-          const known = new Set(activeCatalog().limits.map((l) => l.slug));
-          const bad = Object.entries(v as Record<string, unknown>).map(([k, n]) =>
-            !known.has(k)
-              ? `unknown limit slug ${k}`
-              : !(Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1_000_000)
-                ? `${k} must be an integer from 0 to 1000000`
-                : null,
-          );
-          return bad.filter(Boolean).join('; ');
-        },
-      },
-    });
-}
+import { IDENTITY_MODES, IDENTITY_STATUSES } from './identity.js';
+import { LimitOverridesConstraint } from './limit-overrides.constraint.js';
 
 const EXTERNAL_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]*$/;
 
@@ -106,7 +64,7 @@ export class CreateIdentityDto {
     additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   })
   @IsOptional()
-  @IsLimitOverrides()
+  @Validate(LimitOverridesConstraint)
   limit_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({
@@ -164,7 +122,7 @@ export class UpdateIdentityDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 } })
   @IsOptional()
-  @IsLimitOverrides()
+  @Validate(LimitOverridesConstraint)
   limit_overrides?: Record<string, number>;
 
   @ApiPropertyOptional({ enum: IDENTITY_STATUSES })

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { IdentityEntity, type IdentityMode, type IdentityStatus } from './identity.entity.js';
+import { type IdentityMode, type IdentityStatus } from './identity.js';
+import { IdentityEntity } from './identity.entity.js';
 
 /** The warm-up ramp's state that pushback changes (freeze, restart). */
 export interface WarmupFields {
@@ -40,7 +41,7 @@ export class IdentitiesRepository {
   }
 
   async update(workspaceId: string, id: string, patch: Partial<IdentityEntity>): Promise<IdentityEntity | null> {
-    if (Object.keys(patch).length) await this.repo.update({ workspaceId, id }, patch as never);
+    if (Object.keys(patch).length) await this.repo.update({ workspaceId, id }, patch);
     return this.findInWorkspace(workspaceId, id);
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { startFreeze } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -9,9 +10,11 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { type CreateIdentityDto, type IdentityPage, type IdentityResponse, type UpdateIdentityDto } from './identities.dto.js';
 import { IdentitiesRepository } from './identities.repository.js';
-import { type IdentityEntity, type IdentityMode, type IdentityStatus } from './identity.entity.js';
+import { type IdentityMode, type IdentityStatus } from './identity.js';
+import { type IdentityEntity } from './identity.entity.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
+import { isUuid } from '../common/validation/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CACHE_MS = 5_000;
 
 export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
@@ -32,23 +35,16 @@ export function toIdentityResponse(i: IdentityEntity): IdentityResponse {
   };
 }
 
-function encodeCursor(id: string): string {
-  return Buffer.from(`i:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const id = raw.startsWith('i:') ? raw.slice(2) : '';
-  if (!UUID.test(id)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return id;
-}
+/** Identities are paged by id: the cursor is the last id shown. */
+const CURSOR_KIND = 'i';
 
 /** Listeners for changes that other features track (engagement counts, caches). */
 export type IdentityChange = { workspaceId: string; identityId: string; kind: 'created' | 'updated' | 'deleted' };
 
 @Injectable()
 export class IdentitiesService implements OnModuleInit {
-  private readonly cache = new Map<string, { identity: IdentityEntity | null; at: number }>();
+  /** Fresh for CACHE_MS; a stale entry stays (until evicted) to serve while PostgreSQL is down. */
+  private readonly cache = new LRUCache<string, { identity: IdentityEntity | null }>({ max: 100_000, ttl: CACHE_MS, noDeleteOnStaleGet: true });
   private readonly listeners: ((c: IdentityChange) => void | Promise<void>)[] = [];
 
   constructor(
@@ -125,7 +121,7 @@ export class IdentitiesService implements OnModuleInit {
 
   /** 404 for unknown ids and for other workspaces' identities alike. */
   async get(workspaceId: string, id: string): Promise<IdentityEntity> {
-    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    if (!isUuid(id)) throw ApiError.notFound('Identity');
     const identity = await this.repo.findInWorkspace(workspaceId, id);
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
@@ -136,37 +132,37 @@ export class IdentitiesService implements OnModuleInit {
    * NOTIFY, on other instances); serves the cached copy when PostgreSQL is down.
    */
   async getCached(workspaceId: string, id: string): Promise<IdentityEntity> {
-    if (!UUID.test(id)) throw ApiError.notFound('Identity');
+    if (!isUuid(id)) throw ApiError.notFound('Identity');
     const k = `${workspaceId}:${id}`;
-    const hit = this.cache.get(k);
-    if (hit && Date.now() - hit.at < CACHE_MS) {
-      if (!hit.identity) throw ApiError.notFound('Identity');
-      return hit.identity;
+    const fresh = this.cache.get(k);
+    if (fresh) {
+      if (!fresh.identity) throw ApiError.notFound('Identity');
+      return fresh.identity;
     }
     let identity: IdentityEntity | null;
     try {
       identity = await this.repo.findInWorkspace(workspaceId, id);
     } catch (e) {
-      if (hit && storeOfError(e) === 'postgres') {
-        if (!hit.identity) throw ApiError.notFound('Identity');
-        return hit.identity;
+      const stale = this.cache.get(k, { allowStale: true });
+      if (stale && storeOfError(e) === 'postgres') {
+        if (!stale.identity) throw ApiError.notFound('Identity');
+        return stale.identity;
       }
       throw e;
     }
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(k, { identity, at: Date.now() });
+    this.cache.set(k, { identity });
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
   }
 
   async list(workspaceId: string, q: { limit?: number; cursor?: string; mode?: IdentityMode; status?: IdentityStatus }): Promise<IdentityPage> {
     const limit = q.limit ?? 50;
-    const afterId = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const afterId = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, (id) => (isUuid(id) ? id : null)) : undefined;
     const rows = await this.repo.page(workspaceId, { mode: q.mode, status: q.status, afterId, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return {
       data: page.map(toIdentityResponse),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeCursor(CURSOR_KIND, page[page.length - 1].id) : null,
     };
   }
 
@@ -208,7 +204,6 @@ export class IdentitiesService implements OnModuleInit {
       ...limits.map((l) => this.keys.window(workspaceId, id, l)),
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
-      this.keys.decisions(workspaceId, id),
       this.keys.marker(workspaceId, id),
       this.keys.rebuildLock(workspaceId, id),
     ];

@@ -1,13 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { type AccountType, type Level, type WarmupMode } from '../catalog/catalog.types.js';
-
-export type IdentityMode = 'engagement' | 'standard';
-export const IDENTITY_MODES: IdentityMode[] = ['engagement', 'standard'];
-export type IdentityStatus = 'active' | 'paused';
-export const IDENTITY_STATUSES: IdentityStatus[] = ['active', 'paused'];
+import { type Identity, type IdentityMode, type IdentityStatus } from './identity.js';
 
 @Entity('identities')
-export class IdentityEntity {
+export class IdentityEntity implements Identity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'workspace_id' }) workspaceId!: string;
   @Column('text', { name: 'external_id' }) externalId!: string;

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { IdentitiesService } from '../identities/identities.service.js';

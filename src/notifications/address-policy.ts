@@ -54,7 +54,7 @@ function v6ToBigInt(ip: string): bigint {
   const [head, tail] = s.includes('::') ? s.split('::') : [s, null];
   const h = head ? head.split(':') : [];
   const t = tail === null ? [] : tail ? tail.split(':') : [];
-  const groups = tail === null ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const groups = tail === null ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
 }
 

@@ -6,7 +6,8 @@ import { type ClaimedDelivery, DeliveriesRepository } from './deliveries.reposit
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './retry-policy.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload } from 'smart-limits-client/webhooks';
 import { type WebhookEventBody } from './webhook-events.js';
-import { checkWebhookTarget, type Resolver, systemResolver } from './webhook-target.js';
+import { postWebhook, type SendResult } from './webhook-post.js';
+import { type Resolver, systemResolver } from './webhook-target.js';
 
 export interface DispatchOptions {
   retry: RetryPolicy;
@@ -35,7 +36,7 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   resolve: systemResolver,
 };
 
-export function eventBody(d: Pick<ClaimedDelivery, 'eventId' | 'eventType' | 'eventCreatedAt' | 'workspaceId' | 'identityId' | 'payload'>): string {
+function eventBody(d: Pick<ClaimedDelivery, 'eventId' | 'eventType' | 'eventCreatedAt' | 'workspaceId' | 'identityId' | 'payload'>): string {
   const body: WebhookEventBody = {
     id: d.eventId,
     type: d.eventType,
@@ -45,8 +46,6 @@ export function eventBody(d: Pick<ClaimedDelivery, 'eventId' | 'eventType' | 'ev
   };
   return JSON.stringify(body);
 }
-
-type SendResult = { ok: boolean; statusCode: number | null; error: string | null };
 
 /**
  * Sends due webhook deliveries: claim (lease), POST signed, settle. Every instance may run it at
@@ -132,14 +131,11 @@ export class WebhookDispatcher {
     else this.logger.debug(entry, 'webhook delivered');
   }
 
-  private async send(d: ClaimedDelivery, at: Date): Promise<SendResult> {
-    // Checked again now: DNS may point somewhere else than when the webhook was created.
-    const target = await checkWebhookTarget(d.url, { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.boundedResolve });
-    if (!target.ok) return { ok: false, statusCode: null, error: `refused: ${target.message}` };
+  private send(d: ClaimedDelivery, at: Date): Promise<SendResult> {
     const body = eventBody(d);
-    try {
-      const res = await fetch(target.url, {
-        method: 'POST',
+    return postWebhook(
+      {
+        url: d.url,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'smart-limits-webhooks/1',
@@ -149,22 +145,8 @@ export class WebhookDispatcher {
           'SmartLimits-Delivery-Attempt': String(d.attempt),
         },
         body,
-        // A redirect could lead to an address the checks above never saw.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null };
-      const why = res.status >= 300 && res.status < 400 ? 'redirects are not followed' : 'non-2xx answer';
-      return { ok: false, statusCode: res.status, error: `HTTP ${res.status}: ${why}` };
-    } catch (e) {
-      return { ok: false, statusCode: null, error: describeFetchError(e as Error, this.options.timeoutMs) };
-    }
+      },
+      { allowPrivate: this.config.webhookAllowPrivateNetworks, resolve: this.boundedResolve, timeoutMs: this.options.timeoutMs },
+    );
   }
-}
-
-function describeFetchError(e: Error, timeoutMs: number): string {
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `${cause.code}: ${cause.message ?? e.message}` : e.message;
 }

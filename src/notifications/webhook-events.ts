@@ -7,7 +7,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'identity.at_risk',
   'quota.warning',
 ] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Sent only by POST /v1/webhooks/{id}/test, to that webhook alone; never subscribable. */
 export const TEST_EVENT_TYPE = 'webhook.test';

@@ -7,19 +7,24 @@ export type Resolver = (host: string) => Promise<string[]>;
 
 export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-export type TargetCheck = { ok: true; url: URL } | { ok: false; reason: 'invalid' | 'unresolvable' | 'private'; message: string };
+/**
+ * `addresses`: what the host resolved to when checked, for the connection to be pinned to (null when
+ * private networks are allowed: nothing was checked, so there is nothing to pin).
+ */
+export type TargetCheck =
+  { ok: true; url: URL; addresses: string[] | null } | { ok: false; reason: 'invalid' | 'unresolvable' | 'private'; message: string };
 
 /**
  * Whether a webhook may be sent to `raw`: http(s), and unless private networks are allowed, every
  * address the host resolves to must be public (one private answer is enough to refuse: the
- * connection could use it). Run at creation and again before each delivery, since DNS can change.
- * A name that re-resolves between this check and the connection (rebinding) is the residual risk
- * of using the platform fetch, which cannot be pinned to the checked address.
+ * connection could use it). Run at creation and again before each delivery, since DNS can change;
+ * a delivery then connects only to the addresses checked (webhook-post.ts), so a name that
+ * re-resolves between the check and the connection (DNS rebinding) cannot reach another address.
  */
 export async function checkWebhookTarget(raw: string, opts: { allowPrivate: boolean; resolve?: Resolver }): Promise<TargetCheck> {
   const parsed = parseWebhookUrl(raw);
   if ('problem' in parsed) return { ok: false, reason: 'invalid', message: parsed.problem };
-  if (opts.allowPrivate) return { ok: true, url: parsed.url };
+  if (opts.allowPrivate) return { ok: true, url: parsed.url, addresses: null };
   let addresses: string[];
   if (isIP(parsed.host)) {
     addresses = [parsed.host];
@@ -39,5 +44,5 @@ export async function checkWebhookTarget(raw: string, opts: { allowPrivate: bool
       message: `url must not point to a loopback, private, link-local or multicast address (${parsed.host} → ${blocked})`,
     };
   }
-  return { ok: true, url: parsed.url };
+  return { ok: true, url: parsed.url, addresses };
 }

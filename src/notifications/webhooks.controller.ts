@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER } from 'smart-limits-client/webhooks';
 import {

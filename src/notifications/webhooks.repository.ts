@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../common/validation/uuid.js';
 
 export interface WebhookSubscription {
   id: string;
@@ -18,7 +19,6 @@ interface Row {
 }
 
 const COLUMNS = 'id, workspace_id, url, events, created_at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toSubscription(r: Row): WebhookSubscription {
   return { id: r.id, workspaceId: r.workspace_id, url: r.url, events: r.events, createdAt: r.created_at };
@@ -51,14 +51,14 @@ export class WebhooksRepository {
 
   /** Null for a malformed id too: other workspaces' and unknown ids look the same (404). */
   async findInWorkspace(workspaceId: string, id: string): Promise<WebhookSubscription | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const [row] = await this.ds.query(`select ${COLUMNS} from webhook_subscriptions where workspace_id = $1 and id = $2`, [workspaceId, id]);
     return row ? toSubscription(row) : null;
   }
 
   /** Pending deliveries go with it (cascade): a deleted webhook receives nothing more. */
   async delete(workspaceId: string, id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const [, affected] = await this.ds.query(`delete from webhook_subscriptions where workspace_id = $1 and id = $2`, [workspaceId, id]);
     return affected > 0;
   }

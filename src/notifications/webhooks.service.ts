@@ -17,13 +17,14 @@ import {
   type WebhookResponse,
 } from './webhooks.dto.js';
 import { type WebhookSubscription, WebhooksRepository } from './webhooks.repository.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
 
 type Validated = { dto: CreateWebhookDto; error: null } | { dto: null; error: unknown };
 
 /** Enough for every integration a workspace runs; bounds the fan-out work of one event. */
-export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
+const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
-export enum WebhookErrorLabel {
+enum WebhookErrorLabel {
   WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
   WEBHOOK_LIMIT = 'WEBHOOK_LIMIT',
 }
@@ -45,13 +46,9 @@ function toDelivery(d: DeliveryView): DeliveryResponse {
   };
 }
 
-const encodeCursor = (seq: string) => Buffer.from(`d:${seq}`).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  if (!/^d:\d{1,18}$/.test(raw)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return raw.slice(2);
-}
+/** Deliveries are paged by their sequence number: the cursor is the last one shown. */
+const CURSOR_KIND = 'd';
+const deliverySeq = (payload: string): string | null => (/^\d{1,18}$/.test(payload) ? payload : null);
 
 /** Where a refused private address can be allowed: named in the refusal, so nobody has to search for it. */
 const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
@@ -146,9 +143,9 @@ export class WebhooksService implements OnApplicationBootstrap {
   async deliveriesOf(workspaceId: string, id: string, q: { limit?: number; cursor?: string }): Promise<DeliveryPage> {
     const hook = await this.mustFind(workspaceId, id);
     const limit = q.limit ?? 20;
-    const rows = await this.deliveries.pageForSubscription(hook.id, q.cursor ? decodeCursor(q.cursor) : null, limit + 1);
+    const rows = await this.deliveries.pageForSubscription(hook.id, q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, deliverySeq) : null, limit + 1);
     const page = rows.slice(0, limit);
-    return { data: page.map(toDelivery), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+    return { data: page.map(toDelivery), next_cursor: rows.length > limit ? encodeCursor(CURSOR_KIND, page[page.length - 1].seq) : null };
   }
 
   private async mustFind(workspaceId: string, id: string): Promise<WebhookSubscription> {

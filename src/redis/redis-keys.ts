@@ -45,11 +45,6 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:rb`;
   }
 
-  /** Hash action_id → first decision, for idempotent retries. */
-  decisions(workspaceId: string, identityId: string): string {
-    return `${this.identity(workspaceId, identityId)}:d`;
-  }
-
   /** Workspace API-limit counters for an endpoint group (per-second + per-minute + daily). */
   apiLimit(workspaceId: string, group: string): string {
     return `${this.tag(workspaceId)}:api:${group}`;
@@ -70,10 +65,5 @@ export class RedisKeys {
    */
   dashboard(workspaceId: string, part: string): string {
     return `${this.tag(workspaceId)}:dash:${part}`;
-  }
-
-  /** Per-IP limit before authentication; the IP is its own hash tag. */
-  ip(ip: string): string {
-    return `${this.prefix}:{ip:${ip}}:rl`;
   }
 }

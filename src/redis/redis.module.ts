@@ -9,7 +9,7 @@ import { REDIS_CLIENT, type RedisClient } from './redis.tokens.js';
  * would count actions twice, PITFALLS 9), and reconnection goes on forever in the background so
  * the service recovers without a restart.
  */
-export function createRedisClient(config: AppConfig, logger?: Logger): RedisClient {
+function createRedisClient(config: AppConfig, logger?: Logger): RedisClient {
   const common = {
     commandTimeout: config.redis.commandTimeoutMs,
     connectTimeout: config.redis.connectTimeoutMs,
@@ -40,7 +40,7 @@ export function createRedisClient(config: AppConfig, logger?: Logger): RedisClie
   return client;
 }
 
-export async function waitForRedis(client: RedisClient, timeoutMs: number): Promise<void> {
+async function waitForRedis(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {

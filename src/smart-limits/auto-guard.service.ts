@@ -3,7 +3,7 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { canPerform } from '../catalog/thresholds.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { type GuardOutcome, GuardService } from './guard.service.js';
@@ -35,7 +35,7 @@ export class AutoGuardService {
   ): Promise<{ response: GuardResponse; tightest: GuardLimitState | null; outcome?: GuardOutcome }> {
     const action = this.guard.resolveAction(actionSlug);
     const cost = dto.cost ?? 1;
-    let pool: IdentityEntity[];
+    let pool: Identity[];
     if (dto.identity_ids?.length) {
       pool = [];
       for (const id of [...new Set(dto.identity_ids)]) pool.push(await this.identities.getCached(ws, id));
@@ -55,7 +55,7 @@ export class AutoGuardService {
 
     // A retry of an action already recorded on one of them answers as a duplicate on that one.
     const holder = windows.findIndex((w) => w.holdsMember);
-    const order: { identity: IdentityEntity; headroom: number; ratio: number }[] = [];
+    const order: { identity: Identity; headroom: number; ratio: number }[] = [];
     let earliest: number | null = null;
     windows.forEach((w, i) => {
       const cooling = w.identityCooldown ?? w.limits.find((l) => l.cooldown)?.cooldown ?? null;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from
 import { type FastifyReply } from 'fastify';
 import { ApiLimitInScript } from '../api-limits/api-limit.interceptor.js';
 import { WorkspaceId } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors, ERROR_ENVELOPE_REF } from '../common/http/api-errors.decorator.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { guardHeaders, limitHeaders, refusalError } from './guard-http.js';

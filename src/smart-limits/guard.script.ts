@@ -36,8 +36,7 @@ export interface GuardInput {
 }
 
 /** guard.lua's status codes, by position. */
-export const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
-export type GuardStatus = (typeof GUARD_STATUSES)[number];
+const GUARD_STATUSES = ['recorded', 'duplicate', 'limit_reached', 'cooldown', 'dry_run_allowed', 'api_limited', 'rebuild_needed'] as const;
 
 export interface GuardWindow {
   consumedBefore: number;

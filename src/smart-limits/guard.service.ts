@@ -11,7 +11,7 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
@@ -85,7 +85,7 @@ export class GuardService implements OnModuleInit {
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
-  resolveAction(slug: string, identity?: IdentityEntity): ActionDefinition {
+  resolveAction(slug: string, identity?: Identity): ActionDefinition {
     const action = this.catalog.action(slug);
     if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
     if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
@@ -99,7 +99,7 @@ export class GuardService implements OnModuleInit {
     return action;
   }
 
-  plan(identity: IdentityEntity, action: ActionDefinition): PlannedLimit[] {
+  plan(identity: Identity, action: ActionDefinition): PlannedLimit[] {
     return planLimits(identity, limitsOf(this.catalog.get(), action), this.catalog.get(), this.clock.now());
   }
 
@@ -114,7 +114,7 @@ export class GuardService implements OnModuleInit {
     return this.guardIdentity(req, identity, action);
   }
 
-  async guardIdentity(req: GuardRequest, identity: IdentityEntity, action: ActionDefinition): Promise<GuardOutcome> {
+  async guardIdentity(req: GuardRequest, identity: Identity, action: ActionDefinition): Promise<GuardOutcome> {
     const plan = this.plan(identity, action);
     let mode: GuardMode = req.dryRun ? 'dry' : 'check';
     let occurredAtMs: number | null = null;
@@ -275,7 +275,7 @@ export class GuardService implements OnModuleInit {
       this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
       const raw = reply.cooldown.value;
       const pttl = reply.cooldown.pttlMs;
-      let cooldown: CooldownMirror = {};
+      let cooldown: CooldownMirror;
       try {
         cooldown = JSON.parse(raw) as CooldownMirror;
       } catch {

@@ -1,6 +1,6 @@
 import { type ActionDefinition, type Catalog, type LimitDefinition } from '../catalog/catalog.types.js';
 import { effectiveThreshold, warmupFactor } from '../catalog/thresholds.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 
 export interface PlannedLimit {
   slug: string;
@@ -17,7 +17,7 @@ export interface PlannedLimit {
 }
 
 /** The effective thresholds of an identity for a set of limits at `now` (pure). */
-export function planLimits(identity: IdentityEntity, limits: LimitDefinition[], catalog: Catalog, now: Date): PlannedLimit[] {
+export function planLimits(identity: Identity, limits: LimitDefinition[], catalog: Catalog, now: Date): PlannedLimit[] {
   return limits.map((limit) => {
     const override = identity.limitOverrides?.[limit.slug];
     const w = warmupFactor(

@@ -5,7 +5,7 @@ const windowText = (seconds: number) =>
 const percent = (factor: number) => `${Math.round(factor * 100)} %`;
 
 /** Warm-up is what limits: its threshold is below the one the identity will have once warmed up. */
-export function limitedByWarmup(l: PlannedLimit): boolean {
+function limitedByWarmup(l: PlannedLimit): boolean {
   return !l.override && l.warmupFactor < 1 && l.max < l.fullMax;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { type EdgesLimit, type EdgesLimitsResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
 import { limitsOf } from './limit-plan.js';
@@ -30,7 +30,7 @@ export class LimitsReadService {
     return this.shape(identity, await this.reader.read(identity));
   }
 
-  private shape(identity: IdentityEntity, w: IdentityWindows): EdgesLimitsResponse {
+  private shape(identity: Identity, w: IdentityWindows): EdgesLimitsResponse {
     const limits: EdgesLimit[] = w.limits.map((s) => ({
       slug: s.limit.slug,
       name: s.limit.name,

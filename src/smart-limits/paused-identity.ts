@@ -1,5 +1,5 @@
 import { ApiError } from '../common/errors/api-error.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 /**
@@ -8,7 +8,7 @@ import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
  * answer what a real call would get). A backfill (`occurred_at`, not a dry run) still records: the
  * action has happened, and leaving it out would under-count the windows once the identity resumes.
  */
-export function refusePaused(identity: IdentityEntity, action: string, req: { occurredAt?: Date; dryRun: boolean }): void {
+export function refusePaused(identity: Identity, action: string, req: { occurredAt?: Date; dryRun: boolean }): void {
   if (identity.status !== 'paused') return;
   if (req.occurredAt && !req.dryRun) return;
   const who = identity.label ? `${identity.label} (${identity.externalId})` : identity.externalId;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
-import { type IdentityEntity } from '../identities/identity.entity.js';
+import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { planLimits, type PlannedLimit } from './limit-plan.js';
@@ -42,7 +42,7 @@ export class WindowReader {
     READ_WINDOWS_SCRIPT.define(redis);
   }
 
-  private input(identity: IdentityEntity, plan: PlannedLimit[], member?: string, cost?: number): ReadWindowsInput {
+  private input(identity: Identity, plan: PlannedLimit[], member?: string, cost?: number): ReadWindowsInput {
     const ws = identity.workspaceId;
     return {
       identityCooldownKey: this.keys.identityCooldown(ws, identity.id),
@@ -78,17 +78,17 @@ export class WindowReader {
     };
   }
 
-  planFor(identity: IdentityEntity, limits?: LimitDefinition[]): PlannedLimit[] {
+  planFor(identity: Identity, limits?: LimitDefinition[]): PlannedLimit[] {
     const catalog = this.catalog.get();
     return planLimits(identity, limits ?? catalog.limits, catalog, this.clock.now());
   }
 
-  async read(identity: IdentityEntity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
+  async read(identity: Identity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
     return (await this.readMany([{ identity, limits }]))[0];
   }
 
   /** Many identities of one workspace in one pipelined round trip. */
-  async readMany(items: { identity: IdentityEntity; limits?: LimitDefinition[]; member?: string; cost?: number }[]): Promise<IdentityWindows[]> {
+  async readMany(items: { identity: Identity; limits?: LimitDefinition[]; member?: string; cost?: number }[]): Promise<IdentityWindows[]> {
     if (!items.length) return [];
     const plans = items.map((it) => this.planFor(it.identity, it.limits));
     // A store failure propagates (503 by the global filter); a bad reply is a logged 500.

@@ -166,7 +166,7 @@ describe('effectiveLimits: custom limits replace what they name', () => {
   });
 
   it('an empty group object stored before the schema refused it changes nothing', () => {
-    const e = eff(1_000, 0, { '/v1/actions': {} } as CustomLimits);
+    const e = eff(1_000, 0, { '/v1/actions': {} });
     expect(e.groups['/v1/actions']).toEqual({ per_second: 1, per_minute: 60, source: 'plan' });
   });
 });

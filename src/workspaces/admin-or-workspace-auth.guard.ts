@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { type AuthedRequest } from '../common/auth/auth-context.js';
 import { extractApiKey, secretsEqual } from '../common/auth/key-hash.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from './workspace-auth.guard.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { type AuthContext } from '../common/auth/auth-context.js';
 import { hashApiKey } from '../common/auth/key-hash.js';
 import { storeOfError } from '../common/errors/store-errors.js';
@@ -8,7 +9,6 @@ import { WorkspacesRepository } from './workspaces.repository.js';
 
 interface CachedKey {
   auth: AuthContext | null;
-  fetchedAt: number;
 }
 
 const FRESH_MS = 30_000;
@@ -25,8 +25,10 @@ const TOUCH_EVERY_MS = 60_000;
 @Injectable()
 export class ApiKeysService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('ApiKeys');
-  private readonly cache = new Map<string, CachedKey>();
-  private readonly touchedAt = new Map<string, number>();
+  /** Fresh for FRESH_MS; a stale entry stays (until evicted) so known keys work while PostgreSQL is down. */
+  private readonly cache = new LRUCache<string, CachedKey>({ max: MAX_ENTRIES, ttl: FRESH_MS, noDeleteOnStaleGet: true });
+  /** Keys whose use was noted in the last TOUCH_EVERY_MS. */
+  private readonly touchedAt = new LRUCache<string, true>({ max: MAX_ENTRIES, ttl: TOUCH_EVERY_MS });
   private readonly touching = new Set<Promise<void>>();
 
   constructor(
@@ -43,18 +45,17 @@ export class ApiKeysService implements OnModuleInit, BeforeApplicationShutdown {
   async authenticate(key: string): Promise<AuthContext | null> {
     if (key.length > 200) return null;
     const hash = hashApiKey(key);
-    const cached = this.cache.get(hash);
-    const now = Date.now();
-    if (cached && now - cached.fetchedAt < FRESH_MS) return this.used(cached.auth, now);
+    const fresh = this.cache.get(hash);
+    if (fresh) return this.used(fresh.auth);
     try {
       const row = await this.repo.activeKeyByHash(hash);
       const auth = row ? { workspaceId: row.workspaceId, keyId: row.id } : null;
-      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { auth, fetchedAt: now });
-      return this.used(auth, now);
+      this.cache.set(hash, { auth });
+      return this.used(auth);
     } catch (e) {
       // PostgreSQL down: a key we already knew keeps working (the guard runs on Redis alone).
-      if (cached && storeOfError(e) === 'postgres') return cached.auth;
+      const stale = this.cache.get(hash, { allowStale: true });
+      if (stale && storeOfError(e) === 'postgres') return stale.auth;
       throw e;
     }
   }
@@ -63,12 +64,9 @@ export class ApiKeysService implements OnModuleInit, BeforeApplicationShutdown {
    * Notes a key's use: one UPDATE per key per minute at most, not awaited, so requests never wait
    * on it and a PostgreSQL outage only leaves last_used_at behind.
    */
-  private used(auth: AuthContext | null, now: number): AuthContext | null {
-    if (!auth) return auth;
-    const last = this.touchedAt.get(auth.keyId);
-    if (last !== undefined && now - last < TOUCH_EVERY_MS) return auth;
-    if (this.touchedAt.size >= MAX_ENTRIES) this.touchedAt.clear();
-    this.touchedAt.set(auth.keyId, now);
+  private used(auth: AuthContext | null): AuthContext | null {
+    if (!auth || this.touchedAt.has(auth.keyId)) return auth;
+    this.touchedAt.set(auth.keyId, true);
     const p = this.repo
       .touchKey(auth.keyId)
       .catch((e: unknown) => this.logger.debug({ err: e, keyId: auth.keyId }, 'could not note the key as used'))

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthedRequest } from '../common/auth/auth-context.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { WorkspaceAuthGuard } from './workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 
 /** Cheapest authenticated route: lets a client check its key (and is the benchmarks' baseline). */

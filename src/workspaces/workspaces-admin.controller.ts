@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminAuthGuard } from '../common/auth/admin-auth.guard.js';
+import { AdminAuthGuard } from './admin-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import {
   ApiKeyList,

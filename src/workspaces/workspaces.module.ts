@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminAuthGuard } from '../common/auth/admin-auth.guard.js';
-import { WorkspaceAuthGuard } from '../common/auth/workspace-auth.guard.js';
+import { AdminAuthGuard } from './admin-auth.guard.js';
+import { WorkspaceAuthGuard } from './workspace-auth.guard.js';
 import { AdminOrWorkspaceAuthGuard } from './admin-or-workspace-auth.guard.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';

@@ -3,13 +3,12 @@ import { ApiError } from '../common/errors/api-error.js';
 import { generateApiKey, hashApiKey } from '../common/auth/key-hash.js';
 import { PgEventsService } from '../database/pg-events.service.js';
 import { customLimitsSchema } from '../tiers/effective-limits.js';
-import { planTierFor } from '../tiers/tier-tables.js';
+import { planTierFor } from '../tiers/tier-resolution.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { type WorkspaceEntity } from './workspace.entity.js';
 import { type ApiKeyResponse, type UpdateWorkspaceDto, type WorkspaceResponse } from './workspaces.dto.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/validation/uuid.js';
 
 export function toWorkspaceResponse(ws: WorkspaceEntity): WorkspaceResponse {
   return {
@@ -37,7 +36,7 @@ export class WorkspacesService {
   }
 
   async get(id: string): Promise<WorkspaceEntity> {
-    if (!UUID.test(id)) throw ApiError.notFound('Workspace');
+    if (!isUuid(id)) throw ApiError.notFound('Workspace');
     const ws = await this.repo.findById(id);
     if (!ws) throw ApiError.notFound('Workspace');
     return ws;
@@ -59,7 +58,7 @@ export class WorkspacesService {
           }
           throw ApiError.badRequest('Invalid custom_limits', details);
         }
-        patch.customLimits = parsed.data as Record<string, unknown>;
+        patch.customLimits = parsed.data;
       }
     }
     const ws = (await this.repo.update(id, patch))!;
@@ -88,8 +87,8 @@ export class WorkspacesService {
 
   async revokeKey(workspaceId: string, keyId: string): Promise<void> {
     await this.get(workspaceId);
-    if (!UUID.test(keyId) || !(await this.keys.revoke(workspaceId, keyId))) {
-      if (UUID.test(keyId) && (await this.repo.keyExists(workspaceId, keyId))) return; // already revoked: idempotent
+    if (!isUuid(keyId) || !(await this.keys.revoke(workspaceId, keyId))) {
+      if (isUuid(keyId) && (await this.repo.keyExists(workspaceId, keyId))) return; // already revoked: idempotent
       throw ApiError.notFound('API key');
     }
   }

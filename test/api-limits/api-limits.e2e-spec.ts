@@ -152,9 +152,9 @@ describe('workspace API limits', () => {
     });
     const ds = t.app.get((await import('typeorm')).DataSource);
     const events = async () =>
-      (await ds.query(`select type, payload from outbox_events where workspace_id = $1 and type = 'quota.warning'`, [ws.id])) as {
-        payload: Record<string, unknown>;
-      }[];
+      ds.query<{ payload: Record<string, unknown> }[]>(`select type, payload from outbox_events where workspace_id = $1 and type = 'quota.warning'`, [
+        ws.id,
+      ]);
     for (let n = 0; n < 7; n++) await t.request('GET', '/v1/tiers', { key: ws.api_key });
     await new Promise((r) => setTimeout(r, 50));
     expect(await events()).toHaveLength(0);

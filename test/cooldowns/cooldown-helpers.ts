@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { type TestApp } from '../support/test-app.js';
 
-export const SECOND = 1000;
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The page.evaluate callbacks run in the browser: DOM types for this file only.
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';

@@ -252,7 +252,7 @@ describe('dashboard API: health, activity, overview', () => {
       const documented = types(schema).filter((t) => t !== 'null');
       const type = Array.isArray(value) ? 'array' : Number.isInteger(value) && documented.includes('integer') ? 'integer' : typeof value;
       if (!documented.includes(type)) problems.push(`${at}: ${type}, documented ${documented.join('|')}`);
-      if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${String(value)} not in its enum`);
+      if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in its enum`);
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
       else if (type === 'object') {
         const v = value as Record<string, unknown>;

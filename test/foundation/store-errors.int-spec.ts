@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { endpointGroupOf } from '../../src/api-limits/endpoint-group.js';
+import { endpointGroupFor } from '../../src/api-limits/endpoint-group.js';
 import { freePort, redisPing } from '../../src/bootstrap/local-servers.js';
 import { ApiError } from '../../src/common/errors/api-error.js';
 import { storeOfError, storeUnavailableOr } from '../../src/common/errors/store-errors.js';
@@ -199,7 +199,7 @@ describe('a script error on a request is a 500 with an error_id, not a 503', () 
     const ws = await createWorkspace(t);
     const identity = await createIdentity(t, ws.api_key);
     const redis = new Redis(t.config.redis.url!);
-    const key = t.app.get(RedisKeys).apiLimit(ws.id, endpointGroupOf('/v1/identities/:id'));
+    const key = t.app.get(RedisKeys).apiLimit(ws.id, endpointGroupFor('GET', '/v1/identities/:id')!);
     try {
       await redis.set(key, 'not a hash');
       const r = await t.request('GET', `/v1/identities/${identity.id}`, { key: ws.api_key });

@@ -37,7 +37,6 @@ describe('action journal: batched writes, the actions list, 30/90-day activity, 
   let journal: JournalService;
   let ws: { id: string; api_key: string };
   let other: { id: string; api_key: string };
-  let a: { id: string };
   const get = (path: string, key = ws.api_key) => t.request('GET', path, { key });
   const count = async (sql: string, params: unknown[] = []) => Number((await t.app.get(DataSource).query(sql, params))[0].n);
 
@@ -48,7 +47,7 @@ describe('action journal: batched writes, the actions list, 30/90-day activity, 
     journal = t.app.get(JournalService);
     ws = await createWorkspace(t);
     other = await createWorkspace(t);
-    a = await createIdentity(t, ws.api_key);
+    await createIdentity(t, ws.api_key);
   }, 60_000);
   afterAll(async () => {
     await t?.close();

@@ -98,7 +98,7 @@ export class OpenApiResponseValidator {
       if (!target) throw new Error(`unresolved ${x.$ref}`);
       return this.deref(target as T | Ref);
     }
-    return x as T;
+    return x;
   }
 
   /** Problems with one answer; empty when it matches the document. */
@@ -128,7 +128,7 @@ export class OpenApiResponseValidator {
   private checkHeaders(name: string, response: Response, a: ObservedAnswer): string[] {
     const problems: string[] = [];
     for (const [header, raw] of Object.entries(response.headers ?? {})) {
-      const h = { ...this.deref(raw as Header | Ref), ...(raw as Header) };
+      const h = { ...this.deref(raw), ...(raw as Header) };
       const value = a.headers[header.toLowerCase()];
       if (value === undefined) {
         if (h.required) problems.push(`${name}: required header ${header} is missing`);

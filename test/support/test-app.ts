@@ -66,7 +66,7 @@ function servedDocument(baseUrl: string): Promise<OpenApiDocument> {
         try {
           resolve(JSON.parse(text) as OpenApiDocument);
         } catch (e) {
-          reject(e as Error);
+          reject(e instanceof Error ? e : new Error(String(e)));
         }
       });
     });
@@ -163,7 +163,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 }
 
 /** Generous negotiated limits, so tests about other things are not slowed by the tier's API limits. */
-export const ROOMY_LIMITS = {
+const ROOMY_LIMITS = {
   '/v1/actions': { per_second: 100_000, per_minute: 1_000_000 },
   '/v1/identities': { per_second: 100_000, per_minute: 1_000_000 },
   '/v1/workspaces': { per_second: 100_000, per_minute: 1_000_000 },

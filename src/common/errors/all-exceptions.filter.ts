@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiError } from './api-error.js';
-import { errorEnvelope, type ErrorEnvelope } from './error-envelope.js';
+import { errorEnvelope } from './error-envelope.js';
 import { CommonErrorLabel } from './error-labels.js';
 import { storeOfError } from './store-errors.js';
 
@@ -20,7 +20,8 @@ const LABEL_BY_STATUS: Record<number, string> = {
 
 export interface RenderedError {
   status: number;
-  body: ErrorEnvelope | unknown;
+  /** The SPEC section 8 envelope (see error-envelope.ts), or an HttpException's own body. */
+  body: unknown;
   headers: Record<string, string>;
 }
 
@@ -41,7 +42,7 @@ export function renderError(exception: unknown, logger: Logger, requestId?: stri
     const response = exception.getResponse();
     let message = exception.message;
     if (typeof response === 'object' && response && 'message' in response) {
-      const m = (response as { message: unknown }).message;
+      const m = response.message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
     }
     if (status === 404 && /^Cannot [A-Z]+ /.test(message)) message = `No route: ${message.slice(7)}`;
@@ -92,7 +93,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<{ id?: string }>();
-    const reply = ctx.getResponse();
+    const reply = ctx.getResponse<unknown>();
     const rendered = renderError(exception, this.logger, request?.id);
     const adapter = this.adapterHost.httpAdapter;
     for (const [k, v] of Object.entries(rendered.headers)) adapter.setHeader(reply, k, v);

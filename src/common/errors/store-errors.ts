@@ -67,7 +67,7 @@ export function storeOfError(err: unknown, depth = 0): Store | null {
   const e = err as ErrorLike;
   const found = own(e);
   if (found) return found;
-  for (const inner of [e.cause, e.driverError, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+  for (const inner of [e.cause, e.driverError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])]) {
     const store = storeOfError(inner, depth + 1);
     if (store) return store;
   }

@@ -4,8 +4,6 @@ import { HTTP_STATUS_TEXT } from '../errors/error-labels.js';
 
 /** A reference to the one error schema (components.schemas.ErrorEnvelope, defined in openapi.ts). */
 export const ERROR_ENVELOPE_REF = { $ref: '#/components/schemas/ErrorEnvelope' };
-/** The same reference under the name routes used when the schema was inlined (`schema: ERROR_ENVELOPE_SCHEMA`). */
-export const ERROR_ENVELOPE_SCHEMA = ERROR_ENVELOPE_REF;
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems)',

@@ -20,12 +20,12 @@ import { ERROR_DESCRIPTIONS, ERROR_ENVELOPE_REF } from './api-errors.decorator.j
  * OpenAPI 3.1: its schemas are JSON Schema 2020-12, so `string | null` is `type: [string, null]`
  * (Nest converts `nullable: true` when the version is 3.1) and validators need no dialect of their own.
  */
-export const OPENAPI_VERSION = '3.1.0';
+const OPENAPI_VERSION = '3.1.0';
 
 const ref = (kind: 'schemas' | 'headers' | 'responses', name: string) => ({ $ref: `#/components/${kind}/${name}` });
-export const schemaRef = (name: string) => ref('schemas', name);
+const schemaRef = (name: string) => ref('schemas', name);
 
-export const ERROR_LABEL_DESCRIPTION =
+const ERROR_LABEL_DESCRIPTION =
   'What went wrong, for programs: VALIDATION_FAILED, UNAUTHORIZED, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, ' +
   "UNSUPPORTED_MEDIA_TYPE, STORE_UNAVAILABLE, INTERNAL_ERROR, and each feature's own (LIMIT_REACHED, COOLDOWN, " +
   "NO_VALID_ACCOUNT_CONFIGURED, WEBHOOK_URL_REFUSED, …). The per-IP limiter's is lower case: ip_rate_limited. " +

@@ -14,9 +14,11 @@ export function requestIdFor(raw: IncomingMessage): string {
 }
 
 export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
+  // Only pino's own options: pino-http's middleware does not run under Fastify here (app.factory.ts
+  // writes the one request line from Fastify's onResponse hook), so its request options (genReqId,
+  // serializers, autoLogging, customLogLevel) would be dead, and if it ever ran it would log each request twice.
   const options = {
     level: config.logLevel,
-    genReqId: (req: IncomingMessage) => (req.headers['x-request-id'] as string) ?? randomUUID(),
     // Secrets never reach the log: keys, admin key, webhook secrets, cookies.
     redact: {
       paths: [
@@ -30,11 +32,6 @@ export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStr
       ],
       censor: '[redacted]',
     },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-    },
-    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
-    customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   } as NonNullable<Params['pinoHttp']>;
   if (destination) return { pinoHttp: [options, destination] as unknown as Params['pinoHttp'] };
   // A person at a terminal reads lines, not JSON: pino-pretty formats them (in a worker thread).

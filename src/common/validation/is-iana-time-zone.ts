@@ -2,7 +2,7 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 const zones = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT']);
 
-export function isIanaTimeZone(v: unknown): boolean {
+function isIanaTimeZone(v: unknown): boolean {
   if (typeof v !== 'string' || v.length > 64) return false;
   if (zones.has(v)) return true;
   try {

@@ -15,7 +15,7 @@ function problemsOf(constraints: Record<string, string>): string[] {
 }
 
 /** Flattens class-validator's tree into `{ "a.b[0].c": ["problem", …] }`, every field listed. */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): Record<string, string[]> {
+function flattenValidationErrors(errors: ValidationError[], parent = ''): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const e of errors) {
     const path = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;

@@ -1,8 +1,8 @@
 // `npm run migration:run` / `migration:revert`: the same store resolution as the service's
 // zero-config start, then the migrations under the same advisory lock.
 import { loadConfigFromProcess } from '../config/app-config.js';
-import { resolveStores } from '../bootstrap/resolve-stores.js';
-import { revertLastMigration, runMigrations, withMigrationDataSource } from './migrate.js';
+import { resolveStores } from './resolve-stores.js';
+import { revertLastMigration, runMigrations, withMigrationDataSource } from '../database/migrate.js';
 
 async function main(): Promise<void> {
   const direction = process.argv[2] ?? 'up';

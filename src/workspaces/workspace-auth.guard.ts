@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { ApiKeysService } from '../../workspaces/api-keys.service.js';
-import { ApiError } from '../errors/api-error.js';
-import { type AuthedRequest } from './auth-context.js';
-import { extractApiKey, secretsEqual } from './key-hash.js';
+import { AppConfig } from '../config/app-config.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { type AuthedRequest } from '../common/auth/auth-context.js';
+import { extractApiKey, secretsEqual } from '../common/auth/key-hash.js';
 
 /** What an operator who tries the admin key on a workspace route needs to hear. */
-export const ADMIN_KEY_ON_WORKSPACE_ROUTE =
+const ADMIN_KEY_ON_WORKSPACE_ROUTE =
   'This is the admin key: the admin key manages workspaces; use a workspace API key, e.g. POST /v1/workspaces/{id}/api-keys';
 
 @Injectable()

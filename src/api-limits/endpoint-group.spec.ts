@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { endpointGroupFor } from './endpoint-groups.js';
+import { endpointGroupFor } from './endpoint-group.js';
 
 describe('endpointGroupFor', () => {
   it.each([

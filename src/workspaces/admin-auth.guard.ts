@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { ApiError } from '../errors/api-error.js';
-import { type AuthedRequest } from './auth-context.js';
-import { extractApiKey, secretsEqual } from './key-hash.js';
+import { AppConfig } from '../config/app-config.js';
+import { ApiError } from '../common/errors/api-error.js';
+import { type AuthedRequest } from '../common/auth/auth-context.js';
+import { extractApiKey, secretsEqual } from '../common/auth/key-hash.js';
 
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
