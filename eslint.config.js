@@ -12,7 +12,14 @@ export default tseslint.config(
   // test/generated-client/ and the test that drives it compile only against types that test generates from
   // /openapi.json (not committed); that test type-checks the flows itself with tsc --strict.
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/dashboard/public/**', 'test/generated-client/**', 'test/contract/openapi-tools.e2e-spec.ts'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'src/dashboard/public/**',
+      'test/generated-client/**',
+      'test/contract/openapi-tools.e2e-spec.ts',
+    ],
   },
   {
     files: ['**/*.ts'],

@@ -144,8 +144,8 @@ describe('the client package, packed and installed into an empty project', () =>
     expect(existsSync(join(project, 'node_modules', 'smart-limits-client', 'node_modules'))).toBe(false);
 
     // The repository's TypeScript, strict, and without skipLibCheck: the shipped .d.ts are checked too.
-    await run(process.execPath, [TSC, '-p', 'tsconfig.json', '--strict'], { cwd: project }).catch((e: { stdout?: string }) => {
-      throw new Error(`tsc --strict failed on the README worker:\n${e.stdout ?? String(e)}`);
+    await run(process.execPath, [TSC, '-p', 'tsconfig.json', '--strict'], { cwd: project }).catch((e: Error & { stdout?: string }) => {
+      throw new Error(`tsc --strict failed on the README worker:\n${e.stdout ?? e.message}`, { cause: e });
     });
 
     const ws = await createWorkspace(t);

@@ -230,7 +230,8 @@ export function errorFromResponse(status: number, body: unknown, headers: { get(
   const label = text(e.error_label);
   const details =
     typeof e.details === 'object' && e.details !== null && !Array.isArray(e.details) ? (e.details as Record<string, unknown>) : undefined;
-  const ra = headers.get('retry-after') ?? (details?.['Retry-After'] !== undefined ? String(details['Retry-After']) : null);
+  const inBody = details?.['Retry-After'];
+  const ra = headers.get('retry-after') ?? (typeof inBody === 'string' || typeof inBody === 'number' ? String(inBody) : null);
   const init: SmartLimitsErrorInit = {
     message: text(e.message) ?? `HTTP ${status}`,
     status,
