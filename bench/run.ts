@@ -168,9 +168,22 @@ async function main(): Promise<void> {
       .map((l) => /cmdstat_([^:]+):calls=(\d+)/.exec(l)!)
       .filter(
         (x) =>
-          !['zremrangebyscore', 'zcard', 'zrange', 'zscore', 'get', 'pttl', 'zadd', 'pexpire', 'hmget', 'hset', 'hincrby', 'time', 'config'].includes(
-            x[1],
-          ),
+          ![
+            'zremrangebyscore',
+            'zcard',
+            'zrange',
+            'zscore',
+            'get',
+            'pttl',
+            'zadd',
+            'pexpire',
+            'hmget',
+            'hset',
+            'hincrby',
+            'time',
+            'config',
+            'exists',
+          ].includes(x[1]),
       )
       .map((x) => `${x[1]}=${x[2]}`)
       .join(', ');

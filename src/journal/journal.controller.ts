@@ -4,19 +4,18 @@ import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
+import { decodeCursor, encodeCursor } from '../common/http/cursor.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { ActionsPage, ActionsQuery } from './journal.dto.js';
 import { JournalRepository } from './journal.repository.js';
 
-function encodeCursor(at: Date, actionId: string): string {
-  return Buffer.from(`a:${at.toISOString()}|${actionId}`).toString('base64url');
-}
+const CURSOR_KIND = 'a';
 
-function decodeCursor(cursor: string): { atMs: number; actionId: string } {
-  const m = /^a:([^|]+)\|(.{1,128})$/s.exec(Buffer.from(cursor, 'base64url').toString());
+/** `<recorded_at ISO>|<action_id>`: the keyset position after the last row of a page. */
+function position(payload: string): { atMs: number; actionId: string } | null {
+  const m = /^([^|]+)\|(.{1,128})$/s.exec(payload);
   const at = m ? Date.parse(m[1]) : NaN;
-  if (!m || Number.isNaN(at)) throw ApiError.badRequest('Invalid cursor', { cursor: ['not a cursor returned by this API'] });
-  return { atMs: at, actionId: m[2] };
+  return m && !Number.isNaN(at) ? { atMs: at, actionId: m[2] } : null;
 }
 
 @ApiTags('identities')
@@ -50,7 +49,7 @@ export class JournalController {
     const rows = await this.journal.page(ws, identity.id, {
       fromMs,
       toMs,
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, position) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -66,7 +65,7 @@ export class JournalController {
         decided_at: r.decidedAt.toISOString(),
         released_at: r.releasedAt?.toISOString() ?? null,
       })),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.recordedAt, last.actionId) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_KIND, `${last.recordedAt.toISOString()}|${last.actionId}`) : null,
     };
   }
 }

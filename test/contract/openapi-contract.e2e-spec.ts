@@ -80,6 +80,19 @@ describe('the OpenAPI document', () => {
     expect(v.check({ ...answer, body: JSON.stringify({ ...r.body, level: 'reckless' }) }).join()).toMatch(
       /level must be equal to one of the allowed values/,
     );
+    expect(v.check({ ...answer, body: JSON.stringify({ ...r.body, secret_field: 1 }) }).join()).toMatch(/must NOT have additional properties/);
+    const ipLimited = { error: { code: 429, status: 'Too Many Requests', error_label: 'ip_rate_limited', message: 'slow down' } };
+    const admin = {
+      method: 'GET',
+      url: '/v1/workspaces/00000000-0000-4000-8000-000000000000',
+      status: 429,
+      headers,
+      body: JSON.stringify(ipLimited),
+    };
+    expect(v.check(admin)).toEqual([]);
+    expect(v.check({ ...admin, body: JSON.stringify({ error: { ...ipLimited.error, error_label: 'IP_RATE_LIMITED' } }) }).join()).toMatch(
+      /allowed values/,
+    );
     const { 'x-ratelimit-remaining': _, ...without } = headers;
     expect(v.check({ ...answer, headers: without }).join()).toMatch(/required header X-RateLimit-Remaining is missing/);
     expect(v.check({ ...answer, url: '/v1/nowhere' }).join()).toMatch(/does not have/);

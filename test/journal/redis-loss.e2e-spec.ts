@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { JournalService } from '../../src/journal/journal.service.js';
-import { startTestRedis, type TestRedis } from '../support/servers.js';
+import { startTestRedis, startTestRedisCluster, type TestRedis } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor, workerCalls } from '../cooldowns/cooldown-helpers.js';
 
@@ -161,5 +161,37 @@ describe('Redis data loss never becomes over-admission', () => {
     expect(await rebuilds(a)).toBe(before + 1);
     const limits = await a.request('GET', `/v1/identities/${n.id}/actions/${VISIT}/limits`, { key: ws.api_key });
     expect(limits.body.limits[0]).toMatchObject({ consumed: 2 });
+  });
+});
+
+describe('Redis Cluster data loss', () => {
+  let cluster: { nodes: string; stop(): Promise<void> };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    cluster = await startTestRedisCluster();
+    t = await startTestApp({ env: { REDIS_CLUSTER_NODES: cluster.nodes } });
+  }, 90_000);
+  afterAll(async () => {
+    await t?.close();
+    await cluster?.stop();
+  });
+
+  it('every node flushed: the rebuild runs on the identity slot, and the next guard is refused as before', async () => {
+    const ws = await createWorkspace(t);
+    const w = workerCalls(t, ws.api_key);
+    const full = await createIdentity(t, ws.api_key, { limit_overrides: { LK_PROFILE_VISITS: 2 } });
+    for (let k = 0; k < 2; k++) expect((await w.guard(full.id, VISIT, `cf-${k}`)).status).toBe(200);
+    const before = await w.guard(full.id, VISIT, 'cf-before');
+    expect(before.body.error.error_label).toBe('LIMIT_REACHED');
+    for (const node of cluster.nodes.split(',')) {
+      const [host, port] = node.split(':');
+      const c = new Redis({ host, port: Number(port) });
+      await c.flushall();
+      c.disconnect();
+    }
+    const after = await w.guard(full.id, VISIT, 'cf-after');
+    expect([after.status, after.body.error?.error_label]).toEqual([429, 'LIMIT_REACHED']);
+    expect(after.body.error.details.available_at).toBe(before.body.error.details.available_at);
   });
 });

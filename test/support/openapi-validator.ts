@@ -50,12 +50,25 @@ const OUTSIDE_THE_API = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/, /^\/dashbo
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-function rewriteRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rewriteRefs);
+/**
+ * Prepares a schema of the document for Ajv: references point into the registered components, and
+ * an object that lists its properties without saying whether others may appear is closed
+ * (`additionalProperties: false`), so a field the service sends but the document does not name is a
+ * drift too (a generated client would not see it). Parts of an `allOf` stay open: they describe
+ * one object together.
+ */
+function prepare(node: unknown, inAllOf = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => prepare(n, inAllOf));
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', 'openapi#/$defs/') : rewriteRefs(v);
+    if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/components/schemas/', 'openapi#/$defs/');
+    else if (k === 'properties' && v && typeof v === 'object') {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, prepare(sub, inAllOf)]));
+    } else out[k] = prepare(v, inAllOf || k === 'allOf');
+  }
+  if (!inAllOf && out.properties && out.additionalProperties === undefined && out.patternProperties === undefined) {
+    out.additionalProperties = false;
   }
   return out;
 }
@@ -72,7 +85,7 @@ export class OpenApiResponseValidator {
     addFormats(this.ajv);
     // OpenAPI's own annotation keywords beside JSON Schema's.
     this.ajv.addVocabulary(['example', 'xml', 'externalDocs', 'discriminator']);
-    this.ajv.addSchema({ $id: 'openapi', $defs: rewriteRefs(doc.components?.schemas ?? {}) as object });
+    this.ajv.addSchema({ $id: 'openapi', $defs: prepare(doc.components?.schemas ?? {}) as object });
     this.routes = Object.keys(doc.paths)
       .map((path) => ({
         path,
@@ -85,7 +98,7 @@ export class OpenApiResponseValidator {
   private validatorFor(schema: unknown): ValidateFunction {
     let v = this.compiled.get(schema);
     if (!v) {
-      v = this.ajv.compile(rewriteRefs(schema) as object);
+      v = this.ajv.compile(prepare(schema) as object);
       this.compiled.set(schema, v);
     }
     return v;
