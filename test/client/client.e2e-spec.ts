@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import {
   actionIdFor,
+  AlreadyInvitedError,
   CooldownError,
   IdentityPausedError,
   LimitReachedError,
@@ -236,6 +237,18 @@ describe('worker client against the real service', () => {
     const catalog = await c.catalog();
     expect(catalog.actions?.map((a) => a.slug)).toContain(CONNECT);
     expect(await c.health()).toMatchObject({ status: 'ready' });
+  });
+
+  it('invitations: a guard target refuses the same person twice (AlreadyInvitedError); outcomes and the pending list are reported', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const { client: c, sleeps } = client();
+    await c.run(i.id, CONNECT, { actionId: 'inv-a', target: 'urn:li:person:7' }, async () => 200);
+    const again = await c.guard(i.id, CONNECT, { actionId: 'inv-b', target: 'urn:li:person:7' }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(AlreadyInvitedError);
+    expect(again).toMatchObject({ invitationStatus: 'pending', target: 'urn:li:person:7', retryable: false });
+    expect(sleeps).toEqual([]);
+    expect((await c.reportInvitation(i.id, 'urn:li:person:7', 'accepted')).invitation.status).toBe('accepted');
+    expect((await c.syncPendingInvitations(i.id, [])).pending).toBe(0);
   });
 
   it('exports the webhook signature verifier', () => {

@@ -15,6 +15,9 @@ import {
   type IdentityLimits,
   type IdentityListQuery,
   type IdentityPage,
+  type InvitationReport,
+  type InvitationStatus,
+  type PendingSync,
   type ManualCooldown,
   type OutcomeResult,
   type Readiness,
@@ -58,6 +61,8 @@ export interface GuardOptions {
   dryRun?: boolean;
   /** Backfill of an action already done. */
   occurredAt?: Date;
+  /** For invitations: the person invited (profile URL, URN or id; ≤ 256 chars). The same person twice is refused (`AlreadyInvitedError`). */
+  target?: string;
 }
 
 type OutcomeBody = RequestOf<'reportOutcome'>['body'];
@@ -86,7 +91,7 @@ export type ActionResult = Outcome | number | null;
  */
 export type ActionIdentity = { actionId: string; idempotencyKey?: never } | { idempotencyKey: string; actionId?: never };
 
-export type RunOptions = ActionIdentity & { cost?: number };
+export type RunOptions = ActionIdentity & { cost?: number; target?: string };
 
 export interface RunResult<T extends ActionResult> {
   guard: GuardResult;
@@ -95,6 +100,9 @@ export interface RunResult<T extends ActionResult> {
   /** The service's reading of the outcome; null when the action resolved to null. */
   outcome: OutcomeResult | null;
 }
+
+/** The most targets one `syncPendingInvitations` takes. */
+const MAX_PENDING_SYNC = 1000;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -186,6 +194,7 @@ export class SmartLimitsClient {
         ...(o.cost !== undefined ? { cost: o.cost } : {}),
         ...(o.dryRun !== undefined ? { dry_run: o.dryRun } : {}),
         ...(o.occurredAt ? { occurred_at: o.occurredAt.toISOString() } : {}),
+        ...(o.target !== undefined ? { target: o.target } : {}),
       },
     });
   }
@@ -235,7 +244,11 @@ export class SmartLimitsClient {
   async run<T extends ActionResult>(identityId: string, action: string, o: RunOptions, fn: () => Promise<T>): Promise<RunResult<T>> {
     const actionId = o.actionId ?? (o.idempotencyKey ? actionIdFor(identityId, action, o.idempotencyKey) : null);
     if (!actionId) throw new TypeError('run() needs your actionId (or an idempotencyKey to derive it from), the same on every retry of the action');
-    const guard = await this.guard(identityId, action, { actionId, ...(o.cost !== undefined ? { cost: o.cost } : {}) });
+    const guard = await this.guard(identityId, action, {
+      actionId,
+      ...(o.cost !== undefined ? { cost: o.cost } : {}),
+      ...(o.target !== undefined ? { target: o.target } : {}),
+    });
     let result: T;
     try {
       result = await fn();
@@ -261,6 +274,28 @@ export class SmartLimitsClient {
     const outcome: Outcome = typeof result === 'number' ? { statusCode: result } : result;
     const reported = await this.reportOutcome(identityId, action, { ...outcome, actionId });
     return { guard, result, outcome: reported };
+  }
+
+  /** Tells the service what became of an invitation (accepted, declined, withdrawn, expired); a retry answers `changed: false`. */
+  reportInvitation(identityId: string, target: string, status: InvitationStatus, o: { at?: Date } = {}): Promise<InvitationReport> {
+    return this.http.request<InvitationReport>('POST', path('/v1/identities/', identityId, '/invitations/', target), {
+      idempotent: true,
+      body: { status, ...(o.at ? { at: o.at.toISOString() } : {}) },
+    });
+  }
+
+  /**
+   * Reconciles with LinkedIn's sent-invitations page: `targets` are every person it lists as pending
+   * (at most 1,000). Pending invitations it does not list become withdrawn; report acceptances first.
+   */
+  syncPendingInvitations(identityId: string, targets: string[], o: { asOf?: Date } = {}): Promise<PendingSync> {
+    if (targets.length > MAX_PENDING_SYNC) {
+      return Promise.reject(new RangeError(`syncPendingInvitations takes at most ${MAX_PENDING_SYNC} targets (got ${targets.length})`));
+    }
+    return this.http.request<PendingSync>('PUT', path('/v1/identities/', identityId, '/invitations/pending'), {
+      idempotent: true,
+      body: { targets, ...(o.asOf ? { as_of: o.asOf.toISOString() } : {}) },
+    });
   }
 
   /** The identity's limits now: consumed, remaining, when each frees. */

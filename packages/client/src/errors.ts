@@ -111,6 +111,26 @@ export class LimitReachedError extends SmartLimitsError {
   }
 }
 
+/** `409 ALREADY_INVITED`: the identity's invitation to this person is pending or was accepted. Never retry it. */
+export class AlreadyInvitedError extends ConflictError {
+  override name = 'AlreadyInvitedError';
+  /** pending or accepted. */
+  get invitationStatus(): string | null {
+    return text(this.details?.status);
+  }
+  get target(): string | null {
+    return text(this.details?.target);
+  }
+}
+
+/** `429 REINVITE_TOO_SOON`: the person's invitation was withdrawn under 21 days ago; it may be sent at `availableAt`. */
+export class ReinviteTooSoonError extends SmartLimitsError {
+  override name = 'ReinviteTooSoonError';
+  get availableAt(): Date | null {
+    return date(this.details?.available_at);
+  }
+}
+
 export type CooldownScope = 'identity' | 'limits';
 
 /**
@@ -198,6 +218,8 @@ export const ERROR_CLASS_BY_LABEL: Readonly<Record<string, ErrorClass>> = {
   NOT_FOUND: NotFoundError,
   CONFLICT: ConflictError,
   IDENTITY_PAUSED: IdentityPausedError,
+  ALREADY_INVITED: AlreadyInvitedError,
+  REINVITE_TOO_SOON: ReinviteTooSoonError,
   WEBHOOK_LIMIT: WebhookLimitError,
   WEBHOOK_URL_REFUSED: WebhookUrlRefusedError,
   LIMIT_REACHED: LimitReachedError,

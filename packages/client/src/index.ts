@@ -3,6 +3,7 @@ export { actionIdFor, SmartLimitsClient } from './client.js';
 export type { ActionIdentity, ActionResult, ClientOptions, GuardOptions, Outcome, RunOptions, RunResult } from './client.js';
 export {
   AccountTypeError,
+  AlreadyInvitedError,
   ConflictError,
   CooldownError,
   ERROR_CLASS_BY_LABEL,
@@ -12,6 +13,7 @@ export {
   LimitReachedError,
   NotFoundError,
   RateLimitedError,
+  ReinviteTooSoonError,
   ServerError,
   ServiceUnreachableError,
   SmartLimitsError,

@@ -35,6 +35,11 @@ export type IdentityHealth = ResponseOf<'getIdentityHealth', 200>;
 export type Catalog = ResponseOf<'getCatalog', 200>;
 export type Readiness = ResponseOf<'getReadiness', 200>;
 
+export type InvitationStatus = Schemas['ReportInvitationDto']['status'];
+export type InvitationReport = Schemas['ReportInvitationResponse'];
+export type InvitationSummary = Schemas['InvitationSummaryResponse'];
+export type PendingSync = Schemas['ReconcileInvitationsResponse'];
+
 export type Webhook = Schemas['WebhookResponse'];
 export type CreatedWebhook = Schemas['CreatedWebhookResponse'];
 export type CreateWebhook = RequestOf<'createWebhook'>;
