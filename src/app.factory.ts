@@ -16,6 +16,9 @@ import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
+/** The invitation reconcile takes up to 1,000 targets of up to 256 chars: its own, larger body limit. */
+const RECONCILE_BODY_LIMIT_BYTES = 320 * 1024;
+const RECONCILE_ROUTE = '/v1/identities/:identityId/invitations/pending';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -51,6 +54,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Routes are registered at app.init(), after this hook is in place.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === RECONCILE_ROUTE && [route.method].flat().includes('PUT')) route.bodyLimit = RECONCILE_BODY_LIMIT_BYTES;
+  });
   // Errors Fastify raises before a handler runs (body size, JSON syntax, content type) reach Nest's own
   // error handler, which app.init() installs on this instance and which hands them to the global
   // AllExceptionsFilter (renderError). A second handler set here would be silently replaced (FSTWRN004).

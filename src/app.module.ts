@@ -14,6 +14,7 @@ import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentitiesModule } from './identities/identities.module.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import { JournalModule } from './journal/journal.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         JournalModule,
         SmartLimitsModule,
         CooldownsModule,
+        InvitationsModule,
         ApiLimitsModule,
         NotificationsModule,
         DashboardModule,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { writeOutboxEvents } from '../database/outbox.js';
 
 /** quota.warning events in the transactional outbox (delivered by the webhook dispatcher). */
 @Injectable()
@@ -11,15 +12,10 @@ export class QuotaWarningsRepository {
    * Lua take is atomic), and the sliding estimate may cross again as it decays, hence the check.
    */
   async recordOncePerDay(workspaceId: string, payload: Record<string, unknown>, at: Date): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.ds.query(
-      `insert into outbox_events (workspace_id, type, payload, created_at)
-       select $1, 'quota.warning', $2, $3
-        where not exists (
-          select 1 from outbox_events
-           where workspace_id = $1 and type = 'quota.warning'
-             and created_at >= date_trunc('day', $3::timestamptz at time zone 'UTC') at time zone 'UTC')`,
-      [workspaceId, payload, at],
-    );
-    return count > 0;
+    const startOfUtcDay = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+    const written = await writeOutboxEvents(this.ds, [{ workspaceId, identityId: null, type: 'quota.warning', payload, createdAt: at }], {
+      onlyIfNoneOfTypeSince: startOfUtcDay,
+    });
+    return written.length > 0;
   }
 }

@@ -1,4 +1,12 @@
-import { CooldownError, LimitReachedError, RateLimitedError, SmartLimitsError, StoreUnavailableError } from './errors.js';
+import {
+  AlreadyInvitedError,
+  CooldownError,
+  LimitReachedError,
+  RateLimitedError,
+  ReinviteTooSoonError,
+  SmartLimitsError,
+  StoreUnavailableError,
+} from './errors.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -21,6 +29,8 @@ export interface GuardOptions {
   cost?: number;
   dryRun?: boolean;
   occurredAt?: Date;
+  /** For invitations: the person invited (profile URL, URN or id; ≤ 256 chars). The same person twice is refused. */
+  target?: string;
 }
 
 export interface LimitState {
@@ -58,6 +68,52 @@ export interface OutcomeResult {
   /** started, extended, absorbed (a running cooldown already covers it) or none. */
   effect?: 'none' | 'started' | 'extended' | 'absorbed';
 }
+
+/** What became of an invitation on LinkedIn. */
+export type InvitationStatus = 'accepted' | 'declined' | 'withdrawn' | 'expired';
+
+export interface InvitationSummary {
+  pending_invitations: number;
+  pending_warning_at: number;
+  pending_refused_at: number;
+  acceptance_rate: {
+    rate: number | null;
+    sample_size: number;
+    accepted: number;
+    min_sample: number;
+    low_acceptance: boolean;
+    threshold_factor: number;
+    refusing: boolean;
+  };
+}
+
+export interface InvitationView {
+  target: string | null;
+  action_id: string | null;
+  sent_at: string | null;
+  known_since: string;
+  status: 'pending' | InvitationStatus;
+  resolved_at: string | null;
+}
+
+export interface InvitationReport {
+  invitation: InvitationView;
+  /** false: it already had this status (a retry). */
+  changed: boolean;
+  summary: InvitationSummary;
+}
+
+export interface PendingSync {
+  pending: number;
+  added: number;
+  reopened: number;
+  withdrawn: number;
+  as_of: string;
+  summary: InvitationSummary;
+}
+
+/** The most targets one `syncPendingInvitations` takes. */
+const MAX_PENDING_SYNC = 1000;
 
 /** What `run` gives the action to report: the status LinkedIn answered, and optionally more. */
 export type ActionResult = Outcome | number;
@@ -135,6 +191,29 @@ export class SmartLimitsClient {
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
       ...(o.dryRun !== undefined ? { dry_run: o.dryRun } : {}),
       ...(o.occurredAt ? { occurred_at: o.occurredAt.toISOString() } : {}),
+      ...(o.target !== undefined ? { target: o.target } : {}),
+    });
+  }
+
+  /** Tell the service what became of an invitation (accepted, declined, withdrawn, expired). */
+  reportInvitation(identityId: string, target: string, status: InvitationStatus, o: { at?: Date } = {}): Promise<InvitationReport> {
+    return this.request<InvitationReport>('POST', `/v1/identities/${encodeURIComponent(identityId)}/invitations/${encodeURIComponent(target)}`, {
+      status,
+      ...(o.at ? { at: o.at.toISOString() } : {}),
+    });
+  }
+
+  /**
+   * Reconcile with LinkedIn's sent-invitations page: `targets` are every person it lists as pending
+   * (at most 1,000). Pending invitations it does not list become withdrawn; report acceptances first.
+   */
+  syncPendingInvitations(identityId: string, targets: string[], o: { asOf?: Date } = {}): Promise<PendingSync> {
+    if (targets.length > MAX_PENDING_SYNC) {
+      return Promise.reject(new RangeError(`syncPendingInvitations takes at most ${MAX_PENDING_SYNC} targets (got ${targets.length})`));
+    }
+    return this.request<PendingSync>('PUT', `/v1/identities/${encodeURIComponent(identityId)}/invitations/pending`, {
+      targets,
+      ...(o.asOf ? { as_of: o.asOf.toISOString() } : {}),
     });
   }
 
@@ -204,6 +283,8 @@ function toError(status: number, json: unknown, retryAfterHeader: string | null)
   const msg = e.message ?? `HTTP ${status}`;
   if (status === 429 && label === 'LIMIT_REACHED') return new LimitReachedError(msg, status, label, details, retryAfter);
   if (status === 429 && label === 'COOLDOWN') return new CooldownError(msg, status, label, details, retryAfter);
+  if (status === 409 && label === 'ALREADY_INVITED') return new AlreadyInvitedError(msg, status, label, details, retryAfter);
+  if (status === 429 && label === 'REINVITE_TOO_SOON') return new ReinviteTooSoonError(msg, status, label, details, retryAfter);
   if (status === 429) return new RateLimitedError(msg, status, label, details, retryAfter);
   if (status === 503) return new StoreUnavailableError(msg, status, label, details, retryAfter);
   return new SmartLimitsError(msg, status, label, details, retryAfter);

@@ -46,3 +46,24 @@ export class RateLimitedError extends SmartLimitsError {
 export class StoreUnavailableError extends SmartLimitsError {
   override name = 'StoreUnavailableError';
 }
+
+/** 409 ALREADY_INVITED: the identity's invitation to this person is pending or was accepted. Never retry it. */
+export class AlreadyInvitedError extends SmartLimitsError {
+  override name = 'AlreadyInvitedError';
+  /** pending or accepted. */
+  get invitationStatus(): string | null {
+    return typeof this.details?.status === 'string' ? this.details.status : null;
+  }
+  get target(): string | null {
+    return typeof this.details?.target === 'string' ? this.details.target : null;
+  }
+}
+
+/** 429 REINVITE_TOO_SOON: the person's invitation was withdrawn under 21 days ago; it may be sent at `availableAt`. */
+export class ReinviteTooSoonError extends SmartLimitsError {
+  override name = 'ReinviteTooSoonError';
+  get availableAt(): Date | null {
+    const a = this.details?.available_at;
+    return typeof a === 'string' ? new Date(a) : null;
+  }
+}

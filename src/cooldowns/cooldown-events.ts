@@ -1,4 +1,4 @@
-import { type OutboxEvent } from './cooldowns.repository.js';
+import { type OutboxEvent } from '../database/outbox.js';
 import { type CooldownRow, type PublicClassification, toCooldownView } from './cooldown.types.js';
 
 /** Webhook `data` of cooldown.started: the cooldown and, for an outcome, what caused it. */

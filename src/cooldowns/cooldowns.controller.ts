@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { ClearResponse, CooldownHistoryQuery, CooldownPage, CooldownResponse, ManualCooldownDto } from './cooldowns.dto.js';
 import { CooldownsService } from './cooldowns.service.js';
 import { type IdentityRef } from './cooldowns.repository.js';
@@ -33,6 +34,7 @@ export class CooldownsController {
     private readonly identities: IdentitiesService,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /** 404 for unknown ids and other workspaces' identities alike. */
@@ -75,13 +77,14 @@ export class CooldownsController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'clearCooldowns',
-    summary: 'End every cooldown the identity is serving (after a person solved a checkpoint or reconnected)',
+    summary: 'End every cooldown the identity is serving (after a person solved a checkpoint or reconnected), and lift an acceptance-rate refusal',
   })
   @ApiOkResponse({ type: ClearResponse })
   @ApiErrors(401, 404, 429, 503)
   async clear(@WorkspaceId() ws: string, @Param('identityId') id: string): Promise<ClearResponse> {
     const ref = await this.ref(ws, id);
     const now = this.clock.now();
-    return { cleared: (await this.cooldowns.clear(ref)).map((c) => toCooldownView(c, now)) };
+    const cleared = (await this.cooldowns.clear(ref)).map((c) => toCooldownView(c, now));
+    return { cleared, acceptance_refusal_cleared: await this.invitations.clearRefusal(ref) };
   }
 }

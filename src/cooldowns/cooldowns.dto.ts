@@ -59,6 +59,10 @@ export class CooldownPage {
 
 export class ClearResponse {
   @ApiProperty({ type: [CooldownResponse], description: 'The cooldowns this call ended' }) cleared!: CooldownResponse[];
+  @ApiProperty({
+    description: 'An acceptance-rate refusal (rate below 15 %) was lifted too; it stays lifted until the rate recovers and falls again',
+  })
+  acceptance_refusal_cleared!: boolean;
 }
 
 export class ClassificationResponse {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { SmartLimitsModule } from '../smart-limits/smart-limits.module.js';
 import { ClassifiedErrorsRepository } from './classified-errors.repository.js';
 import { CooldownExpiryJob } from './cooldown-expiry.job.js';
@@ -14,7 +15,7 @@ import { OutcomesService } from './outcomes.service.js';
 
 /** Outcomes → classification → cooldowns: PostgreSQL history and outbox, Redis mirrors, expiry and re-mirror jobs. */
 @Module({
-  imports: [CatalogModule, IdentitiesModule, SmartLimitsModule],
+  imports: [CatalogModule, IdentitiesModule, SmartLimitsModule, InvitationsModule],
   controllers: [OutcomesController, CooldownsController],
   providers: [
     CooldownsRepository,

@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type OutboxEvent, writeOutboxEvents } from '../database/outbox.js';
 import { ADVISORY_LOCKS } from '../database/advisory-lock.js';
 import { preparedQuery } from '../database/prepared-query.js';
 import { type CooldownRow, type CooldownSource, type PublicClassification } from './cooldown.types.js';
 import { type NewCooldown } from './cooldown-plan.js';
-
-export interface OutboxEvent {
-  workspaceId: string;
-  identityId: string | null;
-  type: string;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-}
 
 export interface NewCooldownRow extends NewCooldown {
   workspaceId: string;
@@ -202,20 +195,8 @@ export class CooldownTx {
   }
 
   async recordEvents(events: OutboxEvent[]): Promise<void> {
-    await recordEvents(this.manager, events);
+    await writeOutboxEvents(this.manager, events);
   }
-}
-
-/** Outbox rows, written in the transaction of the change they report (one statement). */
-async function recordEvents(m: EntityManager, events: OutboxEvent[]): Promise<void> {
-  if (!events.length) return;
-  const values: unknown[] = [];
-  const rows = events.map((e, i) => {
-    values.push(e.workspaceId, e.identityId, e.type, JSON.stringify(e.payload), e.createdAt);
-    const p = i * 5;
-    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5})`;
-  });
-  await m.query(`insert into outbox_events (workspace_id, identity_id, type, payload, created_at) values ${rows.join(', ')}`, values);
 }
 
 @Injectable()
@@ -334,7 +315,7 @@ export class CooldownsRepository {
         [now, limit],
       );
       const ended = rows.map(toRow);
-      await recordEvents(m, events(ended));
+      await writeOutboxEvents(m, events(ended));
       return ended;
     });
   }

@@ -11,7 +11,8 @@ import { cooldownEnded, cooldownStarted, identityAtRisk } from './cooldown-event
 import { CooldownMirror } from './cooldown-mirror.service.js';
 import { type CooldownPlan, type NewCooldown, planCooldown, supersededBy } from './cooldown-plan.js';
 import { decideCooldown } from './cooldown-policy.js';
-import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts, type OutboxEvent } from './cooldowns.repository.js';
+import { type OutboxEvent } from '../database/outbox.js';
+import { CooldownsRepository, type CooldownTx, type IdentityRef, type IdentityRiskFacts } from './cooldowns.repository.js';
 import { type ClassifiedErrorView, type CooldownRow, publicClassification } from './cooldown.types.js';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { type ClassifiedErrorView } from '../cooldowns/cooldown.types.js';
+import { type InvitationSummary, type WithdrawAdvice } from '../invitations/invitations.service.js';
 import { PageQuery } from '../common/http/page-query.js';
 import { ACTIVITY_BUCKETS, ACTIVITY_WINDOWS, type ActivityBucket, type ActivityWindow } from './activity-options.js';
 import { HEALTH_STATUSES, type HealthStatus } from './health-status.js';
@@ -46,6 +47,8 @@ export interface HealthResponse extends WarmupView {
   cooldowns: CooldownSummary[];
   risk: { at_risk: boolean; cooldowns_7d: number; flagged: boolean };
   recent_errors: ClassifiedErrorView[];
+  /** Invitation health: pending, the acceptance rate with its sample, the invitations to withdraw first. */
+  invitations: InvitationSummary & { to_withdraw: WithdrawAdvice };
 }
 
 export interface ActivityResponse {
@@ -85,6 +88,10 @@ export interface OverviewRow {
   cooldown: { reason: string; scope: string; limits: string[]; level: number; ends_at: string | null; at_risk: boolean } | null;
   warmup_day: number | null;
   warmup_factor: number;
+  pending_invitations: number;
+  /** Accepted share of the invitations sent 7–37 days ago; null below 20 of them. */
+  acceptance_rate: number | null;
+  low_acceptance: boolean;
 }
 
 export type StatusCounts = Record<HealthStatus, number> & { total: number };

@@ -63,6 +63,39 @@ const CLASSIFIED_ERROR = obj({
   occurred_at: time,
 });
 
+const INVITATION = obj({
+  target: nullable(str, 'null: the guard call named no target'),
+  action_id: nullable(str, 'null: found by a reconcile or a report'),
+  sent_at: nullable(time, 'null: sent before the service knew of it'),
+  known_since: { ...time, description: 'sent_at, or when a reconcile or report first saw it' },
+  status: { type: 'string', enum: ['pending', 'accepted', 'declined', 'withdrawn', 'expired'] },
+  resolved_at: nullable(time),
+});
+
+const INVITATIONS = obj({
+  pending_invitations: int,
+  pending_warning_at: { ...int, description: 'from this many pending the identity is warning (invitations.pending_high)' },
+  pending_refused_at: { ...int, description: 'from this many pending invitations are refused (rule pending_invitations)' },
+  acceptance_rate: obj({
+    rate: nullable(num, 'accepted / sample_size; null below min_sample'),
+    sample_size: { ...int, description: 'invitations sent 7–37 days ago' },
+    accepted: int,
+    min_sample: int,
+    low_acceptance: { ...bool, description: 'below 30 %: invitation thresholds halved' },
+    threshold_factor: { ...num, description: '1, or 0.5 while low' },
+    refusing: { ...bool, description: 'below 15 % and not cleared: invitations refused' },
+  }),
+  to_withdraw: obj(
+    {
+      older_than_days: int,
+      total: { ...int, description: 'pending invitations older than older_than_days' },
+      today: { ...int, description: 'how many to withdraw today: at most 100 a day, less those withdrawn in the last 24 h' },
+      invitations: { ...arrayOf(INVITATION), description: 'the first `today` of them, oldest first' },
+    },
+    { description: 'the invitations to withdraw first' },
+  ),
+});
+
 export const HEALTH_SCHEMA = obj({
   identity_id: uuid,
   external_id: str,
@@ -85,6 +118,7 @@ export const HEALTH_SCHEMA = obj({
   cooldowns: { ...arrayOf(COOLDOWN), description: 'every running cooldown' },
   risk: obj({ at_risk: bool, cooldowns_7d: int, flagged: bool }),
   recent_errors: { ...arrayOf(CLASSIFIED_ERROR), description: 'the last 20 classified outcomes, newest first' },
+  invitations: INVITATIONS,
 });
 
 export const ACTIVITY_SCHEMA = obj({
@@ -157,6 +191,9 @@ export const DASHBOARD_SCHEMA = obj({
       ),
       warmup_day: nullable(int),
       warmup_factor: num,
+      pending_invitations: int,
+      acceptance_rate: nullable(num, 'accepted share of the invitations sent 7–37 days ago; null below 20 of them'),
+      low_acceptance: { ...bool, description: 'below 30 %: invitation thresholds halved' },
     }),
   ),
   next_cursor: nullable(str, 'pass as cursor for the next page; null on the last'),

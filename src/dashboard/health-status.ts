@@ -1,3 +1,4 @@
+import { INVITATION_RULES } from '../invitations/invitation-rules.js';
 import { WARNING_SHARE } from '../catalog/thresholds.js';
 import { COOLDOWN_POLICY } from '../cooldowns/cooldown-policy.js';
 
@@ -40,6 +41,19 @@ export interface HealthFacts {
   flagged7d: boolean;
   /** The identity's warm-up ramp is still below full speed on some limit. */
   warmingUp: boolean;
+  /** Invitation health (SPEC §5b), when known. */
+  invitations?: InvitationFacts;
+}
+
+export interface InvitationFacts {
+  pending: number;
+  /** Accepted share of the sample; null below the minimum sample. */
+  rate: number | null;
+  sample: number;
+  /** Below 30 %: invitation thresholds halved. */
+  lowAcceptance: boolean;
+  /** Below 15 % and not cleared: invitations refused. */
+  refusing: boolean;
 }
 
 export interface HealthVerdict {
@@ -83,15 +97,31 @@ export function decideHealth(f: HealthFacts): HealthVerdict {
     reasons.push(`cooldown ${c.reason} on ${scope}${c.endsAt ? '' : ' until a person clears it'}`);
   }
   for (const l of hot) reasons.push(`${l.slug} at ${pct(usageOf(l))} of its limit (${l.consumed}/${l.max})`);
+  const inv = invitationReasons(f.invitations);
+  reasons.push(...inv);
   if (f.warmingUp) reasons.push('warming up: limits below full speed');
 
   let status: HealthStatus = 'healthy';
   if (restricting.length) status = 'restricted';
   else if (atRisk) status = 'at_risk';
   else if (f.running.length) status = 'cooldown';
-  else if (hot.length) status = 'warning';
+  else if (hot.length || inv.length) status = 'warning';
   else if (f.warmingUp) status = 'warming_up';
   return { status, reasons, usage, atRisk };
+}
+
+/** Why invitation health makes an identity `warning` (none when it does not). */
+function invitationReasons(i: InvitationFacts | undefined): string[] {
+  if (!i) return [];
+  const out: string[] = [];
+  const rate = i.rate === null ? '' : `${pct(i.rate)} of ${i.sample} invitations accepted`;
+  if (i.refusing) out.push(`low_acceptance: ${rate}, below 15 %: invitations refused until it recovers or a person clears it`);
+  else if (i.lowAcceptance) out.push(`low_acceptance: ${rate}, below 30 %: invitation limits halved`);
+  if (i.pending >= INVITATION_RULES.pendingRefuse)
+    out.push(`${i.pending} pending invitations: invitations refused from ${INVITATION_RULES.pendingRefuse}; withdraw the oldest`);
+  else if (i.pending >= INVITATION_RULES.pendingWarning)
+    out.push(`${i.pending} pending invitations (warning from ${INVITATION_RULES.pendingWarning}): withdraw the oldest`);
+  return out;
 }
 
 export function statusRank(s: HealthStatus): number {

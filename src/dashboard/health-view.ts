@@ -2,8 +2,9 @@ import { type Catalog } from '../catalog/catalog.types.js';
 import { warmupFactor } from '../catalog/thresholds.js';
 import { type CooldownRow } from '../cooldowns/cooldown.types.js';
 import { type Identity } from '../identities/identity.js';
+import { type InvitationSummary } from '../invitations/invitations.service.js';
 import { type IdentityWindows } from '../smart-limits/window-reader.service.js';
-import { decideHealth, type HealthVerdict, usageOf } from './health-status.js';
+import { decideHealth, type HealthVerdict, type InvitationFacts, usageOf } from './health-status.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -101,6 +102,12 @@ function warmupView(identity: Identity, catalog: Catalog, now: Date): WarmupView
   };
 }
 
+/** The invitation facts health is decided from. */
+export function invitationFacts(s: InvitationSummary): InvitationFacts {
+  const a = s.acceptance_rate;
+  return { pending: s.pending_invitations, rate: a.rate, sample: a.sample_size, lowAcceptance: a.low_acceptance, refusing: a.refusing };
+}
+
 /**
  * One identity's health from what was read: its windows (one Redis round trip) and its pushback
  * (one query). Shared by the health route and the overview snapshot, so both say the same.
@@ -110,6 +117,7 @@ export function summarizeIdentity(
   windows: IdentityWindows,
   risk: { running: CooldownRow[]; cooldowns7d: number; flagged7d: boolean },
   catalog: Catalog,
+  invitations?: InvitationFacts,
 ): IdentitySummary {
   const now = new Date(windows.nowMs);
   const running = risk.running;
@@ -136,6 +144,7 @@ export function summarizeIdentity(
     cooldowns7d: risk.cooldowns7d,
     flagged7d: risk.flagged7d,
     warmingUp: !warmup.warmup_complete,
+    invitations,
   });
   const main = mainCooldown(running);
   return {

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { WindowReader } from '../smart-limits/window-reader.service.js';
@@ -19,7 +20,7 @@ import {
 } from './activity-options.js';
 import { type ActivityResponse, type HealthResponse } from './dashboard.dto.js';
 import { AT_RISK_WINDOW_MS } from './health-status.js';
-import { summarizeIdentity } from './health-view.js';
+import { invitationFacts, summarizeIdentity } from './health-view.js';
 
 /** One identity's health and activity (SPEC §7). */
 @Injectable()
@@ -32,6 +33,7 @@ export class IdentityHealthService {
     private readonly cooldowns: CooldownsService,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    private readonly invitations: InvitationsService,
     private readonly journal: JournalService,
   ) {
     ACTIVITY_SCRIPT.define(redis);
@@ -40,11 +42,14 @@ export class IdentityHealthService {
   /** One Redis round trip (every window and mirror, one script call) and one PostgreSQL query. */
   async health(workspaceId: string, identityId: string): Promise<HealthResponse> {
     const identity = await this.identities.getCached(workspaceId, identityId);
-    const [windows, facts] = await Promise.all([
+    const ref = { workspaceId, identityId: identity.id };
+    const [windows, facts, invitations, toWithdraw] = await Promise.all([
       this.reader.read(identity),
-      this.cooldowns.healthFacts({ workspaceId, identityId }, AT_RISK_WINDOW_MS / 86_400_000),
+      this.cooldowns.healthFacts(ref, AT_RISK_WINDOW_MS / 86_400_000),
+      this.invitations.summary(ref),
+      this.invitations.withdrawAdvice(ref),
     ]);
-    const s = summarizeIdentity(identity, windows, facts, this.catalog.get());
+    const s = summarizeIdentity(identity, windows, facts, this.catalog.get(), invitationFacts(invitations));
     return {
       identity_id: identity.id,
       external_id: identity.externalId,
@@ -63,6 +68,7 @@ export class IdentityHealthService {
       cooldowns: s.cooldowns,
       risk: { at_risk: s.verdict.atRisk, cooldowns_7d: facts.cooldowns7d, flagged: facts.flagged7d || facts.running.some((c) => c.atRisk) },
       recent_errors: facts.errors,
+      invitations: { ...invitations, to_withdraw: toWithdraw },
     };
   }
 

@@ -7,6 +7,8 @@ import { storeOfError, storeUnavailableOr } from '../common/errors/store-errors.
 import { AppConfig } from '../config/app-config.js';
 import { CooldownsService } from '../cooldowns/cooldowns.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { type InvitationHashView } from '../invitations/invitation-state.js';
+import { InvitationsService, type InvitationSummary, summaryOf } from '../invitations/invitations.service.js';
 import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -14,7 +16,7 @@ import { type IdentityWindows, WindowReader } from '../smart-limits/window-reade
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type OverviewLimit, type OverviewRow, type StatusCounts } from './dashboard.dto.js';
 import { AT_RISK_WINDOW_MS, HEALTH_STATUSES, type HealthStatus, riskSortKey, statusRank, statusSortKey } from './health-status.js';
-import { type IdentitySummary, summarizeIdentity } from './health-view.js';
+import { type IdentitySummary, invitationFacts, summarizeIdentity } from './health-view.js';
 import { SNAPSHOT_COMMIT_SCRIPT, type SnapshotCommitInput } from './snapshot-commit.script.js';
 import { SNAPSHOT_PAGE_SCRIPT } from './snapshot-page.script.js';
 import { USAGE_SCRIPT } from './usage.script.js';
@@ -67,6 +69,7 @@ export class OverviewSnapshotService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly workspaces: WorkspacesService,
+    private readonly invitations: InvitationsService,
   ) {
     for (const script of [USAGE_SCRIPT, SNAPSHOT_PAGE_SCRIPT, SNAPSHOT_COMMIT_SCRIPT]) script.define(redis);
   }
@@ -142,13 +145,22 @@ export class OverviewSnapshotService {
       const counts = Object.fromEntries([...HEALTH_STATUSES.map((s) => [s, 0]), ['total', identities.length]]) as StatusCounts;
       for (let i = 0; i < identities.length; i += BUILD_BATCH) {
         const batch = identities.slice(i, i + BUILD_BATCH);
-        const windows = await this.readUsage(workspaceId, batch);
+        // Invitation state first: a low acceptance rate halves the invitation thresholds.
+        const states = await this.redisCall(() =>
+          this.invitations.states(
+            workspaceId,
+            batch.map((b) => b.id),
+          ),
+        );
+        const windows = await this.readUsage(workspaceId, batch, states);
+        const invitations = states.map(summaryOf);
         const order: (string | number)[] = [];
         const byStatus: (string | number)[] = [];
         const rows: string[] = [];
         batch.forEach((identity, j) => {
-          const s = summarizeIdentity(identity, windows[j], riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false }, catalog);
-          const row = toOverviewRow(identity, s);
+          const risk = riskOf.get(identity.id) ?? { running: [], cooldowns7d: 0, flagged7d: false };
+          const s = summarizeIdentity(identity, windows[j], risk, catalog, invitationFacts(invitations[j]));
+          const row = toOverviewRow(identity, s, invitations[j]);
           counts[row.status]++;
           order.push(0, riskSortKey(row.status, row.usage, identity.id));
           byStatus.push(0, statusSortKey(row.status, row.usage, identity.id));
@@ -183,15 +195,27 @@ export class OverviewSnapshotService {
   }
 
   /** How full every window of each identity is: one light script call for the whole batch. */
-  private async readUsage(workspaceId: string, batch: Identity[]): Promise<IdentityWindows[]> {
-    const plans = batch.map((identity) => this.reader.planFor(identity));
+  private async readUsage(workspaceId: string, batch: Identity[], states: InvitationHashView[]): Promise<IdentityWindows[]> {
+    const plans = batch.map((identity, i) => {
+      const plan = this.reader.planFor(identity);
+      return states[i].factor < 1 ? plan.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : plan;
+    });
     const limits = plans[0]?.map((l) => ({ slug: l.slug, windowMs: l.windowMs })) ?? [];
     plans.forEach((plan) => {
       plan.forEach((l, j) => {
         if (l.slug !== limits[j].slug) throw new Error('dashboard: plans of one catalog differ in order');
       });
     });
-    if (!limits.length) return batch.map(() => ({ nowMs: this.clock.now().getTime(), identityCooldown: null, holdsMember: false, limits: [] }));
+    if (!limits.length) {
+      return batch.map((_, i) => ({
+        nowMs: this.clock.now().getTime(),
+        identityCooldown: null,
+        holdsMember: false,
+        acceptanceFactor: states[i].factor,
+        invitations: states[i],
+        limits: [],
+      }));
+    }
     const r = await this.redisCall(() =>
       USAGE_SCRIPT.run(this.redis, {
         nowMs: this.clock.scriptNowMs(),
@@ -203,6 +227,8 @@ export class OverviewSnapshotService {
       nowMs: r.nowMs,
       identityCooldown: null,
       holdsMember: false,
+      acceptanceFactor: states[i].factor,
+      invitations: states[i],
       limits: plan.map((limit, j) => {
         const { consumed, availableAtMs: available } = r.identities[i][j];
         return {
@@ -257,7 +283,7 @@ export class OverviewSnapshotService {
   }
 }
 
-function toOverviewRow(identity: Identity, s: IdentitySummary): OverviewRow {
+function toOverviewRow(identity: Identity, s: IdentitySummary, inv: InvitationSummary): OverviewRow {
   const limits: OverviewLimit[] = s.limits
     .filter((l) => l.consumed > 0)
     .sort((a, b) => b.usage - a.usage || b.consumed - a.consumed)
@@ -278,6 +304,9 @@ function toOverviewRow(identity: Identity, s: IdentitySummary): OverviewRow {
     cooldown: c ? { reason: c.reason, scope: c.scope, limits: c.limits, level: c.level, ends_at: c.ends_at, at_risk: c.at_risk } : null,
     warmup_day: s.warmup.warmup_day,
     warmup_factor: s.warmup.warmup_factor,
+    pending_invitations: inv.pending_invitations,
+    acceptance_rate: inv.acceptance_rate.rate,
+    low_acceptance: inv.acceptance_rate.low_acceptance,
   };
 }
 

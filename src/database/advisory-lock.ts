@@ -7,6 +7,10 @@ export const ADVISORY_LOCKS = {
   /** With a second key, hashtext(identity id): one identity's cooldown changes and mirror writes, in order. */
   cooldownIdentity: 727_005,
   journalRetention: 727_006,
+  /** With a second key, hashtext(identity id): one identity's invitation changes, in order. */
+  invitationIdentity: 727_007,
+  /** The acceptance-rate refresh: one pass at a time across instances. */
+  invitationRefresh: 727_008,
 } as const;
 
 /** Runs `fn` holding a session advisory lock (waits for it). Used for migrations at start. */

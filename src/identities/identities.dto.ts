@@ -1,5 +1,5 @@
 import { PageQuery } from '../common/http/page-query.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
 import { ACCOUNT_TYPES, LEVELS, WARMUP_MODES } from '../catalog/catalog.types.js';
 import { IsIanaTimeZone } from '../common/validation/is-iana-time-zone.js';
@@ -76,60 +76,8 @@ export class CreateIdentityDto {
   status?: (typeof IDENTITY_STATUSES)[number];
 }
 
-export class UpdateIdentityDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: EXTERNAL_ID.source })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  @Matches(EXTERNAL_ID, { message: 'external_id must not start with a space or contain control characters' })
-  external_id?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @Length(0, 200)
-  label?: string | null;
-
-  @ApiPropertyOptional({ enum: IDENTITY_MODES })
-  @IsOptional()
-  @IsIn(IDENTITY_MODES)
-  mode?: (typeof IDENTITY_MODES)[number];
-
-  @ApiPropertyOptional({ enum: ACCOUNT_TYPES })
-  @IsOptional()
-  @IsIn(ACCOUNT_TYPES)
-  account_type?: (typeof ACCOUNT_TYPES)[number];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsIanaTimeZone()
-  timezone?: string;
-
-  @ApiPropertyOptional({ enum: WARMUP_MODES })
-  @IsOptional()
-  @IsIn(WARMUP_MODES)
-  warmup?: (typeof WARMUP_MODES)[number];
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  warmup_started_at?: string;
-
-  @ApiPropertyOptional({ enum: LEVELS })
-  @IsOptional()
-  @IsIn(LEVELS)
-  level?: (typeof LEVELS)[number];
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 1_000_000 } })
-  @IsOptional()
-  @Validate(LimitOverridesConstraint)
-  limit_overrides?: Record<string, number>;
-
-  @ApiPropertyOptional({ enum: IDENTITY_STATUSES })
-  @IsOptional()
-  @IsIn(IDENTITY_STATUSES)
-  status?: (typeof IDENTITY_STATUSES)[number];
-}
+/** Every field of CreateIdentityDto, each optional (PATCH): one set of rules and one OpenAPI schema. */
+export class UpdateIdentityDto extends PartialType(CreateIdentityDto) {}
 
 export class ListIdentitiesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: IDENTITY_MODES })

@@ -204,6 +204,7 @@ export class IdentitiesService implements OnModuleInit {
       ...limits.map((l) => this.keys.window(workspaceId, id, l)),
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
+      this.keys.invitations(workspaceId, id),
       this.keys.marker(workspaceId, id),
       this.keys.rebuildLock(workspaceId, id),
     ];

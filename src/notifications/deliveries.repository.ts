@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { writeOutboxEvents } from '../database/outbox.js';
 
 /** A delivery this instance has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -154,17 +155,15 @@ export class DeliveriesRepository {
     type: string,
     now: Date,
   ): Promise<{ eventId: string; deliveryId: string }> {
-    const [row] = await this.ds.query(
-      `with event as (
-         insert into outbox_events (workspace_id, type, identity_id, payload, created_at, dispatched_at)
-         values ($1, $2, null, $3, $4, $4) returning id, seq
-       )
-       insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id, created_at)
-       select $5, id, seq, null, $4 from event
-       returning event_id, id`,
-      [workspaceId, type, data, now, subscriptionId],
-    );
-    return { eventId: row.event_id, deliveryId: row.id };
+    return this.ds.transaction(async (m) => {
+      const [event] = await writeOutboxEvents(m, [{ workspaceId, identityId: null, type, payload: data, createdAt: now, dispatchedAt: now }]);
+      const [row] = await m.query(
+        `insert into webhook_deliveries (subscription_id, event_id, event_seq, identity_id, created_at)
+         values ($1, $2, $3, null, $4) returning id`,
+        [subscriptionId, event.id, event.seq, now],
+      );
+      return { eventId: event.id, deliveryId: row.id };
+    });
   }
 
   /** Newest first, keyset-paged on the event's outbox order, with every attempt of each delivery. */

@@ -6,6 +6,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'limit.reached',
   'identity.at_risk',
   'quota.warning',
+  'invitations.pending_high',
+  'identity.low_acceptance',
 ] as const;
 
 /** Sent only by POST /v1/webhooks/{id}/test, to that webhook alone; never subscribable. */

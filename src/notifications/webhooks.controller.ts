@@ -19,6 +19,8 @@ import {
   CreatedWebhookResponse,
   CreateWebhookDto,
   DeliveryPage,
+  IdentityLowAcceptanceData,
+  InvitationsPendingHighData,
   ListDeliveriesQuery,
   TestEventResponse,
   WebhookEventPayload,
@@ -35,7 +37,7 @@ const DELIVERY_DOC =
 
 @ApiTags('webhooks')
 @ApiBearerAuth('workspace')
-@ApiExtraModels(WebhookEventPayload)
+@ApiExtraModels(WebhookEventPayload, InvitationsPendingHighData, IdentityLowAcceptanceData)
 @UseGuards(WorkspaceAuthGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {

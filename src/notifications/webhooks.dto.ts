@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
@@ -102,6 +102,29 @@ export class DeliveryPage {
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }
 
+/** `data` of invitations.pending_high. */
+export class InvitationsPendingHighData {
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty({ nullable: true, type: String }) label!: string | null;
+  @ApiProperty({ example: 500, description: 'Pending invitations when the line was crossed' }) pending_invitations!: number;
+  @ApiProperty({ example: 500 }) warning_at!: number;
+  @ApiProperty({ example: 700, description: 'From this many pending, invitations are refused (rule pending_invitations)' }) refused_at!: number;
+}
+
+/** `data` of identity.low_acceptance. */
+export class IdentityLowAcceptanceData {
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty({ nullable: true, type: String }) label!: string | null;
+  @ApiProperty({ example: 0.22, description: 'Accepted share of the invitations sent 7–37 days ago' }) acceptance_rate!: number;
+  @ApiProperty({ example: 41 }) sample_size!: number;
+  @ApiProperty({ example: 9 }) accepted!: number;
+  @ApiProperty({ example: 0.5, description: 'Factor now on the invitation thresholds' }) threshold_factor!: number;
+  @ApiProperty({ description: 'Below 15 %: invitations are refused (rule acceptance_rate) until the rate recovers or a person clears it' })
+  refusing!: boolean;
+}
+
 /** The body POSTed to a webhook (documented for receivers; `data` depends on `type`). */
 export class WebhookEventPayload {
   @ApiProperty({ format: 'uuid', description: 'Event id, the same on every retry (also the SmartLimits-Event-Id header): de-duplicate on it' })
@@ -112,8 +135,16 @@ export class WebhookEventPayload {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
+    anyOf: [
+      { $ref: getSchemaPath(InvitationsPendingHighData) },
+      { $ref: getSchemaPath(IdentityLowAcceptanceData) },
+      { type: 'object', additionalProperties: true },
+    ],
     description:
-      'Event details; every identity event carries identity_id, external_id and label (as they were when the event happened). cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. webhook.test: webhook_id, message.',
+      'Event details; every identity event carries identity_id, external_id and label (as they were when the event happened). cooldown.started: cooldown (the cooldown as GET …/cooldowns shows it), classification (null for a manual one), extends (the cooldown it lengthens, if any). cooldown.ended: cooldown, ended_by (expiry, cleared, superseded), superseded_by. identity.at_risk: cooldown_id, reason, level, ends_at. limit.warning (80 %) / limit.reached: action, limit, consumed, max, at. quota.warning: the workspace API limit and its usage. ' +
+      'invitations.pending_high (pending invitations reached 500; once per crossing): pending_invitations, warning_at, refused_at (schema InvitationsPendingHighData). ' +
+      'identity.low_acceptance (the acceptance rate fell below 30 % or below 15 %; once per crossing): acceptance_rate, sample_size, accepted, threshold_factor, refusing (schema IdentityLowAcceptanceData). ' +
+      'webhook.test: webhook_id, message.',
     example: {
       identity_id: '5d1f6a2e-8c4b-4f0a-9d3e-2b7c1a9e4f10',
       external_id: 'crm-4711',

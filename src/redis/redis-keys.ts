@@ -32,6 +32,14 @@ export class RedisKeys {
   }
 
   /**
+   * Hash of the identity's invitation health: pending count, the acceptance rate's effect, and each
+   * known target's state (digest → pending / accepted / withdrawn at); see invitation-state.lua.
+   */
+  invitations(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:inv`;
+  }
+
+  /**
    * The identity's state marker: present while Redis holds everything the guard reads for it. A
    * guard that finds it missing (Redis lost data, or the identity was never seen) has the state
    * rebuilt from PostgreSQL before deciding (SPEC §9b). Value: when it was set (ms).

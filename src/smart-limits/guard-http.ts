@@ -4,6 +4,7 @@ import { type GuardLimitState } from './guard.dto.js';
 import { type GuardOutcome } from './guard.service.js';
 import { limitReachedMessage } from './limit-reached-message.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
+import { INVITATION_RULES } from '../invitations/invitation-rules.js';
 
 const unix = (iso: string | null, fallbackMs: number) => String(Math.ceil((iso ? Date.parse(iso) : fallbackMs) / 1000));
 
@@ -44,6 +45,52 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
     const a = outcome.api!;
     return apiLimitRefusal('/v1/actions', a.limits, a.take, a.nowMs);
   }
+  if (outcome.kind === 'already_invited') {
+    // No Retry-After: no waiting changes it.
+    return new ApiError(
+      409,
+      SmartLimitsErrorLabel.ALREADY_INVITED,
+      `This identity's invitation to ${outcome.target} is ${outcome.invitationStatus === 'pending' ? 'still pending' : 'accepted already'}`,
+      { identity_id: identityId, action, target: outcome.target, status: outcome.invitationStatus },
+    );
+  }
+  if (outcome.kind === 'reinvite_too_soon') {
+    const availableMs = outcome.availableAt?.getTime() ?? null;
+    const headers: Record<string, string> = {};
+    if (availableMs !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((availableMs - outcome.nowMs) / 1000)));
+    return new ApiError(
+      429,
+      SmartLimitsErrorLabel.REINVITE_TOO_SOON,
+      `The invitation to ${outcome.target} was withdrawn less than ${INVITATION_RULES.reinviteAfterDays} days ago`,
+      {
+        identity_id: identityId,
+        action,
+        target: outcome.target,
+        reinvite_after_days: INVITATION_RULES.reinviteAfterDays,
+        available_at: availableMs === null ? null : new Date(availableMs).toISOString(),
+        limits: outcome.states,
+        ...headers,
+      },
+      headers,
+    );
+  }
+  if (outcome.kind === 'limit_reached' && outcome.rule !== 'window') {
+    // Pending cap or acceptance rate: no time frees them, only reports (available_at null, no Retry-After).
+    const l = outcome.limit;
+    const message =
+      outcome.rule === 'pending_invitations'
+        ? `${outcome.invitation?.pending_invitations ?? INVITATION_RULES.pendingRefuse} invitations are pending (refused from ${INVITATION_RULES.pendingRefuse}): withdraw the oldest or reconcile`
+        : `The acceptance rate is below ${INVITATION_RULES.refuseRate * 100} %: invitations are refused until it recovers or a person clears it`;
+    return new ApiError(429, SmartLimitsErrorLabel.LIMIT_REACHED, message, {
+      identity_id: identityId,
+      action,
+      limit: l.slug,
+      rule: outcome.rule,
+      available_at: null,
+      ...outcome.invitation,
+      limits: outcome.states,
+    });
+  }
   if (outcome.kind === 'limit_reached') {
     const l = outcome.limit;
     const availableMs = outcome.availableAt?.getTime() ?? null;
@@ -64,6 +111,7 @@ export function refusalError(outcome: Exclude<GuardOutcome, { kind: 'allowed' }>
         identity_id: identityId,
         action,
         limit: l.slug,
+        rule: 'window',
         max_limit: l.max,
         window_seconds: l.windowSeconds,
         warmup_factor: l.warmupFactor,

@@ -14,7 +14,8 @@ import { LimitsReadService } from './limits-read.service.js';
 const REFUSALS = {
   status: 429,
   description:
-    'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at) or COOLDOWN (Retry-After until it ends; none when a person must clear it)',
+    'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), ' +
+    'COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent)',
   schema: ERROR_ENVELOPE_REF,
 };
 
@@ -40,7 +41,11 @@ export class GuardController {
     401,
     403,
     404,
-    { status: 409, description: 'IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it)' },
+    {
+      status: 409,
+      description:
+        "IDENTITY_PAUSED: the identity is paused (no Retry-After: a person resumes it); ALREADY_INVITED: the target's invitation is pending or accepted (details.target, details.status)",
+    },
     413,
     503,
   )
@@ -59,6 +64,7 @@ export class GuardController {
       cost: dto.cost ?? 1,
       dryRun: dto.dry_run ?? false,
       occurredAt: dto.occurred_at ? new Date(dto.occurred_at) : undefined,
+      target: dto.target,
     });
     if (outcome.kind !== 'allowed') {
       // The API limit was counted in the same script: its fields go on the refusal too; a Smart Limit
@@ -93,7 +99,14 @@ export class GuardController {
   })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
-  @ApiErrors(400, 401, { status: 403, description: 'NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action' }, 404, 503)
+  @ApiErrors(
+    400,
+    401,
+    { status: 403, description: 'NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action' },
+    404,
+    { status: 409, description: 'IDENTITY_PAUSED: every identity of the pool that could perform it is paused' },
+    503,
+  )
   async autoGuard(
     @WorkspaceId() ws: string,
     @Param('actionSlug') actionSlug: string,

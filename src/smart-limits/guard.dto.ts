@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { InvitationSummaryResponse } from '../invitations/invitations.dto.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 
 export class GuardDto {
@@ -36,6 +37,18 @@ export class GuardDto {
   @IsOptional()
   @IsBoolean()
   dry_run?: boolean;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 256,
+    description:
+      'Invitation actions only: the person invited (profile URL, URN or id, compared exactly). A person whose invitation is pending or accepted is refused with 409 ALREADY_INVITED, one withdrawn under 21 days ago with 429 REINVITE_TOO_SOON; neither spends quota.',
+    example: 'https://www.linkedin.com/in/jane-doe',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  target?: string;
 }
 
 export class ReleaseDto {
@@ -138,5 +151,13 @@ export class EdgesLimitsResponse {
   @ApiPropertyOptional() action_slug?: string;
   @ApiProperty({ example: 'standard' }) level!: string;
   @ApiProperty({ example: 1 }) standard_level!: number;
+  @ApiProperty({
+    example: 1,
+    description:
+      "Factor on the invitation limits' thresholds from the acceptance rate (SPEC §5b): 0.5 while below 30 %, else 1; already applied to their max_limit (not to overrides)",
+  })
+  acceptance_factor!: number;
+  @ApiProperty({ type: InvitationSummaryResponse, description: 'Pending invitations and the acceptance rate with its sample' })
+  invitations!: InvitationSummaryResponse;
   @ApiProperty({ type: [EdgesLimit] }) limits!: EdgesLimit[];
 }

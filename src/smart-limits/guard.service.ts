@@ -11,6 +11,9 @@ import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { INVITATION_RULES, isInvitationAction } from '../invitations/invitation-rules.js';
+import { targetField } from '../invitations/invitation-state.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -33,6 +36,8 @@ export interface GuardRequest {
   cost: number;
   dryRun: boolean;
   occurredAt?: Date;
+  /** For invitation actions: the person invited (SPEC §5b). */
+  target?: string;
 }
 
 export interface CooldownMirror {
@@ -55,11 +60,23 @@ export interface ApiLimitState {
 export type GuardOutcome = (
   | { kind: 'allowed'; response: GuardResponse; tightest: GuardLimitState | null; crossings: LimitCrossing[] }
   | { kind: 'api_limited' }
-  | { kind: 'limit_reached'; limit: PlannedLimit; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
+  | {
+      kind: 'limit_reached';
+      limit: PlannedLimit;
+      availableAt: Date | null;
+      states: GuardLimitState[];
+      nowMs: number;
+      /** What refused: a window, or an invitation rule (SPEC §5b) with its facts. */
+      rule: 'window' | 'pending_invitations' | 'acceptance_rate';
+      invitation?: { pending_invitations?: number; acceptance_rate?: number | null; sample_size?: number };
+    }
+  | { kind: 'already_invited'; target: string; invitationStatus: 'pending' | 'accepted' }
+  | { kind: 'reinvite_too_soon'; target: string; availableAt: Date | null; states: GuardLimitState[]; nowMs: number }
   | { kind: 'cooldown'; cooldown: CooldownMirror; limit: string | null; endsAt: Date | null; nowMs: number }
 ) & { api?: ApiLimitState };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
 
 @Injectable()
 export class GuardService implements OnModuleInit {
@@ -77,11 +94,14 @@ export class GuardService implements OnModuleInit {
     private readonly apiLimits: ApiLimitsService,
     private readonly journal: JournalService,
     private readonly rebuild: IdentityRebuild,
+    private readonly invitations: InvitationsService,
   ) {}
 
   onModuleInit(): void {
     GUARD_SCRIPT.define(this.redis);
     RELEASE_SCRIPT.define(this.redis);
+    // After a Redis data loss the identity's invitation state comes back with its windows.
+    this.rebuild.register('invitations', (ref) => this.invitations.rebuild(ref));
   }
 
   /** The action, or 404; 403 when the identity's account type cannot perform it. */
@@ -111,6 +131,11 @@ export class GuardService implements OnModuleInit {
     const identity = await this.identities.getCached(req.workspaceId, req.identityId);
     const action = this.resolveAction(req.actionSlug, identity);
     refusePaused(identity, req.actionSlug, req);
+    if (req.target !== undefined && !isInvitationAction(action.slug)) {
+      throw ApiError.badRequest('target is for invitation actions only', {
+        target: [`only invitation actions take a target (${action.slug} is not one)`],
+      });
+    }
     return this.guardIdentity(req, identity, action);
   }
 
@@ -147,9 +172,17 @@ export class GuardService implements OnModuleInit {
         cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
         max: l.max,
         windowMs: l.windowMs,
+        lowAcceptanceMax: l.lowAcceptanceMax,
       })),
       api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
       markerKey: this.keys.marker(ws, id),
+      invitation: {
+        key: this.keys.invitations(ws, id),
+        enabled: isInvitationAction(action.slug),
+        targetField: req.target ? targetField(req.target) : null,
+        reinviteMs: INVITATION_RULES.reinviteAfterDays * DAY_MS,
+        pendingRefuse: INVITATION_RULES.pendingRefuse,
+      },
     };
     let reply: GuardDecision;
     try {
@@ -171,8 +204,15 @@ export class GuardService implements OnModuleInit {
         recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
         decidedAtMs: reply.nowMs,
       });
+      if (input.invitation?.enabled) {
+        // Into the invitation history after the answer, off the hot path (like the limit crossings).
+        const at = new Date(mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs);
+        this.invitations
+          .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
+          .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
+      }
     }
-    const outcome = this.interpret(reply, req, plan);
+    const outcome = await this.interpret(reply, req, plan);
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
@@ -185,8 +225,10 @@ export class GuardService implements OnModuleInit {
   private async decide(input: GuardInput, ws: string, id: string): Promise<GuardDecision> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const reply = await GUARD_SCRIPT.run(this.redis, input);
-      if (reply.status !== 'rebuild_needed') return reply;
-      await this.rebuild.ensure(ws, id);
+      if (reply.status === 'rebuild_needed') await this.rebuild.ensure(ws, id);
+      // The identity's invitation state was never built (it predates it): nothing was recorded; build it.
+      else if (reply.status === 'invitation_state_missing') await this.invitations.rebuild({ workspaceId: ws, identityId: id });
+      else return reply;
     }
     // Lost again right after each rebuild: Redis is not keeping data; deciding now would be blind.
     this.logger.warn(`identity ${id}: state lost again after 3 rebuilds; refusing to decide`);
@@ -230,12 +272,18 @@ export class GuardService implements OnModuleInit {
     throw ApiError.storeUnavailable('redis');
   }
 
-  private interpret(reply: GuardDecision, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
+  private async interpret(reply: GuardDecision, req: GuardRequest, planned: PlannedLimit[]): Promise<GuardOutcome> {
     const { status, nowMs } = reply;
     if (status === 'api_limited') {
       this.metrics.guardDecisions.inc({ outcome: 'api_limited' });
       return { kind: 'api_limited' };
     }
+    if (reply.status === 'already_invited') {
+      this.metrics.guardDecisions.inc({ outcome: 'already_invited' });
+      return { kind: 'already_invited', target: req.target ?? '', invitationStatus: reply.invitationStatus };
+    }
+    // The thresholds in force: invitation limits halved while the acceptance rate is low.
+    const plan = reply.invitation.factor < 1 ? planned.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : planned;
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
@@ -269,7 +317,19 @@ export class GuardService implements OnModuleInit {
     if (reply.status === 'limit_reached') {
       this.metrics.guardDecisions.inc({ outcome: 'limit_reached' });
       const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
-      return { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs };
+      const outcome: GuardOutcome = { kind: 'limit_reached', limit: plan[reply.limitIndex], availableAt, states, nowMs, rule: reply.rule };
+      if (reply.rule === 'pending_invitations') outcome.invitation = { pending_invitations: reply.invitation.pending ?? 0 };
+      if (reply.rule === 'acceptance_rate') {
+        // A refusal's facts (not the hot path): the rate and its sample, as the reads show them.
+        const a = (await this.invitations.summary({ workspaceId: req.workspaceId, identityId: req.identityId })).acceptance_rate;
+        outcome.invitation = { acceptance_rate: a.rate, sample_size: a.sample_size };
+      }
+      return outcome;
+    }
+    if (reply.status === 'reinvite_too_soon') {
+      this.metrics.guardDecisions.inc({ outcome: 'reinvite_too_soon' });
+      const availableAt = reply.availableAtMs === null ? null : new Date(reply.availableAtMs);
+      return { kind: 'reinvite_too_soon', target: req.target ?? '', availableAt, states, nowMs };
     }
     if (reply.status === 'cooldown') {
       this.metrics.guardDecisions.inc({ outcome: 'cooldown' });
@@ -336,6 +396,8 @@ export class GuardService implements OnModuleInit {
       recordedAtMs: reply.recordedAtMs,
       decidedAtMs: reply.nowMs,
     });
+    // A released invitation was never sent: it leaves the history, the pending count and the target's mark.
+    if (isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { type ActionDefinition, type Catalog, type LimitDefinition } from '../catalog/catalog.types.js';
 import { effectiveThreshold, warmupFactor } from '../catalog/thresholds.js';
+import { INVITATION_RULES, isInvitationLimit } from '../invitations/invitation-rules.js';
 import { type Identity } from '../identities/identity.js';
 
 export interface PlannedLimit {
@@ -14,6 +15,12 @@ export interface PlannedLimit {
   /** The identity's 1-based warm-up day; null without a ramp. */
   warmupDay: number | null;
   override: boolean;
+  /**
+   * The threshold while the identity's acceptance rate is low (SPEC §5b): an invitation limit's
+   * default × level × warm-up × 0.5, rounded up, at least 1 — a factor like the level's, so an
+   * override stays exact. Other limits: `max`. The guard's script picks it from the Redis state.
+   */
+  lowAcceptanceMax: number;
 }
 
 /** The effective thresholds of an identity for a set of limits at `now` (pure). */
@@ -54,6 +61,7 @@ export function planLimits(identity: Identity, limits: LimitDefinition[], catalo
       fullMax: threshold(1),
       warmupDay: w.day,
       override: typeof override === 'number',
+      lowAcceptanceMax: isInvitationLimit(limit.slug) ? threshold(w.factor * INVITATION_RULES.lowFactor) : max,
     };
   });
 }

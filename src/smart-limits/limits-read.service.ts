@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
+import { type LimitDefinition } from '../catalog/catalog.types.js';
+import { InvitationsService, summaryOf } from '../invitations/invitations.service.js';
 import { type Identity } from '../identities/identity.js';
 import { type EdgesLimit, type EdgesLimitsResponse } from './guard.dto.js';
 import { GuardService } from './guard.service.js';
@@ -16,18 +18,27 @@ export class LimitsReadService {
     private readonly catalog: CatalogService,
     private readonly guard: GuardService,
     private readonly reader: WindowReader,
+    private readonly invitations: InvitationsService,
   ) {}
+
+  /** One round trip; a second only when the invitation state was never built or was lost (then rebuilt first). */
+  private async read(identity: Identity, limits?: LimitDefinition[]): Promise<IdentityWindows> {
+    const w = await this.reader.read(identity, limits);
+    if (w.invitations.loaded) return w;
+    await this.invitations.rebuild({ workspaceId: identity.workspaceId, identityId: identity.id });
+    return this.reader.read(identity, limits);
+  }
 
   async forAction(ws: string, identityId: string, actionSlug: string): Promise<EdgesLimitsResponse> {
     const identity = await this.identities.getCached(ws, identityId);
     const action = this.guard.resolveAction(actionSlug);
-    const windows = await this.reader.read(identity, limitsOf(this.catalog.get(), action));
+    const windows = await this.read(identity, limitsOf(this.catalog.get(), action));
     return { ...this.shape(identity, windows), action_slug: actionSlug };
   }
 
   async forIdentity(ws: string, identityId: string): Promise<EdgesLimitsResponse> {
     const identity = await this.identities.getCached(ws, identityId);
-    return this.shape(identity, await this.reader.read(identity));
+    return this.shape(identity, await this.read(identity));
   }
 
   private shape(identity: Identity, w: IdentityWindows): EdgesLimitsResponse {
@@ -50,6 +61,8 @@ export class LimitsReadService {
       identity_id: identity.id,
       level: identity.level,
       standard_level: this.catalog.get().levels[identity.level],
+      acceptance_factor: w.acceptanceFactor,
+      invitations: summaryOf(w.invitations),
       limits,
     };
   }

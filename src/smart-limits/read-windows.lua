@@ -1,24 +1,32 @@
 --[[
 Read-only view of windows (limit reads, health, auto-mode headroom): counts what is inside each
 window at `now` without trimming, plus the entries needed to say when room frees.
-KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i.
+KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i; KEYS[2n+2] the identity's invitation hash.
 ARGV[1] now ms or ""; ARGV[2] n; ARGV[3 + 2(i-1)] window ms of limit i; ARGV[4 + 2(i-1)] max of limit i.
 ARGV[3 + 2n] optional action member: the reply ends with 1 when any window holds it (auto mode's idempotency).
 ARGV[4 + 2n] optional cost (default 1): available_at is when room for this many units frees.
+ARGV[5 + 2n + (i-1)] max of limit i while the acceptance rate is low (the hash's factor < 1: SPEC §5b); default max.
 Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
          per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more: now, a later ms,
                     or -2 never; window.include.lua), limit_cooldown|false, pttl,
-         holds_member }
+         holds_member,
+         the invitation hash: factor in % (100 or 50), loaded, pending, factor, refusing, rate, sample, accepted, state (strings or false) }
 ]]
 local now = script_now(ARGV[1])
 local n = tonumber(ARGV[2])
 local cost = tonumber(ARGV[4 + 2 * n] or '') or 1
+local inv = { false, false, false, false, false, false, false, false }
+if KEYS[2 * n + 2] then
+  inv = redis.call('HMGET', KEYS[2 * n + 2], 'loaded', 'pending', 'factor', 'refusing', 'rate', 'sample', 'accepted', 'state')
+end
+local low = (tonumber(inv[3] or '1') or 1) < 1
 local cd = redis.call('GET', KEYS[1])
 local out = { now, cd or false, cd and redis.call('PTTL', KEYS[1]) or -1 }
 for i = 1, n do
   local key = KEYS[2 * i]
   local win = tonumber(ARGV[3 + 2 * (i - 1)])
   local max = tonumber(ARGV[4 + 2 * (i - 1)])
+  if low and ARGV[4 + 2 * n + i] then max = tonumber(ARGV[4 + 2 * n + i]) end
   local from = '(' .. (now - win)
   local count = redis.call('ZCOUNT', key, from, '+inf')
   local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
@@ -40,4 +48,6 @@ if member and member ~= '' then
   end
 end
 out[#out + 1] = holds
+out[#out + 1] = low and 50 or 100
+for k = 1, 8 do out[#out + 1] = inv[k] or false end
 return out

@@ -1,4 +1,5 @@
 import { type Result } from 'ioredis';
+import { type InvitationHashView, parseView } from '../invitations/invitation-state.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
 import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
@@ -12,7 +13,10 @@ declare module 'ioredis' {
 export interface ReadWindowsInput {
   identityCooldownKey: string;
   nowMs: number | null;
-  limits: { windowKey: string; cooldownKey: string; windowMs: number; max: number }[];
+  /** max: the threshold; lowAcceptanceMax: in force while the acceptance rate is low (default max). */
+  limits: { windowKey: string; cooldownKey: string; windowMs: number; max: number; lowAcceptanceMax?: number }[];
+  /** The identity's invitation hash (SPEC §5b): its factor picks the thresholds, its summary is returned (absent: none read). */
+  invitationKey?: string;
   /** An action member to look for (auto mode's idempotency), or null. */
   member: string | null;
   /** The units `availableAtMs` makes room for (default 1). */
@@ -38,6 +42,9 @@ export interface ReadWindowsReply {
   identityCooldown: MirroredCooldown | null;
   limits: ReadWindow[];
   holdsMember: boolean;
+  /** The factor in force on the invitation limits (1, or 0.5 while the acceptance rate is low). */
+  acceptanceFactor: number;
+  invitations: InvitationHashView;
 }
 
 function cooldownOf(value: string | null, pttl: number): MirroredCooldown | null {
@@ -55,11 +62,13 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       keys.push(l.windowKey, l.cooldownKey);
       args.push(l.windowMs, l.max);
     }
+    if (i.invitationKey) keys.push(i.invitationKey);
     args.push(i.member ?? '', i.cost ?? 1);
+    for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
     return { keys, args };
   },
   decode: (reply, input) => {
-    const r: ReplyReader = new ReplyReader('read-windows.lua', reply).expectLength(3 + 6 * input.limits.length + 1);
+    const r: ReplyReader = new ReplyReader('read-windows.lua', reply).expectLength(3 + 6 * input.limits.length + 1 + 1 + 8);
     const nowMs = r.int('now', 0);
     const identityCooldown = cooldownOf(r.strOrNull('identity_cooldown'), r.int('identity_cooldown_pttl', -1));
     const limits = input.limits.map(() => ({
@@ -70,7 +79,9 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       cooldown: cooldownOf(r.strOrNull('limit_cooldown'), r.int('limit_cooldown_pttl', -1)),
     }));
     const holdsMember = r.int('holds_member', 0, 1) === 1;
+    const acceptanceFactor = r.int('acceptance_factor_pct', 1, 100) / 100;
+    const invitations = parseView(['loaded', 'pending', 'factor', 'refusing', 'rate', 'sample', 'accepted', 'state'].map((f) => r.strOrNull(f)));
     r.end();
-    return { nowMs, identityCooldown, limits, holdsMember };
+    return { nowMs, identityCooldown, limits, holdsMember, acceptanceFactor, invitations };
   },
 });

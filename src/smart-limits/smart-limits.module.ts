@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiLimitsModule } from '../api-limits/api-limits.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { InvitationsModule } from '../invitations/invitations.module.js';
 import { JournalModule } from '../journal/journal.module.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { GuardEvents } from './guard-events.js';
@@ -12,7 +13,7 @@ import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 
 @Module({
-  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, JournalModule],
+  imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, InvitationsModule, JournalModule],
   controllers: [GuardController],
   providers: [GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
   exports: [GuardService, WindowReader, GuardEvents, IdentityRebuild],

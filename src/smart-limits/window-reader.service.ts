@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type LimitDefinition } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
+import { type InvitationHashView } from '../invitations/invitation-state.js';
 import { type Identity } from '../identities/identity.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
@@ -25,6 +26,10 @@ export interface IdentityWindows {
   limits: WindowState[];
   /** The asked-for action member is recorded in one of these windows. */
   holdsMember: boolean;
+  /** The factor on the invitation limits (SPEC §5b), already applied to their `limit.max`. */
+  acceptanceFactor: number;
+  /** The identity's invitation state as the guard reads it (not loaded: never read or lost). */
+  invitations: InvitationHashView;
 }
 
 /**
@@ -52,17 +57,23 @@ export class WindowReader {
         cooldownKey: this.keys.limitCooldown(ws, identity.id, l.slug),
         windowMs: l.windowMs,
         max: l.max,
+        lowAcceptanceMax: l.lowAcceptanceMax,
       })),
+      invitationKey: this.keys.invitations(ws, identity.id),
       member: member ?? null,
       cost,
     };
   }
 
-  private toWindows(reply: ReadWindowsReply, plan: PlannedLimit[]): IdentityWindows {
+  private toWindows(reply: ReadWindowsReply, planned: PlannedLimit[]): IdentityWindows {
+    // The thresholds in force: invitation limits halved while the acceptance rate is low.
+    const plan = reply.acceptanceFactor < 1 ? planned.map((l) => ({ ...l, max: l.lowAcceptanceMax })) : planned;
     return {
       nowMs: reply.nowMs,
       identityCooldown: reply.identityCooldown,
       holdsMember: reply.holdsMember,
+      acceptanceFactor: reply.acceptanceFactor,
+      invitations: reply.invitations,
       limits: plan.map((limit, i) => {
         const w = reply.limits[i];
         return {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { z } from 'zod';
 import { customLimitsSchema } from '../tiers/effective-limits.js';
@@ -25,14 +25,8 @@ export class CreateWorkspaceDto {
   monthly_credits!: number;
 }
 
-export class UpdateWorkspaceDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000_000_000, example: 150000, description: MONTHLY_CREDITS })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000_000_000)
-  monthly_credits?: number;
-
+/** monthly_credits as on create (optional), and the negotiated limits (PATCH only). */
+export class UpdateWorkspaceDto extends PartialType(PickType(CreateWorkspaceDto, ['monthly_credits'] as const)) {
   @ApiPropertyOptional({
     description:
       'Negotiated limits replacing the tier\'s where given; null removes them. Keys: "/v1/actions", "/v1/identities", "/v1/workspaces", "/v1/runs/outputs" ({per_second, per_minute}), concurrent_runs, batches_per_run, daily_api_limit',

@@ -108,6 +108,11 @@ describe('dashboard page in headless Chromium', () => {
     await detail.getByTestId('recent-errors').waitFor();
     await expect(detail.innerText()).resolves.toContain('STATUS_429_STRIKE_1');
     await expect(detail.getByTestId('recent-errors').innerText()).resolves.toContain('429');
+    // Invitation health: pending count with its lines, the acceptance rate's sample.
+    await expect(detail.getByTestId('pending-invitations').innerText()).resolves.toMatch(
+      /pending invitations? \(warning from 500, refused from 700\)/,
+    );
+    await expect(detail.getByTestId('acceptance-rate').innerText()).resolves.toMatch(/not judged yet \(0 of the 20/);
     const bars = detail.getByTestId('detail-limits').locator('[role="progressbar"]');
     expect(await bars.count()).toBeGreaterThan(3);
     const chart = detail.getByTestId('activity-chart');

@@ -57,6 +57,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       nowMs: T0,
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
       windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0 }],
+      invitation: { pending: null, factor: 1 },
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a2', nowMs: T0 + 1000 }));
@@ -134,6 +135,41 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect(() => GUARD_SCRIPT.decode([6, T0, 0], guardInput(k))).toThrow(/expected 2 values, got 3/);
   });
 
+  it('checks invitation health in the same call: state never built, already invited, re-invite, pending cap, acceptance (halved, refused)', async () => {
+    const k = await markedKeys();
+    const inv = (over: Partial<NonNullable<GuardInput['invitation']>> = {}) => ({
+      key: k('inv'),
+      enabled: true,
+      targetField: 't:jane',
+      reinviteMs: 21 * 24 * HOUR,
+      pendingRefuse: 700,
+      ...over,
+    });
+    const call = (member: string, over: Partial<NonNullable<GuardInput['invitation']>> = {}, nowMs = T0) =>
+      GUARD_SCRIPT.run(redis, { ...guardInput(k, { member, nowMs, maxes: [4] }), invitation: inv(over) });
+    expect((await call('m1')).status).toBe('invitation_state_missing');
+    expect(await redis.zcard(k('w0'))).toBe(0);
+    await redis.hset(k('inv'), 'loaded', '1', 'pending', '3', 'factor', '1');
+    const sent = await call('m1');
+    expect(sent).toMatchObject({ status: 'recorded', invitation: { pending: 3, factor: 1 } });
+    expect(await redis.hmget(k('inv'), 't:jane', 'pending')).toEqual(['p', '4']);
+    expect(await call('m2')).toMatchObject({ status: 'already_invited', invitationStatus: 'pending' });
+    await redis.hset(k('inv'), 't:jane', `w:${T0}`);
+    expect(await call('m2', {}, T0 + 1000)).toMatchObject({ status: 'reinvite_too_soon', availableAtMs: T0 + 21 * 24 * HOUR });
+    await redis.hset(k('inv'), 'pending', '700');
+    expect(await call('m3', { targetField: null })).toMatchObject({ status: 'limit_reached', rule: 'pending_invitations', availableAtMs: null });
+    await redis.hset(k('inv'), 'pending', '5', 'refusing', '1');
+    expect(await call('m3', { targetField: null })).toMatchObject({ status: 'limit_reached', rule: 'acceptance_rate', availableAtMs: null });
+    // Low rate: the limit's low max (here 1) is in force; one recorded already.
+    await redis.hset(k('inv'), 'refusing', '0', 'factor', '0.5');
+    const low = await GUARD_SCRIPT.run(redis, {
+      ...guardInput(k, { member: 'm4', maxes: [4] }),
+      limits: [{ windowKey: k('w0'), cooldownKey: k('cd0'), max: 4, windowMs: HOUR, lowAcceptanceMax: 1 }],
+      invitation: inv({ targetField: null }),
+    });
+    expect(low).toMatchObject({ status: 'limit_reached', rule: 'window', invitation: { factor: 0.5 } });
+  });
+
   it('reads Redis TIME when no clock is injected', async () => {
     const k = await markedKeys();
     const [s] = await redis.time();
@@ -151,16 +187,16 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const short = thrown(() => GUARD_SCRIPT.decode(good.slice(0, -1), input));
     await expect(short).resolves.toBeInstanceOf(ScriptReplyError);
     const e = await short;
-    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 18 values, got 17\)/);
+    expect((e as Error).message).toMatch(/guard\.lua: unexpected reply \(expected 22 values, got 21\)/);
     const http = httpStatusOf(e);
     expect(http.status).toBe(500);
     expect(http.errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(() => GUARD_SCRIPT.decode([...good.slice(0, 1), 'x', ...good.slice(2)], input)).toThrow(/now at 1: expected an integer/);
-    expect(() => GUARD_SCRIPT.decode([9, ...good.slice(1)], input)).toThrow(/status at 0: 9 is outside/);
+    expect(() => GUARD_SCRIPT.decode([10, ...good.slice(1)], input)).toThrow(/status at 0: 10 is outside/);
     expect(() => GUARD_SCRIPT.decode('OK', input)).toThrow(ScriptReplyError);
     // available_at belongs to a refusal only; a window's is a time or -2, never -1.
     expect(() => GUARD_SCRIPT.decode([...good.slice(0, 3), T0, ...good.slice(4)], input)).toThrow(/available_at .* with status recorded/);
-    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -1), -1], input)).toThrow(/-1 is not an answer/);
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -5), -1, ...good.slice(-4)], input)).toThrow(/-1 is not an answer/);
   });
 
   it('is one EVALSHA and nothing else per decision', async () => {
@@ -254,7 +290,10 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     const k = testKeys();
     const i = input(k, T0, [1, 1]);
     const e = await thrown(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, T0, null, -1, 0], i));
-    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, -1, -1, T0, null, -1, 0], i)).toThrow(/-1 is not an answer/);
+    const invitationTail = [100, null, null, null, null, null, null, null, null];
+    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, -1, -1, T0, null, -1, 0, ...invitationTail], i)).toThrow(
+      /-1 is not an answer/,
+    );
     expect(e).toBeInstanceOf(ScriptReplyError);
     expect(httpStatusOf(e).status).toBe(500);
   });

@@ -61,9 +61,13 @@ async function startPrivatePostgres() {
 export default async function globalSetup() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sl-redis-'));
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], {
-    stdio: 'ignore',
-  });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''],
+    {
+      stdio: 'ignore',
+    },
+  );
   const until = Date.now() + 10_000;
   while (!(await ping(port))) {
     if (Date.now() > until) throw new Error('test redis-server did not start');

@@ -548,6 +548,9 @@ function renderDetail(h, activity, month) {
     ),
   );
 
+  body.push(el('h3', { text: 'Invitations' }));
+  body.push(invitationsBlock(h.invitations));
+
   body.push(el('h3', { text: 'Activity, last 24 hours' }));
   body.push(activityChart(activity));
   body.push(el('h3', { text: 'Activity, last 30 days' }));
@@ -559,6 +562,48 @@ function renderDetail(h, activity, month) {
   body.push(el('h3', { text: 'Recent errors' }));
   body.push(errorsTable(h.recent_errors ?? []));
   $('detail-body').replaceChildren(...body);
+}
+
+/** Pending invitations, the acceptance rate with its sample, and the invitations to withdraw first. */
+function invitationsBlock(inv) {
+  if (!inv) return el('p', { class: 'muted', text: 'Not known' });
+  const a = inv.acceptance_rate ?? {};
+  const rate =
+    a.rate === null || a.rate === undefined
+      ? `Acceptance rate: not judged yet (${a.sample_size ?? 0} of the ${a.min_sample ?? 20} invitations sent 7–37 days ago it needs)`
+      : `Acceptance rate: ${pct(a.rate)} (${a.accepted} of ${a.sample_size} invitations sent 7–37 days ago)`;
+  const effect = a.refusing
+    ? ' — below 15\u00a0%: invitations refused until it recovers or a person clears it'
+    : a.low_acceptance
+      ? ' — below 30\u00a0%: invitation limits halved'
+      : '';
+  const w = inv.to_withdraw ?? { total: 0, today: 0, invitations: [] };
+  const pending = `${inv.pending_invitations} pending invitation${inv.pending_invitations === 1 ? '' : 's'} (warning from ${inv.pending_warning_at}, refused from ${inv.pending_refused_at})`;
+  return el(
+    'div',
+    { class: 'invitations', 'data-testid': 'invitations' },
+    usageBar(`Pending invitations: ${inv.pending_invitations} of ${inv.pending_refused_at}`, inv.pending_invitations, inv.pending_refused_at),
+    el('p', { 'data-testid': 'pending-invitations', text: pending }),
+    el('p', { 'data-testid': 'acceptance-rate', class: a.low_acceptance ? 'warn' : '', text: rate + effect }),
+    w.total
+      ? el(
+          'div',
+          { 'data-testid': 'to-withdraw' },
+          el('p', {
+            text: `${w.total} pending for more than ${w.older_than_days} days; withdraw ${w.today} today (at most 100 a day), oldest first:`,
+          }),
+          el(
+            'ol',
+            { class: 'withdraw small' },
+            (w.invitations ?? []).map((i) =>
+              el('li', {
+                text: `${i.target ?? '(no target)'} · ${i.sent_at ? `sent ${dateTime(i.sent_at)}` : `known since ${dateTime(i.known_since)}`}`,
+              }),
+            ),
+          ),
+        )
+      : el('p', { class: 'muted small', 'data-testid': 'to-withdraw', text: `Nothing pending for more than ${w.older_than_days ?? 21} days.` }),
+  );
 }
 
 /** Time of day for today, with the date otherwise. */
