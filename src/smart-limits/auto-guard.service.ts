@@ -42,7 +42,24 @@ export class AutoGuardService {
     } else {
       pool = await this.identities.activeIdentities(ws, MAX_POOL);
     }
-    pool = pool.filter((i) => i.status === 'active' && canPerform(action, i.accountType, this.catalog.get()));
+    const can = (i: Pick<Identity, 'accountType'>) => canPerform(action, i.accountType, this.catalog.get());
+    const capable = pool.filter(can);
+    pool = capable.filter((i) => i.status === 'active');
+    if (!pool.length) {
+      // Some could do it but are paused: say that, not that no account type fits. (The default pool
+      // holds active identities only, so the paused ones are looked up, on this error path alone.)
+      const paused = dto.identity_ids?.length
+        ? capable
+        : (await this.identities.list(ws, { status: 'paused', limit: 200 })).data
+            .map((i) => ({ id: i.id, accountType: i.account_type as Identity['accountType'] }))
+            .filter(can);
+      if (paused.length) {
+        throw new ApiError(409, SmartLimitsErrorLabel.IDENTITY_PAUSED, `Every identity that can perform ${actionSlug} here is paused`, {
+          action: actionSlug,
+          paused_identity_ids: paused.map((i) => i.id),
+        });
+      }
+    }
     if (!pool.length) {
       throw new ApiError(403, SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED, `No active identity of this workspace can perform ${actionSlug}`, {
         action: actionSlug,

@@ -99,7 +99,14 @@ export class GuardController {
   })
   @ApiOkResponse({ type: GuardResponse })
   @ApiResponse(REFUSALS)
-  @ApiErrors(400, 401, { status: 403, description: 'NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action' }, 404, 503)
+  @ApiErrors(
+    400,
+    401,
+    { status: 403, description: 'NO_VALID_ACCOUNT_CONFIGURED: no active identity of the pool can perform this action' },
+    404,
+    { status: 409, description: 'IDENTITY_PAUSED: every identity of the pool that could perform it is paused' },
+    503,
+  )
   async autoGuard(
     @WorkspaceId() ws: string,
     @Param('actionSlug') actionSlug: string,

@@ -379,7 +379,8 @@ describe('the pre-action guard', () => {
     expect(full.body.error.details.available_at).toBe(new Date(T0 + DAY).toISOString());
     expect(full.headers.get('retry-after')).toBe(String((DAY - 5 * HOUR) / 1000));
     const subset = await t.request('POST', '/v1/actions/linkedin-follow-profile/guard', { key: k, body: { action_id: 'sub', identity_ids: [c.id] } });
-    expect(subset.status).toBe(403);
+    expect(subset.status).toBe(409);
+    expect(subset.body.error.error_label).toBe('IDENTITY_PAUSED');
   });
 
   it("reads one action's limits in the Edges shape", async () => {

@@ -59,4 +59,17 @@ describe('a paused identity', () => {
     expect((await guard(i.id, { action_id: 'c' }, 'linkedin-connect-profile')).status).toBe(409);
     expect((await guard(i.id, { action_id: 'x' }, 'linkedin-no-such-action')).status).toBe(404);
   });
+
+  it('auto mode skips it, and says so when every identity that could act is paused', async () => {
+    const other = (await createWorkspace(t)).api_key;
+    const auto = (body: Record<string, unknown>) => t.request('POST', '/v1/actions/linkedin-like-post/guard', { key: other, body });
+    const paused = await createIdentity(t, other, { status: 'paused' });
+    const refused = await auto({ action_id: 'a1' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ error_label: 'IDENTITY_PAUSED', details: { paused_identity_ids: [paused.id] } });
+    const active = await createIdentity(t, other);
+    const picked = await auto({ action_id: 'a2', identity_ids: [paused.id, active.id] });
+    expect(picked.status).toBe(200);
+    expect(picked.body.identity_id).toBe(active.id);
+  });
 });
