@@ -29,6 +29,13 @@ module.exports = {
       to: { path: '^src/' },
     },
     {
+      name: 'client-package-stands-alone',
+      severity: 'error',
+      comment: 'smart-limits-client ships with zero dependencies: its code imports only its own files and node: built-ins (never the service).',
+      from: { path: '^packages/client/src/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^packages/client/src/', dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'no-foreign-repository-or-entity',
       severity: 'error',
       comment: "A feature reaches another feature's data through its service or a plain type, never its repository or TypeORM entity.",

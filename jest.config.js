@@ -19,6 +19,9 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The client package (a workspace) is tested from its source; its build is what `npm pack` ships.
+    '^smart-limits-client$': '<rootDir>/packages/client/src/index.ts',
+    '^smart-limits-client/webhooks$': '<rootDir>/packages/client/src/webhooks.ts',
     // @fastify/static requires the ESM-only content-disposition@3 from CommonJS; Jest's CJS loader
     // cannot, so tests use the API-compatible v2 (production code runs on plain Node and is unaffected).
     '^content-disposition$': 'content-disposition-v2',
@@ -28,7 +31,7 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/packages/client/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -15,7 +15,7 @@ import {
   SmartLimitsClient,
   TooSoonError,
   verifySignature,
-} from '../src/client/index.js';
+} from 'smart-limits-client';
 import { SimulatedLinkedIn } from './simulated-linkedin.js';
 import { render, type Row } from './terminal-view.js';
 
@@ -161,9 +161,11 @@ async function main(): Promise<void> {
     const worker = async (i: number) => {
       let n = 0;
       while (Date.now() < end) {
-        const action = actions[n++ % actions.length];
+        const step = n++;
+        const action = actions[step % actions.length];
         try {
-          await client.run(identities[i].id, action, async () => {
+          // One id per action, kept by a worker that retries it, so a retry is never counted twice.
+          await client.run(identities[i].id, action, { actionId: `demo-${started.toString(36)}-${i}-${step}` }, async () => {
             const a = await linkedin.act();
             return { statusCode: a.status, headers: a.headers, body: a.body };
           });
@@ -189,7 +191,8 @@ async function main(): Promise<void> {
             rows[i].state = `workspace API limit: backing off ${e.retryAfterSeconds ?? 1}s`;
             await new Promise((r) => setTimeout(r, (e.retryAfterSeconds ?? 1) * 1000));
           } else if (e instanceof CooldownError) {
-            rows[i].state = `cooling down (${e.reason}) ${e.endsAt ? `until ${e.endsAt.toISOString().slice(11, 19)}` : 'until cleared'}`;
+            rows[i].state =
+              `${e.scope === 'identity' ? 'cooling down' : `${e.limits.join(', ')} cooling`} (${e.reason}) ${e.endsAt ? `until ${e.endsAt.toISOString().slice(11, 19)}` : 'until cleared'}`;
           } else {
             rows[i].state = `error: ${(e as Error).message.slice(0, 40)}`;
           }

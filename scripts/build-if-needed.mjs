@@ -3,7 +3,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['src', 'migrations', 'bench', 'demo'];
+const roots = ['src', 'migrations', 'bench', 'demo', 'packages/client/src'];
 const marker = 'dist/src/main.js';
 
 function newest(dir) {

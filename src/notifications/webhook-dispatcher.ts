@@ -4,7 +4,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { type ClaimedDelivery, DeliveriesRepository } from './deliveries.repository.js';
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './retry-policy.js';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload } from './signature.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signPayload } from 'smart-limits-client/webhooks';
 import { type WebhookEventBody } from './webhook-events.js';
 import { postWebhook, type SendResult } from './webhook-post.js';
 import { type Resolver, systemResolver } from './webhook-target.js';

@@ -14,7 +14,7 @@ import {
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors } from '../common/http/api-errors.decorator.js';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER } from './signature.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER } from 'smart-limits-client/webhooks';
 import {
   CreatedWebhookResponse,
   CreateWebhookDto,

@@ -40,7 +40,7 @@ export class WebhookResponse {
 export class CreatedWebhookResponse extends WebhookResponse {
   @ApiProperty({
     description:
-      'Signing secret, shown only in this response: store it now. Verify SmartLimits-Signature with it (verifySignature of smart-limits/client).',
+      'Signing secret, shown only in this response: store it now. Verify SmartLimits-Signature with it (verifySignature of smart-limits-client).',
     example: 'whsec_3q2-7wAbCdEf…',
   })
   secret!: string;

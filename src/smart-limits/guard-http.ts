@@ -179,20 +179,23 @@ function refusalToError(r: Refusal, identityId: string, action: string): ApiErro
   const c = cd?.mirror ?? {};
   // The mirror carries the cooldown's exact end; now + PTTL is only as exact as the TTL's rounding.
   const endsAt = typeof c.ends_at === 'string' ? c.ends_at : cd?.endsAt ? cd.endsAt.toISOString() : null;
+  // Say what is cooling: one limit of the identity (park this action, others still run) or all of it.
+  const scope = cd?.limit ? 'limits' : (c.scope ?? 'identity');
+  const what = cd?.limit ? `${cd.limit} is cooling down for this identity` : 'This identity is cooling down';
+  const until = endsAt ? `until ${endsAt}` : 'until a person clears it';
   return new ApiError(
     429,
     SmartLimitsErrorLabel.COOLDOWN,
-    endsAt
-      ? `Identity is cooling down (${c.reason ?? 'cooldown'}) until ${endsAt}`
-      : `Identity is cooling down (${c.reason ?? 'cooldown'}) until a person clears it`,
+    `${what} (${c.reason ?? 'cooldown'}) ${until}`,
     {
       ...common,
       rule: 'cooldown',
       cooldown_id: c.id ?? null,
       reason: c.reason ?? null,
       level: c.level ?? null,
-      scope: cd?.limit ? 'limits' : (c.scope ?? 'identity'),
+      scope,
       limit: cd?.limit ?? null,
+      limits: scope === 'limits' ? (c.limits?.length ? c.limits : [cd?.limit]) : [],
       started_at: c.started_at ?? null,
       ends_at: endsAt,
       ...headers,

@@ -98,7 +98,12 @@ export class IdentityRebuild {
   async rebuildHeld(workspaceId: string, identityId: string): Promise<RebuildReport> {
     const started = process.hrtime.bigint();
     try {
-      const limits = this.catalog.get().limits.map((l) => ({ slug: l.slug, windowMs: l.window_seconds * 1000, perAction: l.per_action }));
+      // A limit consumed once per action (per_action, e.g. LK_WRITE_ACTIONS) holds one unit whatever the cost, as the guard records it.
+      const limits = this.catalog.get().limits.map((l) => ({
+        slug: l.slug,
+        windowMs: l.window_seconds * 1000,
+        perAction: (l as { per_action?: boolean }).per_action === true,
+      }));
       let actions = 0;
       const windows: RestoreWindow[] = limits.map((l) => ({
         key: this.keys.window(workspaceId, identityId, l.slug),
@@ -118,7 +123,6 @@ export class IdentityRebuild {
           for (const slug of a.limits) {
             const i = index.get(slug);
             if (i === undefined) continue; // a limit the catalog no longer has
-            // A limit consumed once per action (LK_WRITE_ACTIONS) held one unit, as the guard wrote it.
             for (const m of limits[i].perAction ? members.slice(0, 1) : members) windows[i].entries.push({ scoreMs: a.atMs, member: m });
           }
         }

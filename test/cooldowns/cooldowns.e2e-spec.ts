@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SmartLimitsClient } from '../../src/client/index.js';
+import { SmartLimitsClient } from 'smart-limits-client';
 import { ManualClock } from '../../src/common/clock.js';
 import { CooldownMirror } from '../../src/cooldowns/cooldown-mirror.service.js';
 import { CooldownsService } from '../../src/cooldowns/cooldowns.service.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { verifySignature } from '../../src/notifications/signature.js';
+import { verifySignature } from 'smart-limits-client/webhooks';
 import { createExtraDatabase } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 import { type Receiver, startReceiver } from './receiver.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ManualClock } from '../../src/common/clock.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/notifications/retry-policy.js';
-import { verifySignature } from '../../src/notifications/signature.js';
+import { verifySignature } from 'smart-limits-client/webhooks';
 import { WebhookDispatcher } from '../../src/notifications/webhook-dispatcher.js';
 import { createExtraDatabase } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { verifySignature } from '../../src/notifications/signature.js';
+import { verifySignature } from 'smart-limits-client/webhooks';
 import { WebhookDispatcher } from '../../src/notifications/webhook-dispatcher.js';
 import { createExtraDatabase } from '../support/servers.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';

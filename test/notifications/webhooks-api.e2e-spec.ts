@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { ManualClock } from '../../src/common/clock.js';
-import { verifySignature } from '../../src/notifications/signature.js';
+import { verifySignature } from 'smart-limits-client/webhooks';
 import { WebhookDispatcher } from '../../src/notifications/webhook-dispatcher.js';
 import { createExtraDatabase } from '../support/servers.js';
 import { createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { signPayload, verifySignature } from './signature.js';
+import { signPayload, verifySignature } from './webhooks.js';
 
 const SECRET = 'whsec_test_secret';
 const BODY = '{"id":"e1","type":"cooldown.started","data":{}}';
