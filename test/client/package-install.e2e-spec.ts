@@ -62,9 +62,9 @@ import { events, type Job } from './my-automation.js';
 import { sendInvitation } from './worker.js';
 
 const sl = new SmartLimitsClient({ baseUrl: process.env.SL_URL ?? '', apiKey: process.env.SL_KEY ?? '' });
-const alice = await sl.identities.create({ external_id: 'alice', warmup: 'none' });
-const bob = await sl.identities.create({ external_id: 'bob', warmup: 'none' });
-const carol = await sl.identities.create({ external_id: 'carol', warmup: 'none', limit_overrides: { LK_INVITATIONS_SENT: 1 } });
+const alice = await sl.identities.create({ external_id: 'alice', warmup: 'none', pacing: 'off' });
+const bob = await sl.identities.create({ external_id: 'bob', warmup: 'none', pacing: 'off' });
+const carol = await sl.identities.create({ external_id: 'carol', warmup: 'none', pacing: 'off', limit_overrides: { LK_INVITATIONS_SENT: 1 } });
 const job = (id: string, identityId: string, profile: string): Job => ({ id, identityId, profileUrl: \`https://www.linkedin.com/in/\${profile}\` });
 
 await sendInvitation(job('job-1', alice.id, 'dana'));
@@ -76,7 +76,7 @@ await sl.cooldowns.start(bob.id, { duration_seconds: 600, reason: 'owner is trav
 await sendInvitation(job('job-4', bob.id, 'frank')); // the whole identity is cooling
 await sendInvitation(job('job-5', carol.id, 'gus'));
 await sendInvitation(job('job-6', carol.id, 'hana')); // carol's one invitation is used
-const dave = await sl.identities.pause((await sl.identities.create({ external_id: 'dave', warmup: 'none' })).id);
+const dave = await sl.identities.pause((await sl.identities.create({ external_id: 'dave', warmup: 'none', pacing: 'off' })).id);
 await sendInvitation(job('job-7', dave.id, 'ivy')); // an operator paused dave
 
 const invitations = (await sl.limits(alice.id)).limits.find((l) => l.slug === 'LK_INVITATIONS_SENT');

@@ -5,12 +5,16 @@ import {
   ERROR_CLASS_BY_LABEL,
   errorFromResponse,
   IdentityPausedError,
+  InFlightError,
   LimitReachedError,
+  OutsideWorkingHoursError,
+  PacingRefusalError,
   RateLimitedError,
   ServerError,
   ServiceUnreachableError,
   SmartLimitsError,
   StoreUnavailableError,
+  TooSoonError,
   ValidationError,
 } from './errors.js';
 
@@ -30,6 +34,35 @@ describe('errorFromResponse', () => {
     expect(errorFromResponse(429, envelope(429, 'ip_rate_limited'), headers())).toBeInstanceOf(RateLimitedError);
   });
 
+  it("pacing refusals: availableAt, blockedBy and each rule's own facts, never retried", () => {
+    const until = '2026-01-05T09:01:15.000Z';
+    const soon = errorFromResponse(
+      429,
+      envelope(429, 'TOO_SOON', {
+        available_at: until,
+        limit: 'LK_INVITATIONS_SENT',
+        last_action_at: '2026-01-05T09:00:00.000Z',
+        blocked_by: [{ rule: 'gap', limit: 'LK_INVITATIONS_SENT', window_seconds: null, until }],
+      }),
+      headers({ 'retry-after': '75' }),
+    );
+    expect(soon).toBeInstanceOf(TooSoonError);
+    expect(soon).toBeInstanceOf(PacingRefusalError);
+    expect(soon).toMatchObject({
+      retryable: false,
+      limit: 'LK_INVITATIONS_SENT',
+      availableAt: new Date(until),
+      lastActionAt: new Date('2026-01-05T09:00:00.000Z'),
+    });
+    expect((soon as TooSoonError).blockedBy.map((b) => b.rule)).toEqual(['gap']);
+    const flight = errorFromResponse(429, envelope(429, 'IN_FLIGHT', { action_id: 'a1', lease_ends_at: until, available_at: until }), headers());
+    expect(flight).toMatchObject({ inFlightActionId: 'a1', leaseEndsAt: new Date(until), availableAt: new Date(until) });
+    expect(flight).toBeInstanceOf(InFlightError);
+    const shut = errorFromResponse(429, envelope(429, 'OUTSIDE_WORKING_HOURS', { opens_at: until, available_at: until }), headers());
+    expect(shut).toBeInstanceOf(OutsideWorkingHoursError);
+    expect((shut as OutsideWorkingHoursError).opensAt).toEqual(new Date(until));
+  });
+
   it('maps every label of the table to its class', () => {
     for (const [label, cls] of Object.entries(ERROR_CLASS_BY_LABEL)) {
       expect(errorFromResponse(400, envelope(400, label), headers())).toBeInstanceOf(cls);
@@ -38,9 +71,9 @@ describe('errorFromResponse', () => {
 
   it('falls back on the status; a labelled 429 it does not know is never retried blindly', () => {
     expect(errorFromResponse(400, envelope(400, 'SOMETHING_NEW'), headers())).toBeInstanceOf(ValidationError);
-    const unknown429 = errorFromResponse(429, envelope(429, 'TOO_SOON'), headers({ 'retry-after': '30' }));
+    const unknown429 = errorFromResponse(429, envelope(429, 'SOMETHING_NEW'), headers({ 'retry-after': '30' }));
     expect(unknown429.constructor).toBe(SmartLimitsError);
-    expect(unknown429).toMatchObject({ retryable: false, retryAfterSeconds: 30, errorLabel: 'TOO_SOON' });
+    expect(unknown429).toMatchObject({ retryable: false, retryAfterSeconds: 30, errorLabel: 'SOMETHING_NEW' });
     // The seed's API-limit body has no error_label: the workspace's own limit, retried.
     const api = errorFromResponse(
       429,
