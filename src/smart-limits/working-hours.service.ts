@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { type Identity } from '../identities/identity.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
@@ -24,7 +25,7 @@ export interface IdentityCalendar {
  */
 @Injectable()
 export class WorkingHoursService {
-  private readonly cache = new Map<string, OpenInterval[]>();
+  private readonly cache = new LRUCache<string, OpenInterval[]>({ max: MAX_CACHED });
 
   constructor(
     private readonly workspaces: WorkspacesService,
@@ -55,7 +56,6 @@ export class WorkingHoursService {
     const key = `${input.identityId}|${input.timezone}|${input.startJitterMinutes}|${JSON.stringify(input.schedule)}|${hour}`;
     let all = this.cache.get(key);
     if (!all) {
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
       all = openIntervals(input, hour)!;
       this.cache.set(key, all);
     }

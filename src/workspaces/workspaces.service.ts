@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ApiError } from '../common/errors/api-error.js';
+import { storeOfError } from '../common/errors/store-errors.js';
 import { generateApiKey, hashApiKey } from '../common/auth/key-hash.js';
 import { PgEventsService } from '../database/pg-events.service.js';
 import { normalizeSchedule, type Schedule } from '../pacing/schedule.js';
@@ -27,7 +29,11 @@ const SCHEDULE_CACHE_MS = 5_000;
 
 @Injectable()
 export class WorkspacesService implements OnModuleInit {
-  private readonly schedules = new Map<string, { schedule: Promise<Schedule | null>; at: number }>();
+  private readonly schedules = new LRUCache<string, { schedule: Promise<Schedule | null> }>({
+    max: 100_000,
+    ttl: SCHEDULE_CACHE_MS,
+    noDeleteOnStaleGet: true,
+  });
 
   constructor(
     private readonly repo: WorkspacesRepository,
@@ -46,15 +52,17 @@ export class WorkspacesService implements OnModuleInit {
    * is down.
    */
   async defaultSchedule(workspaceId: string): Promise<Schedule | null> {
-    const hit = this.schedules.get(workspaceId);
-    if (hit && Date.now() - hit.at < SCHEDULE_CACHE_MS) return hit.schedule;
+    const fresh = this.schedules.get(workspaceId);
+    if (fresh) return fresh.schedule;
+    const hit = this.schedules.get(workspaceId, { allowStale: true });
     const schedule = this.get(workspaceId).then((w) => w.schedule ?? null);
-    this.schedules.set(workspaceId, { schedule, at: Date.now() });
+    this.schedules.set(workspaceId, { schedule });
     try {
       return await schedule;
     } catch (e) {
-      if (hit) {
-        this.schedules.set(workspaceId, hit);
+      // PostgreSQL down: keep the last copy, and look again in a second (a bug is not hidden by it).
+      if (hit && storeOfError(e) === 'postgres') {
+        this.schedules.set(workspaceId, hit, { ttl: 1_000 });
         return hit.schedule;
       }
       this.schedules.delete(workspaceId);
