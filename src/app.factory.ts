@@ -12,7 +12,7 @@ import { errorEnvelope } from './common/errors/error-envelope.js';
 import { BootQuietLogger } from './common/logging/boot-logger.js';
 import { errorLabelOf, requestIdFor } from './common/logging/logging.js';
 import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
-import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { constraintContainer, createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
 
@@ -51,7 +51,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   });
   app.useLogger(new BootQuietLogger(app.get(Logger)));
   // Validator constraints that need the catalog are Nest providers (LimitOverridesConstraint).
-  useContainer(app, { fallbackOnErrors: true });
+  useContainer(constraintContainer(app), { fallback: true, fallbackOnErrors: true });
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();

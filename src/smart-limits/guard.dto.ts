@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CompiledBody } from '../common/validation/compiled-validation.js';
 import { InvitationSummaryResponse } from '../invitations/invitations.dto.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 
+/** Checked by a compiled validator on the hot path (class-validator words any 400). */
+@CompiledBody()
 export class GuardDto {
   @ApiProperty({
     description: "The caller's id of this action (1–128 chars); retries with the same id are idempotent",
@@ -51,6 +54,8 @@ export class GuardDto {
   target?: string;
 }
 
+/** Checked by a compiled validator on the hot path (class-validator words any 400). */
+@CompiledBody()
 export class ReleaseDto {
   @ApiProperty({ example: 'job-81723-step-2', minLength: 1, maxLength: 128 })
   @IsString()
@@ -58,6 +63,8 @@ export class ReleaseDto {
   action_id!: string;
 }
 
+/** Checked by a compiled validator on the hot path (class-validator words any 400). */
+@CompiledBody()
 export class AutoGuardDto {
   @ApiProperty({ example: 'job-81723-step-2', minLength: 1, maxLength: 128 })
   @IsString()

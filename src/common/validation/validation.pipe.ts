@@ -1,5 +1,6 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiError } from '../errors/api-error.js';
+import { compiledBody } from './compiled-validation.js';
 
 /** class-validator's type checks: when one fails, the field's range and length checks are noise. */
 const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'isIso8601', 'isDateString']);
@@ -34,14 +35,52 @@ export function validationFailed(details: Record<string, string[]>): ApiError {
   );
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
-  });
+/**
+ * The global pipe: a body whose DTO is marked `@CompiledBody()` and that passes its compiled check
+ * is taken as it is (the guard's hot path); everything else, and every 400, is class-validator's.
+ */
+class BodyValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const valid = metadata.type === 'body' ? compiledBody(metadata.metatype, value) : null;
+    return valid ? Promise.resolve(valid) : super.transform(value, metadata);
+  }
+}
+
+const OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors: ValidationError[]) => validationFailed(flattenValidationErrors(errors)),
+};
+
+/** The global pipe; `compiled: false` is class-validator alone (the reference the compiled check is tested against). */
+export function createValidationPipe(opts: { compiled?: boolean } = {}): ValidationPipe {
+  return opts.compiled === false ? new ValidationPipe(OPTIONS) : new BodyValidationPipe(OPTIONS);
+}
+
+/**
+ * class-validator asks its container for every constraint of every field on every validation, and
+ * Nest's container answers a class it does not hold (all of class-validator's own) by throwing, a
+ * stack trace each time. Asked once per class here and remembered; unknown classes fall back to
+ * class-validator's default container, as before.
+ */
+export function constraintContainer(app: { get(cls: unknown): unknown }): { get<T>(cls: unknown): T } {
+  const known = new Map<unknown, unknown>();
+  return {
+    get<T>(cls: unknown): T {
+      if (!known.has(cls)) {
+        let instance: unknown;
+        try {
+          instance = app.get(cls);
+        } catch {
+          instance = undefined;
+        }
+        known.set(cls, instance);
+      }
+      return known.get(cls) as T;
+    },
+  };
 }
