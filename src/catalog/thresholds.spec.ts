@@ -1,8 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { loadCatalog } from './catalog-file.js';
 import { DEFAULT_CATALOG } from './catalog.data.js';
 import { type AccountType, type Level, type LimitDefinition } from './catalog.types.js';
-import { canPerform, effectiveThreshold, findAction, limitsForAction, startFreeze, warmupFactor, type WarmupState } from './thresholds.js';
+import {
+  canPerform,
+  effectiveThreshold,
+  findAction,
+  limitsForAction,
+  startFreeze,
+  warmupFactor,
+  warmupStage,
+  type WarmupState,
+} from './thresholds.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -283,5 +293,37 @@ describe('catalog helpers', () => {
     ]);
     expect(limitsForAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
     expect(findAction(DEFAULT_CATALOG, 'linkedin-teleport')).toBeUndefined();
+  });
+});
+
+describe('warmupStage: what cached plans are keyed by', () => {
+  it('is the same at two times only when warmupFactor is the same at both, for every window', () => {
+    const ms = fc.integer({ min: -20 * DAY, max: 80 * DAY });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('standard', 'cold', 'none') as fc.Arbitrary<WarmupState['mode']>,
+        fc.option(ms),
+        fc.option(ms),
+        fc.option(ms),
+        fc.option(fc.constantFrom(0.5, 0.25)),
+        ms,
+        fc.integer({ min: 0, max: 3 * DAY }),
+        (mode, start, from, until, restartFactor, t, dt) => {
+          const state = (now: number) => ({
+            mode,
+            startedAt: start === null ? null : at(start),
+            now: at(now),
+            frozenFrom: from === null ? null : at(from),
+            frozenUntil: until === null ? null : at(until),
+            restartFactor,
+          });
+          if (warmupStage(state(t), W) !== warmupStage(state(t + dt), W)) return;
+          for (const windowSeconds of [3600, 86_400, 7 * 86_400, 30 * 86_400]) {
+            expect(warmupFactor({ ...state(t + dt), windowSeconds }, W)).toEqual(warmupFactor({ ...state(t), windowSeconds }, W));
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

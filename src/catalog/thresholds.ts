@@ -78,6 +78,19 @@ export function warmupFactor(state: WarmupState, warmup: WarmupConfig): WarmupRe
   return { factor: roundFactor(Math.min(1, factor)), day, complete };
 }
 
+/**
+ * What `warmupFactor` depends on besides the identity's own fields and the limit's window: its
+ * result is the same for two times of the same stage (the ramp's day, and week for a cold ramp).
+ * Cached plans are keyed by it, so they follow the ramp to the millisecond.
+ */
+export function warmupStage(state: Omit<WarmupState, 'windowSeconds'>, warmup: WarmupConfig): string {
+  const mode: WarmupMode = state.mode === 'none' && (state.restartFactor ?? null) !== null ? 'standard' : state.mode;
+  if (mode === 'none' || !state.startedAt) return '';
+  const elapsedMs = activeElapsedMs(state.startedAt, state.now, state.frozenFrom ?? null, state.frozenUntil ?? null);
+  const day = Math.floor(elapsedMs / DAY_MS);
+  return mode === 'standard' ? String(day) : `${day}/${Math.floor(elapsedMs / (warmup.cold.step_days * DAY_MS))}`;
+}
+
 function activeElapsedMs(startedAt: Date, now: Date, frozenFrom: Date | null, frozenUntil: Date | null): number {
   const start = startedAt.getTime();
   const end = now.getTime();

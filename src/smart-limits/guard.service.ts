@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { canPerform } from '../catalog/thresholds.js';
 import { type ActionDefinition } from '../catalog/catalog.types.js';
 import { type ApiTake } from '../api-limits/api-limit.include.js';
 import { ApiLimitsService } from '../api-limits/api-limits.service.js';
@@ -24,9 +23,9 @@ import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js'
 import { GUARD_RULES, GUARD_SCRIPT, type GuardBlock, type GuardDecision, type GuardInput, type GuardMode, type GuardRule } from './guard.script.js';
 import { IdentityRebuild } from './identity-rebuild.service.js';
 import { type GuardLimitState, type GuardResponse, type NextResponse } from './guard.dto.js';
-import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
+import { GuardPlans, limitsForCost } from './guard-plans.js';
+import { type PlannedLimit } from './limit-plan.js';
 import { refusePaused } from './paused-identity.js';
-import { pacingPlan } from './pacing-plan.js';
 import { FREE_LEASE_SCRIPT, RELEASE_SCRIPT } from './release.script.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
@@ -119,6 +118,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class GuardService implements OnModuleInit {
   private readonly logger = new Logger('Guard');
+  private readonly plans: GuardPlans;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -134,7 +134,9 @@ export class GuardService implements OnModuleInit {
     private readonly journal: JournalService,
     private readonly rebuild: IdentityRebuild,
     private readonly invitations: InvitationsService,
-  ) {}
+  ) {
+    this.plans = new GuardPlans(catalog.get(), keys);
+  }
 
   onModuleInit(): void {
     GUARD_SCRIPT.define(this.redis);
@@ -148,7 +150,7 @@ export class GuardService implements OnModuleInit {
   resolveAction(slug: string, identity?: Identity): ActionDefinition {
     const action = this.catalog.action(slug);
     if (!action) throw new ApiError(404, 'NOT_FOUND', `Unknown action ${slug}; see GET /v1/catalog`);
-    if (identity && !canPerform(action, identity.accountType, this.catalog.get())) {
+    if (identity && !this.plans.of(identity, action, this.clock.now()).performable) {
       throw new ApiError(403, SmartLimitsErrorLabel.NO_VALID_ACCOUNT_CONFIGURED, `A ${identity.accountType} account cannot perform ${slug}`, {
         identity_id: identity.id,
         action: slug,
@@ -159,8 +161,9 @@ export class GuardService implements OnModuleInit {
     return action;
   }
 
+  /** The identity's thresholds for the action now (cached per identity and action: guard-plans.ts). */
   plan(identity: Identity, action: ActionDefinition): PlannedLimit[] {
-    return planLimits(identity, limitsOf(this.catalog.get(), action), this.catalog.get(), this.clock.now());
+    return this.plans.of(identity, action, this.clock.now()).plan;
   }
 
   private longestWindowMs(): number {
@@ -268,29 +271,21 @@ export class GuardService implements OnModuleInit {
     calendar: IdentityCalendar,
     call: Pick<GuardInput, 'member' | 'actionId' | 'cost' | 'mode' | 'occurredAtMs' | 'api'>,
   ): GuardInput {
-    const ws = identity.workspaceId;
-    const id = identity.id;
-    const pacing = pacingPlan(identity, action, limitsOf(this.catalog.get(), action), this.catalog.get(), call.cost);
+    // The cached plan when it is the one given (it is, unless the warm-up ramp moved on in between).
+    const cached = this.plans.of(identity, action, this.clock.now());
+    const p = cached.plan === plan ? cached : this.plans.build(identity, action, plan);
     return {
-      identityCooldownKey: this.keys.identityCooldown(ws, id),
-      leaseKey: this.keys.lease(ws, id),
-      markerKey: this.keys.marker(ws, id),
+      identityCooldownKey: p.keys.identityCooldown,
+      leaseKey: p.keys.lease,
+      markerKey: p.keys.marker,
       nowMs: this.clock.scriptNowMs(),
-      leaseMs: call.mode === 'backfill' ? 0 : pacing.leaseMs,
+      leaseMs: call.mode === 'backfill' ? 0 : p.leaseMs,
       openIntervals: calendar.intervals,
-      limits: plan.map((l, i) => ({
-        windowKey: this.keys.window(ws, id, l.slug),
-        cooldownKey: this.keys.limitCooldown(ws, id, l.slug),
-        slug: l.slug,
-        max: l.max,
-        windowMs: l.windowMs,
-        lowAcceptanceMax: l.lowAcceptanceMax,
-        ...pacing.limits[i],
-      })),
+      limits: limitsForCost(p, call.cost),
       // Reads name no target; the guard adds the caller's (SPEC §5b).
       invitation: {
-        key: this.keys.invitations(ws, id),
-        enabled: isInvitationAction(action.slug),
+        key: p.keys.invitations,
+        enabled: p.invitation,
         targetField: null,
         reinviteMs: INVITATION_RULES.reinviteAfterDays * DAY_MS,
         pendingRefuse: INVITATION_RULES.pendingRefuse,
