@@ -11,7 +11,7 @@ import { type Clock } from './common/clock.js';
 import { errorEnvelope } from './common/errors/error-envelope.js';
 import { BootQuietLogger } from './common/logging/boot-logger.js';
 import { errorLabelOf, requestIdFor } from './common/logging/logging.js';
-import { buildOpenApiDocument, isUnlimitedPath } from './common/http/openapi.js';
+import { buildOpenApiDocument, isUnlimitedPath, responseSerializerSchema } from './common/http/openapi.js';
 import { constraintContainer, createValidationPipe } from './common/validation/validation.pipe.js';
 import { type AppConfig } from './config/app-config.js';
 import { MetricsService } from './health/metrics.service.js';
@@ -20,6 +20,8 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 /** The invitation reconcile takes up to 1,000 targets of up to 256 chars: its own, larger body limit. */
 const RECONCILE_BODY_LIMIT_BYTES = 320 * 1024;
 const RECONCILE_ROUTE = '/v1/identities/:identityId/invitations/pending';
+/** Hot routes whose 200 is written by a serializer compiled from its documented schema (issue 18). */
+const SCHEMA_SERIALIZED = new Set(['POST /v1/identities/:identityId/actions/:actionSlug/guard', 'POST /v1/actions/:actionSlug/guard']);
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -58,6 +60,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // Routes are registered at app.init(), after this hook is in place.
   fastify.addHook('onRoute', (route) => {
     if (route.url === RECONCILE_ROUTE && [route.method].flat().includes('PUT')) route.bodyLimit = RECONCILE_BODY_LIMIT_BYTES;
+    if ([route.method].flat().length === 1 && SCHEMA_SERIALIZED.has(`${String(route.method)} ${route.url}`)) {
+      route.schema = { ...route.schema, response: { 200: responseSerializerSchema(document, String(route.method), route.url, '200') } };
+    }
   });
   // Errors Fastify raises before a handler runs (body size, JSON syntax, content type) reach Nest's own
   // error handler, which app.init() installs on this instance and which hands them to the global

@@ -320,3 +320,54 @@ function addStandardHeaders(document: OpenAPIObject): void {
     }
   });
 }
+
+/** What a serializer needs of a schema; annotations are dropped, anything else stops the boot. */
+const SERIALIZED_KEYWORDS = new Set(['type', 'properties', 'items', 'required']);
+const ANNOTATIONS = new Set([
+  'description',
+  'example',
+  'format',
+  'title',
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'deprecated',
+  'default',
+]);
+
+/**
+ * The JSON schema of a documented JSON answer (`$ref`s inlined, annotations dropped), for Fastify to
+ * compile its serializer from (fast-json-stringify): the route then writes exactly the documented
+ * fields, in the documented order. Structures a plain serializer would get wrong (anyOf, oneOf,
+ * allOf, additionalProperties, …) throw instead: such a route keeps JSON.stringify.
+ */
+export function responseSerializerSchema(document: OpenAPIObject, method: string, fastifyUrl: string, status: string): Record<string, unknown> {
+  const path = fastifyUrl.replace(/:(\w+)/g, '{$1}');
+  const operation = (document.paths[path] as Record<string, OperationObject> | undefined)?.[method.toLowerCase()];
+  const response = operation?.responses[status] as ResponseObject | undefined;
+  const schema = response?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`OpenAPI: no JSON ${status} answer documented for ${method} ${path}`);
+  const resolve = (s: SchemaObject | ReferenceObject, where: string): Record<string, unknown> => {
+    if ('$ref' in s) {
+      const name = s.$ref.replace('#/components/schemas/', '');
+      const target = document.components?.schemas?.[name];
+      if (!target) throw new Error(`OpenAPI: ${where} refers to unknown ${s.$ref}`);
+      return resolve(target, name);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (ANNOTATIONS.has(k)) continue;
+      if (!SERIALIZED_KEYWORDS.has(k)) throw new Error(`OpenAPI: ${where} uses ${k}, which its serializer does not take`);
+      if (k === 'properties') {
+        out.properties = Object.fromEntries(
+          Object.entries(v as Record<string, SchemaObject | ReferenceObject>).map(([p, ps]) => [p, resolve(ps, `${where}.${p}`)]),
+        );
+      } else if (k === 'items') out.items = resolve(v as SchemaObject | ReferenceObject, `${where}[]`);
+      else out[k] = v;
+    }
+    return out;
+  };
+  return resolve(schema, `${method} ${path}`);
+}
