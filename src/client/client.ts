@@ -33,12 +33,33 @@ export interface GuardOptions {
   occurredAt?: Date;
 }
 
+export interface ScheduleOptions {
+  /** Default: a generated id (keep it to retry: the same id answers the same time). */
+  actionId?: string;
+  cost?: number;
+  /** Plan no earlier than this (default now). */
+  notBefore?: Date;
+  /** Plan no later than this (default: 7 days ahead); LimitReachedError (or another refusal) when no time fits. */
+  notAfter?: Date;
+}
+
+/** An action planned by schedule mode: perform it at `scheduledAt` (runScheduled does the waiting). */
+export interface ScheduledAction {
+  identityId: string;
+  action: string;
+  actionId: string;
+  scheduledAt: Date;
+  guard: GuardResult;
+}
+
 export interface LimitState {
   slug: string;
   window_seconds: number;
   max_limit: number;
   consumed: number;
   remaining: number;
+  /** Units planned ahead of now (schedule mode). */
+  scheduled?: number;
   available_at: string | null;
   reset_at: string | null;
 }
@@ -52,6 +73,8 @@ export interface GuardResult {
   duplicate: boolean;
   dry_run?: boolean;
   fail_open?: boolean;
+  /** Schedule mode: when the action is planned. */
+  scheduled_at?: string;
   limits: LimitState[];
 }
 
@@ -159,6 +182,40 @@ export class SmartLimitsClient {
     });
   }
 
+  /**
+   * Schedule mode: records the action at the earliest time that passes every rule of the identity
+   * (windows, bursts, gaps, working hours, cooldowns) and answers that time. Planning a campaign is a
+   * loop of these calls; concurrent planners never get the same slot.
+   */
+  async schedule(identityId: string, action: string, o: ScheduleOptions = {}): Promise<ScheduledAction> {
+    const actionId = o.actionId ?? this.newActionId('plan');
+    const guard = await this.request<GuardResult>(
+      'POST',
+      `/v1/identities/${encodeURIComponent(identityId)}/actions/${encodeURIComponent(action)}/guard`,
+      {
+        action_id: actionId,
+        when: 'earliest',
+        ...(o.cost !== undefined ? { cost: o.cost } : {}),
+        ...(o.notBefore ? { not_before: o.notBefore.toISOString() } : {}),
+        ...(o.notAfter ? { not_after: o.notAfter.toISOString() } : {}),
+      },
+    );
+    if (!guard.scheduled_at) throw new SmartLimitsError('The service answered a plan without scheduled_at', 200, null, undefined, null);
+    return { identityId, action, actionId, scheduledAt: new Date(guard.scheduled_at), guard };
+  }
+
+  /**
+   * Waits until a planned action's time, then runs it like `run()`: the action, then its outcome
+   * (or, when it throws before LinkedIn was reached, the release of its slot). The slot is already
+   * recorded, so there is no guard call and no in-flight lease.
+   */
+  async runScheduled<T extends ActionResult>(planned: ScheduledAction, fn: () => Promise<T>): Promise<{ result: T; outcome: OutcomeResult | null }> {
+    const wait = planned.scheduledAt.getTime() - Date.now();
+    if (wait > 0) await this.sleep(wait);
+    const { result, outcome } = await this.perform(planned.identityId, planned.action, planned.actionId, true, fn);
+    return { result, outcome };
+  }
+
   /** When the action may run on this identity (every pacing rule, window and cooldown), without a guard call. */
   next(identityId: string, action: string): Promise<NextAllowed> {
     return this.request<NextAllowed>('GET', `/v1/identities/${encodeURIComponent(identityId)}/actions/${encodeURIComponent(action)}/next`);
@@ -196,8 +253,24 @@ export class SmartLimitsClient {
     fn: () => Promise<T>,
     o: Partial<GuardOptions> = {},
   ): Promise<{ guard: GuardResult; result: T; outcome: OutcomeResult | null }> {
-    const actionId = o.actionId ?? `run-${Date.now().toString(36)}-${Math.floor(this.random() * 1e9).toString(36)}`;
+    const actionId = o.actionId ?? this.newActionId('run');
     const guard = await this.guard(identityId, action, { ...o, actionId });
+    const { result, outcome } = await this.perform(identityId, action, actionId, guard.recorded, fn);
+    return { guard, result, outcome };
+  }
+
+  private newActionId(prefix: string): string {
+    return `${prefix}-${Date.now().toString(36)}-${Math.floor(this.random() * 1e9).toString(36)}`;
+  }
+
+  /** Runs an admitted action and reports what LinkedIn answered (or releases a slot it never used). */
+  private async perform<T extends ActionResult>(
+    identityId: string,
+    action: string,
+    actionId: string,
+    recorded: boolean,
+    fn: () => Promise<T>,
+  ): Promise<{ result: T; outcome: OutcomeResult }> {
     let result: T;
     try {
       result = await fn();
@@ -205,14 +278,13 @@ export class SmartLimitsClient {
       const status = (e as { statusCode?: unknown }).statusCode;
       if (typeof status === 'number') {
         await this.reportOutcome(identityId, action, { actionId, statusCode: status, body: (e as { body?: string | object }).body });
-      } else if (guard.recorded) {
+      } else if (recorded) {
         await this.release(identityId, action, actionId);
       }
       throw e;
     }
     const outcome: Outcome = typeof result === 'number' ? { statusCode: result } : result;
-    const reported = await this.reportOutcome(identityId, action, { ...outcome, actionId });
-    return { guard, result, outcome: reported };
+    return { result, outcome: await this.reportOutcome(identityId, action, { ...outcome, actionId }) };
   }
 }
 

@@ -1,6 +1,17 @@
 // The worker client, exported as `smart-limits/client`.
 export { SmartLimitsClient } from './client.js';
-export type { ActionResult, ClientOptions, GuardOptions, GuardResult, LimitState, NextAllowed, Outcome, OutcomeResult } from './client.js';
+export type {
+  ActionResult,
+  ClientOptions,
+  GuardOptions,
+  GuardResult,
+  LimitState,
+  NextAllowed,
+  Outcome,
+  OutcomeResult,
+  ScheduledAction,
+  ScheduleOptions,
+} from './client.js';
 export {
   CooldownError,
   GuardRefusalError,

@@ -36,6 +36,11 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:lease`;
   }
 
+  /** The identity's planned actions (sorted set: member = "<action slug> <action_id>", score = scheduled_at ms). */
+  schedule(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:sched`;
+  }
+
   /**
    * The identity's state marker: present while Redis holds everything the guard reads for it. A
    * guard that finds it missing (Redis lost data, or the identity was never seen) has the state

@@ -52,8 +52,21 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call (all 0: none). */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** Schedule mode ("when": "earliest"): record at the earliest time in [max(now, notBefore), notAfter] that passes every rule. */
+  schedule: GuardSchedule | null;
+  /** The identity's schedule (sorted set of planned actions). */
+  scheduleKey: string;
+  /** How long a planned action stays listed after its time. */
+  scheduleKeepMs: number;
   /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
   markerKey: string;
+}
+
+export interface GuardSchedule {
+  notBeforeMs: number;
+  notAfterMs: number;
+  /** The schedule's member: "<action slug> <action_id>". */
+  entry: string;
 }
 
 /** guard.lua's status codes, by position. */
@@ -81,8 +94,10 @@ export interface GuardWindow {
   consumedAfter: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits after this call: nowMs when there is room, a later ms; null never (window.include.lua). */
+  /** When one more unit fits at every instant it would count: nowMs when there is room, a later ms; null never (window.include.lua). */
   availableAtMs: number | null;
+  /** Units recorded ahead of now (scheduled actions). */
+  scheduled: number;
 }
 
 /** The marker was missing: Redis does not hold the identity's state; nothing was decided or changed. */
@@ -103,6 +118,8 @@ export interface GuardDecision {
   availableAtMs: number | null;
   /** The latest freeing of every blocking rule, before the working hours; null never. */
   freeAtMs: number | null;
+  /** When the action is recorded (recorded, duplicate: the time it holds; a dry run in schedule mode: the time it would take); null otherwise. */
+  atMs: number | null;
   /** The cooldown that ends last, when one blocks. */
   cooldown: { value: string; pttlMs: number; limitIndex: number | null } | null;
   /** The action in flight that blocks this one. */
@@ -129,6 +146,11 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       i.occurredAtMs ?? '',
       i.leaseMs,
       i.limits.length,
+      i.schedule ? 'earliest' : '',
+      i.schedule?.notBeforeMs ?? '',
+      i.schedule?.notAfterMs ?? '',
+      i.schedule?.entry ?? '',
+      i.scheduleKeepMs,
       i.openIntervals ? i.openIntervals.length : -1,
     ];
     for (const [s, e] of i.openIntervals ?? []) args.push(s, e);
@@ -137,7 +159,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       args.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.slug, l.bursts.length);
       for (const b of l.bursts) args.push(b.windowMs, b.max);
     }
-    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey);
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey, i.scheduleKey);
     args.push(...apiLimitArgv(i.api.limits));
     return { keys, args };
   },
@@ -162,6 +184,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
     const cdIndex = r.int('cooldown_index', -1, n);
     const holder = r.strOrNull('lease_holder');
     const leaseEnds = r.int('lease_ends_at', -2);
+    const at = r.msOrNone('at');
     const api = readApiTake(r);
     // At most: identity + n limit cooldowns, n windows, 8 bursts per limit, n gaps, the lease, the hours.
     const k = r.int('blocked', 0, 3 + 11 * n);
@@ -187,10 +210,13 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
       availableAtMs: readAvailableAt(r, 'window available_at'),
+      scheduled: r.int('scheduled', 0),
     }));
-    if (r.length !== 9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n) r.fail(`expected ${9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n} values, got ${r.length}`);
+    const expected = 10 + API_TAKE_LENGTH + 1 + 5 * k + 6 * n;
+    if (r.length !== expected) r.fail(`expected ${expected} values, got ${r.length}`);
     r.end();
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
+    if ((status === 'recorded' || status === 'duplicate') && at === null) r.fail(`status ${status} without its time`);
     if (status === 'refused' && !blocked.length) r.fail('status refused without a blocking rule');
     if (status !== 'refused' && blocked.length) r.fail(`status ${status} with blocking rules`);
     if ((cdValue === null) !== (cdIndex === -1)) r.fail('cooldown value and index disagree');
@@ -199,6 +225,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       nowMs,
       availableAtMs: never(available),
       freeAtMs: never(free),
+      atMs: at,
       cooldown: cdValue === null ? null : { value: cdValue, pttlMs: cdPttl, limitIndex: cdIndex === 0 ? null : cdIndex - 1 },
       lease: holder === null ? null : { actionId: holder, endsAtMs: never(leaseEnds) },
       blocked,

@@ -1,13 +1,15 @@
 --[[
 Read-only view of windows (limit reads, health, auto-mode headroom): counts what is inside each
-window at `now` without trimming, plus the entries needed to say when room frees.
+window at `now` (scores in (now - window, now]) without trimming, what is planned ahead of now
+(schedule mode), plus the entries needed to say when room frees.
 KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i.
 ARGV[1] now ms or ""; ARGV[2] n; ARGV[3 + 2(i-1)] window ms of limit i; ARGV[4 + 2(i-1)] max of limit i.
 ARGV[3 + 2n] optional action member: the reply ends with 1 when any window holds it (auto mode's idempotency).
 ARGV[4 + 2n] optional cost (default 1): available_at is when room for this many units frees.
 Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
-         per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more: now, a later ms,
-                    or -2 never; window.include.lua), limit_cooldown|false, pttl,
+         per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more at every instant
+                    it would count: now, a later ms, or -2 never; window.include.lua), limit_cooldown|false, pttl,
+                    scheduled (units ahead of now),
          holds_member }
 ]]
 local now = script_now(ARGV[1])
@@ -20,9 +22,9 @@ for i = 1, n do
   local win = tonumber(ARGV[3 + 2 * (i - 1)])
   local max = tonumber(ARGV[4 + 2 * (i - 1)])
   local from = '(' .. (now - win)
-  local count = redis.call('ZCOUNT', key, from, '+inf')
-  local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-  local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', from, 'WITHSCORES', 'LIMIT', 0, 1)
+  local count = redis.call('ZCOUNT', key, from, now)
+  local oldest = redis.call('ZRANGEBYSCORE', key, from, now, 'WITHSCORES', 'LIMIT', 0, 1)
+  local newest = redis.call('ZREVRANGEBYSCORE', key, now, from, 'WITHSCORES', 'LIMIT', 0, 1)
   local available = window_available_at(key, now, win, max, cost, count)
   local lcd = redis.call('GET', KEYS[2 * i + 1])
   out[#out + 1] = count
@@ -31,6 +33,7 @@ for i = 1, n do
   out[#out + 1] = available
   out[#out + 1] = lcd or false
   out[#out + 1] = lcd and redis.call('PTTL', KEYS[2 * i + 1]) or -1
+  out[#out + 1] = redis.call('ZCOUNT', key, '(' .. now, '+inf')
 end
 local member = ARGV[3 + 2 * n]
 local holds = 0

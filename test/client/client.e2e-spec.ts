@@ -39,6 +39,38 @@ describe('worker client against the real service', () => {
     expect(await c.release(i.id, 'linkedin-visit-profile', 'x1')).toBe(false);
   });
 
+  it('schedule() plans at the earliest time (the same one for a retry); runScheduled() waits until it, runs and reports', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const c = client();
+    const first = await c.schedule(i.id, 'linkedin-visit-profile', { actionId: 'plan-1' });
+    const second = await c.schedule(i.id, 'linkedin-visit-profile', { actionId: 'plan-2', notAfter: new Date(Date.now() + 3_600_000) });
+    // The gap (30 s + the first one's jitter) separates them.
+    expect(second.scheduledAt.getTime() - first.scheduledAt.getTime()).toBeGreaterThanOrEqual(30_000);
+    expect((await c.schedule(i.id, 'linkedin-visit-profile', { actionId: 'plan-2' })).scheduledAt).toEqual(second.scheduledAt);
+    sleeps.length = 0;
+    let ran = 0;
+    const done = await c.runScheduled(second, async () => {
+      ran++;
+      return 200;
+    });
+    expect(ran).toBe(1);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(25_000);
+    expect(done.outcome).toMatchObject({ classification: expect.any(Object) });
+    // An action that fails before reaching LinkedIn gives its planned slot back.
+    const third = await c.schedule(i.id, 'linkedin-visit-profile', { actionId: 'plan-3' });
+    await expect(
+      c.runScheduled(third, async () => {
+        throw new Error('browser crashed');
+      }),
+    ).rejects.toThrow('browser crashed');
+    const list = await t.request('GET', `/v1/identities/${i.id}/schedule`, { key: ws.api_key });
+    expect(list.body.actions.map((a: { action_id: string }) => a.action_id)).not.toContain('plan-3');
+    // No time before not_after: the refusal the guard would give.
+    const late = await c.schedule(i.id, 'linkedin-visit-profile', { actionId: 'plan-4', notAfter: new Date(Date.now() + 1_000) }).catch((e) => e);
+    expect(late).toBeInstanceOf(TooSoonError);
+  });
+
   it('throws LimitReachedError with availableAt and never retries it', async () => {
     const i = await createIdentity(t, ws.api_key, { pacing: 'off', limit_overrides: { LK_PROFILE_VISITS: 1 } });
     const c = client();
