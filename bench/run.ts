@@ -19,6 +19,7 @@ import { ensureDatabase } from '../src/bootstrap/resolve-stores.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { GUARD_SCRIPT, type GuardInput, type GuardMode } from '../src/smart-limits/guard.script.js';
+import { scheduleBench, scheduleBenchLines } from './schedule.js';
 import { journalBenchmarks } from './journal.js';
 
 const execFileAsync = promisify(execFile);
@@ -400,6 +401,9 @@ async function main(): Promise<void> {
       markerKey: keys.marker(wsId, id),
       identityCooldownKey: keys.identityCooldown(wsId, id),
       leaseKey: keys.lease(wsId, id),
+      scheduleKey: keys.schedule(wsId, id),
+      scheduleKeepMs: 7 * 86_400_000,
+      schedule: null,
       nowMs,
       member,
       actionId: member,
@@ -573,6 +577,7 @@ async function main(): Promise<void> {
     log(
       '- The machine is shared: up to 8 other helpers build and test on the same 2 cores during a run, so absolute figures move between runs; the ratios compare runs made side by side.',
     );
+    for (const l of scheduleBenchLines(await scheduleBench(redisSrv.url))) log(l);
     writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n');
   } finally {
     await redis.quit().catch(() => undefined);

@@ -31,6 +31,7 @@ const anyValue = fc.oneof(
     'x'.repeat(256),
     'x'.repeat(257),
     '\uFE0F',
+    'latest',
     '\uD83D\uDE00'.repeat(128),
     '2026-01-02T03:04:05Z',
     '2026-01-02T03:04:05.123+02:00',
@@ -73,6 +74,9 @@ const body = (fields: string[]) =>
           occurred_at: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
           target: fc.string({ minLength: 1, maxLength: 40 }),
           identity_ids: fc.array(fc.uuid(), { minLength: 1, maxLength: 3 }),
+          when: fc.constantFrom('earliest', 'latest'),
+          not_before: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+          not_after: fc.constantFrom('2026-01-02T03:04:05Z', '2026-01-02', 'soon'),
         },
         { requiredKeys: ['action_id'] },
       ),
@@ -82,8 +86,8 @@ const body = (fields: string[]) =>
 
 describe('compiled validation of the guard bodies', () => {
   for (const [dto, fields] of [
-    [GuardDto, ['action_id', 'cost', 'occurred_at', 'dry_run', 'target']],
-    [AutoGuardDto, ['action_id', 'identity_ids', 'cost', 'dry_run']],
+    [GuardDto, ['action_id', 'cost', 'occurred_at', 'dry_run', 'target', 'when', 'not_before', 'not_after']],
+    [AutoGuardDto, ['action_id', 'identity_ids', 'cost', 'dry_run', 'when', 'not_before', 'not_after']],
     [ReleaseDto, ['action_id']],
   ] as const) {
     it(`${dto.name}: the same instance or the same 400 as class-validator alone, for any body`, async () => {

@@ -17,7 +17,7 @@ export interface ActionPlan {
   perAction: boolean[];
   /** The in-flight lease of a single-flight action (0: none). */
   leaseMs: number;
-  keys: { identityCooldown: string; lease: string; marker: string; invitations: string };
+  keys: { identityCooldown: string; lease: string; schedule: string; marker: string; invitations: string };
   invitation: boolean;
 }
 
@@ -86,6 +86,7 @@ export class GuardPlans {
       keys: {
         identityCooldown: this.keys.identityCooldown(ws, id),
         lease: this.keys.lease(ws, id),
+        schedule: this.keys.schedule(ws, id),
         marker: this.keys.marker(ws, id),
         invitations: this.keys.invitations(ws, id),
       },
