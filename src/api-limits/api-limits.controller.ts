@@ -10,7 +10,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { ApiLimitsService } from './api-limits.service.js';
 import { RateLimitCheckDto } from './api-limits.dto.js';
 import { CURRENT_WORKSPACE_SCHEMA, RATE_LIMIT_CHECK_SCHEMA } from './api-limits.schemas.js';
-import { ApiLimitInScript } from './api-limit.interceptor.js';
+import { ApiLimitInScript } from './api-limit-counter.js';
 import { apiLimitHeaders, apiLimitRefusal } from './rate-limit-http.js';
 
 export const SEED_429 = {

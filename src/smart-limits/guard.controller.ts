@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
-import { ApiLimitInScript } from '../api-limits/api-limit.interceptor.js';
+import { ApiLimitInScript } from '../api-limits/api-limit-counter.js';
 import { WorkspaceId } from '../common/auth/auth-context.js';
 import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors, ERROR_ENVELOPE_REF } from '../common/http/api-errors.decorator.js';

@@ -5,6 +5,7 @@ import { type ApiTake } from '../api-limits/api-limit.include.js';
 import { ApiLimitsService } from '../api-limits/api-limits.service.js';
 import { type WorkspaceApiLimits } from '../api-limits/workspace-api-limits.js';
 import { Clock } from '../common/clock.js';
+import { isoTime } from '../common/iso-time.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { storeOfError } from '../common/errors/store-errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -128,7 +129,8 @@ export type GuardOutcome = (
   | { kind: 'already_invited'; target: string; invitationStatus: 'pending' | 'accepted' }
 ) & { api?: ApiLimitState };
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** The answers' times: Date#toISOString's string, without a Date per call (iso-time.ts). */
+const iso = isoTime;
 const NO_API_LIMIT = { perSecond: 0, perMinute: 0, daily: 0 };
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,5 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { AFTER_AUTHENTICATION, type AfterAuthentication } from '../common/auth/after-authentication.js';
 import { AppConfig } from '../config/app-config.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiError } from '../common/errors/api-error.js';
@@ -14,6 +15,8 @@ export class WorkspaceAuthGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeysService,
     private readonly config: AppConfig,
+    /** The workspace API limits (ApiLimitsModule), counted once the key is known. */
+    @Optional() @Inject(AFTER_AUTHENTICATION) private readonly after?: AfterAuthentication,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -28,6 +31,7 @@ export class WorkspaceAuthGuard implements CanActivate {
       throw ApiError.unauthorized('Invalid or revoked API key');
     }
     req.auth = auth;
+    if (this.after) await this.after.afterAuthentication(ctx, auth);
     return true;
   }
 }
