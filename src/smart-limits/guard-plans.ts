@@ -54,7 +54,7 @@ export class GuardPlans {
       this.catalog.warmup,
     );
     let plans = this.byIdentity.get(identity);
-    if (!plans) this.byIdentity.set(identity, (plans = new Map()));
+    if (!plans) this.byIdentity.set(identity, (plans = new Map<string, Cached>()));
     const cached = plans.get(action.slug);
     if (cached && cached.stage === stage) return cached;
     const plan = planLimits(identity, limitsOf(this.catalog, action), this.catalog, now);

@@ -1,4 +1,4 @@
-import { getMetadataStorage, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { getMetadataStorage, type ValidationArguments } from 'class-validator';
 
 /**
  * Compiled validation for hot request bodies (issue 18). A class marked `@CompiledBody()` is checked
@@ -51,7 +51,7 @@ function compile(metatype: new () => object): (value: unknown) => object | null 
     } else if (m.type === 'customValidation') {
       const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
       if (constraints.length !== 1 || constraints[0].async) throw new Error(`@CompiledBody: ${where} has an async or composite constraint`);
-      const instance = constraints[0].instance as ValidatorConstraintInterface;
+      const instance = constraints[0].instance;
       const each = m.each === true;
       const property = m.propertyName;
       const args = m.constraints;
