@@ -204,6 +204,8 @@ async function measure(app: NestFastifyApplication, base: string, redisUrl: stri
       mode: r.atMs === null ? 'check' : 'backfill',
       occurredAtMs: r.atMs,
       api,
+      // Decided now (or backfilled), not planned ahead (schedule mode).
+      schedule: null,
     });
     if (input.invitation?.enabled) {
       if (r.windowsOnly) input.invitation = { ...input.invitation, enabled: false };

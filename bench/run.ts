@@ -30,6 +30,7 @@ import {
   meanOf,
 } from './harness.js';
 import { HOTPATH_SECTION, hotpathBenchmarks } from './hotpath.js';
+import { scheduleBench, scheduleBenchLines } from './schedule.js';
 import { journalBenchmarks } from './journal.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -348,6 +349,9 @@ async function main(): Promise<void> {
       markerKey: keys.marker(wsId, id),
       identityCooldownKey: keys.identityCooldown(wsId, id),
       leaseKey: keys.lease(wsId, id),
+      scheduleKey: keys.schedule(wsId, id),
+      scheduleKeepMs: 7 * 86_400_000,
+      schedule: null,
       nowMs,
       member,
       actionId: member,
@@ -521,6 +525,7 @@ async function main(): Promise<void> {
     log(
       '- The machine is shared: up to 8 other helpers build and test on the same 2 cores during a run, so absolute figures move between runs; the ratios compare runs made side by side.',
     );
+    for (const l of scheduleBenchLines(await scheduleBench(redisSrv.url))) log(l);
     // The hot-path section (bench/hotpath.ts) is written by its own run: kept as it is.
     writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n' + keptSection('BENCHMARKS.md', HOTPATH_SECTION));
   } finally {

@@ -246,6 +246,8 @@ async function main(): Promise<void> {
       `  ${total.cooldowns} cooldowns started after LinkedIn pushed back (429 / 999), ${Object.values(webhooks).reduce((a, b) => a + b, 0)} signed webhooks received${badSignatures ? `, ${badSignatures} with a bad signature` : ''}.`,
     );
     out('');
+    await planCampaign(base, key, client);
+    out('');
     if (tty && !short) {
       // The demo's own service holds the state just shown: keep it up for a look at the dashboard.
       out(`Dashboard: open ${base}/dashboard and paste the demo workspace's key:`);
@@ -257,6 +259,45 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop();
+  }
+}
+
+/**
+ * Schedule mode: a small campaign of 25 invitations planned across three identities in three time
+ * zones, each with working hours. Nothing is refused: every invitation gets the earliest time that
+ * passes every rule of its identity (gaps with jitter, bursts, the daily window, working hours).
+ */
+async function planCampaign(base: string, key: string, client: SmartLimitsClient): Promise<void> {
+  const weekdays = { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
+  const senders = [
+    { label: 'paula (Paris)', timezone: 'Europe/Paris' },
+    { label: 'nick (New York)', timezone: 'America/New_York' },
+    { label: 'tomo (Tokyo)', timezone: 'Asia/Tokyo' },
+  ];
+  const ids: string[] = [];
+  for (const p of senders) {
+    const i = await json(base, key, 'POST', '/v1/identities', {
+      external_id: `${p.label.split(' ')[0]}-${Date.now().toString(36)}`,
+      label: p.label,
+      account_type: 'sales_navigator',
+      warmup: 'none',
+      timezone: p.timezone,
+      schedule: weekdays,
+    });
+    ids.push(i.id);
+  }
+  const plan: { sender: number; actionId: string; at: Date }[] = [];
+  for (let k = 0; k < 25; k++) {
+    const sender = k % senders.length;
+    const planned = await client.schedule(ids[sender], 'linkedin-connect-profile', { actionId: `campaign-lead-${k + 1}` });
+    plan.push({ sender, actionId: planned.actionId, at: planned.scheduledAt });
+  }
+  out('Campaign plan (schedule mode): 25 invitations across three identities, Monday–Friday 09:00–18:00 local');
+  const local = (d: Date, tz: string) =>
+    d.toLocaleString('en-GB', { timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  for (const p of plan.sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    const s = senders[p.sender];
+    out(`  ${p.at.toISOString().slice(0, 19).replace('T', ' ')} UTC  ${s.label.padEnd(16)} ${local(p.at, s.timezone).padEnd(16)} ${p.actionId}`);
   }
 }
 

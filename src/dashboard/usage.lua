@@ -1,6 +1,6 @@
 --[[
 How full the windows of many identities of one workspace are, for the overview snapshot: ZCOUNT per
-window, and only for a full window the time one more unit fits. One call for a batch of identities
+window (what it holds now: planned actions count from their time), and only for a full window the time one more unit fits. One call for a batch of identities
 (their keys share the workspace's hash tag), so the per-call cost is paid once per batch. Lighter than
 read-windows.lua: no oldest/newest, no mirrors (the overview takes cooldowns from PostgreSQL). Read-only.
 KEYS: the windows, identity by identity, each identity's limits in the same order.
@@ -19,7 +19,7 @@ local out = { now }
 for k = 1, #KEYS do
   local j = (k - 1) % m + 1
   local max = tonumber(ARGV[2 + m + k])
-  local count = redis.call('ZCOUNT', KEYS[k], froms[j], '+inf')
+  local count = redis.call('ZCOUNT', KEYS[k], froms[j], now)
   local available = window_available_at(KEYS[k], now, wins[j], max, 1, count)
   out[#out + 1] = count
   out[#out + 1] = available

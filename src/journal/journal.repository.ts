@@ -51,13 +51,20 @@ export class JournalRepository {
     const rows = await preparedQuery(
       this.ds,
       'journal_standing_since',
-      `select r.action_id, r.limits, r.cost, (extract(epoch from r.recorded_at) * 1000)::bigint as at_ms
+      `select r.action_id, r.action_slug, r.kind, r.limits, r.cost, (extract(epoch from r.recorded_at) * 1000)::bigint as at_ms
        from action_journal r
        where r.identity_id = $1 and r.event = 'recorded' and r.recorded_at > $2 and ${NOT_RELEASED}
        order by r.recorded_at, r.action_id`,
       [identityId, iso(sinceMs)],
     );
-    return rows.map((r) => ({ actionId: r.action_id, limits: r.limits as string[], cost: Number(r.cost), atMs: Number(r.at_ms) }));
+    return rows.map((r) => ({
+      actionId: r.action_id,
+      actionSlug: r.action_slug,
+      kind: r.kind,
+      limits: r.limits as string[],
+      cost: Number(r.cost),
+      atMs: Number(r.at_ms),
+    }));
   }
 
   /**

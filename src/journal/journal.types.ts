@@ -24,6 +24,8 @@ export interface JournalEntry {
 /** A recording still standing (not released), as a rebuild restores it. */
 export interface StandingAction {
   actionId: string;
+  actionSlug: string;
+  kind: JournalKind;
   limits: string[];
   cost: number;
   atMs: number;

@@ -7,7 +7,7 @@ export type OpenInterval = [number, number];
 
 const DAY_MS = 86_400_000;
 /** How far ahead the guard gets the calendar: a week and a day covers every weekly schedule. */
-const CALENDAR_DAYS = 8;
+export const CALENDAR_DAYS = 8;
 
 export interface CalendarInput {
   /** null: any time (the identity and its workspace set no working hours). */

@@ -36,6 +36,11 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:lease`;
   }
 
+  /** The identity's planned actions (sorted set: member = "<action slug> <action_id>", score = scheduled_at ms). */
+  schedule(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:sched`;
+  }
+
   /**
    * Hash of the identity's invitation health: pending count, the acceptance rate's effect, and each
    * known target's state (digest → pending / accepted / withdrawn at); see invitation-state.lua.

@@ -8,6 +8,7 @@ import { actionMember } from './action-member.js';
 import { type AutoGuardDto, type GuardLimitState, type GuardResponse } from './guard.dto.js';
 import { type GuardOutcome, GuardService, type Refusal } from './guard.service.js';
 import { guardHeaders, refusalError } from './guard-http.js';
+import { scheduleFields } from './schedule-fields.js';
 import { SmartLimitsErrorLabel } from './smart-limits.errors.js';
 
 const MAX_POOL = 1000;
@@ -64,16 +65,18 @@ export class AutoGuardService {
         account_types: action.account_types,
       });
     }
+    const when = scheduleFields(dto);
+    const schedule = this.guard.scheduleOf({ ...when, actionId: dto.action_id }, actionSlug);
     // Every candidate's whole decision (windows, bursts, gaps, lease, hours, cooldowns), read in one
     // pipelined round trip without recording: the same rules as the guard, so the pool's earliest
-    // available_at is by the same rule.
+    // available_at is by the same rule. In schedule mode each one's earliest time, planned the same way.
     const peeks = await this.guard.peekMany(
-      pool.map((identity) => ({ identity, action, member: actionMember(dto.action_id), actionId: dto.action_id, cost })),
+      pool.map((identity) => ({ identity, action, member: actionMember(dto.action_id), actionId: dto.action_id, cost, schedule })),
     );
 
     // A retry of an action already recorded on one of them answers as a duplicate on that one.
     const holder = peeks.findIndex((p) => p.reply.status === 'duplicate');
-    const order: { identity: Identity; headroom: number; ratio: number }[] = [];
+    const order: { identity: Identity; headroom: number; ratio: number; at: number }[] = [];
     let earliest: { at: number; refusal: Refusal; identityId: string } | null = null;
     const consider = (refusal: Refusal, identityId: string) => {
       if (refusal.availableAt && (!earliest || refusal.availableAt.getTime() < earliest.at)) {
@@ -85,15 +88,16 @@ export class AutoGuardService {
       const remaining = p.plan.map((l, k) => l.max - p.reply.windows[k].consumedAfter);
       const headroom = Math.min(...remaining);
       const ratio = Math.min(...p.plan.map((l, k) => (l.max > 0 ? remaining[k] / l.max : 0)));
-      order.push({ identity: pool[i], headroom, ratio });
+      order.push({ identity: pool[i], headroom, ratio, at: p.reply.atMs ?? p.reply.nowMs });
     });
-    order.sort((a, b) => b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));
-    if (holder >= 0) order.unshift({ identity: pool[holder], headroom: Infinity, ratio: 1 });
+    // Schedule mode: the identity that can act soonest first (then most headroom).
+    order.sort((a, b) => (schedule ? a.at - b.at : 0) || b.headroom - a.headroom || b.ratio - a.ratio || a.identity.id.localeCompare(b.identity.id));
+    if (holder >= 0) order.unshift({ identity: pool[holder], headroom: Infinity, ratio: 1, at: 0 });
 
     let last: GuardOutcome | undefined;
     for (const c of order) {
       const outcome = await this.guard.guardIdentity(
-        { workspaceId: ws, identityId: c.identity.id, actionSlug, actionId: dto.action_id, cost, dryRun: dto.dry_run ?? false },
+        { workspaceId: ws, identityId: c.identity.id, actionSlug, actionId: dto.action_id, cost, dryRun: dto.dry_run ?? false, ...when },
         c.identity,
         action,
       );

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { ApiLimitInScript } from '../api-limits/api-limit.interceptor.js';
@@ -7,15 +7,27 @@ import { WorkspaceAuthGuard } from '../workspaces/workspace-auth.guard.js';
 import { ApiErrors, ERROR_ENVELOPE_REF } from '../common/http/api-errors.decorator.js';
 import { AutoGuardService } from './auto-guard.service.js';
 import { guardHeaders, limitHeaders, refusalError } from './guard-http.js';
-import { AutoGuardDto, EdgesLimitsResponse, GuardDto, GuardResponse, NextResponse, ReleaseDto, ReleaseResponse } from './guard.dto.js';
+import {
+  AutoGuardDto,
+  EdgesLimitsResponse,
+  GuardDto,
+  GuardResponse,
+  NextResponse,
+  ReleaseDto,
+  ReleaseResponse,
+  ScheduleQueryDto,
+  ScheduleResponse,
+} from './guard.dto.js';
 import { GuardService } from './guard.service.js';
+import { scheduleFields } from './schedule-fields.js';
 import { LimitsReadService } from './limits-read.service.js';
 
 const REFUSALS = {
   status: 429,
   description:
     'LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), ' +
-    'COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent)',
+    'COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent). ' +
+    'In schedule mode ("when": "earliest") only when no time fits before not_after, a cooldown a person must clear blocks it, or an invitation rule that never frees by time does',
   schema: ERROR_ENVELOPE_REF,
 };
 
@@ -65,6 +77,7 @@ export class GuardController {
       dryRun: dto.dry_run ?? false,
       occurredAt: dto.occurred_at ? new Date(dto.occurred_at) : undefined,
       target: dto.target,
+      ...scheduleFields(dto),
     });
     if (outcome.kind !== 'allowed') {
       // The API limit was counted in the same script: its fields go on the refusal too; a Smart Limit
@@ -139,6 +152,17 @@ export class GuardController {
   @ApiErrors(401, 403, 404, 503)
   next(@WorkspaceId() ws: string, @Param('identityId') identityId: string, @Param('actionSlug') actionSlug: string): Promise<NextResponse> {
     return this.guard.next(ws, identityId, actionSlug);
+  }
+
+  @Get('identities/:identityId/schedule')
+  @ApiOperation({
+    operationId: 'getIdentitySchedule',
+    summary: "An identity's planned actions (schedule mode), earliest first: from (default now) up to to (default: no end), at most 1000",
+  })
+  @ApiOkResponse({ type: ScheduleResponse })
+  @ApiErrors(400, 401, 404, 503)
+  schedule(@WorkspaceId() ws: string, @Param('identityId') identityId: string, @Query() q: ScheduleQueryDto): Promise<ScheduleResponse> {
+    return this.guard.listSchedule(ws, identityId, q.from ? new Date(q.from) : undefined, q.to ? new Date(q.to) : undefined);
   }
 
   @Get('identities/:identityId/limits')

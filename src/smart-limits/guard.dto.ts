@@ -1,8 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { InvitationSummaryResponse } from '../invitations/invitations.dto.js';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 
-export class GuardDto {
+/** Schedule mode (SPEC 4b): the fields both guard bodies share. */
+export class ScheduleFieldsDto {
+  @ApiPropertyOptional({
+    enum: ['earliest'],
+    description:
+      'Schedule mode: instead of refusing, record the action at the earliest time (≥ now and ≥ not_before) that passes every rule, answered as scheduled_at. Not with occurred_at.',
+  })
+  @IsOptional()
+  @IsIn(['earliest'])
+  when?: 'earliest';
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Schedule mode: plan no earlier than this (default now; at most 30 days ahead)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  not_before?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Schedule mode: plan no later than this (default: 7 days after now or not_before; at most 30 days ahead); 429 when no time fits',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  not_after?: string;
+}
+
+export class GuardDto extends ScheduleFieldsDto {
   @ApiProperty({
     description: "The caller's id of this action (1–128 chars); retries with the same id are idempotent",
     example: 'job-81723-step-2',
@@ -58,7 +97,7 @@ export class ReleaseDto {
   action_id!: string;
 }
 
-export class AutoGuardDto {
+export class AutoGuardDto extends ScheduleFieldsDto {
   @ApiProperty({ example: 'job-81723-step-2', minLength: 1, maxLength: 128 })
   @IsString()
   @Length(1, 128)
@@ -97,11 +136,13 @@ export class GuardLimitState {
   @ApiProperty({ type: 'integer', example: 25 }) max_limit!: number;
   @ApiProperty({ type: 'integer', example: 3 }) consumed!: number;
   @ApiProperty({ type: 'integer', example: 22 }) remaining!: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Units planned ahead of now (schedule mode); they count from their scheduled time' })
+  scheduled!: number;
   @ApiProperty({
     type: String,
     format: 'date-time',
     nullable: true,
-    description: 'When there is room for one more action (now when there is room); null when it never fits',
+    description: 'When there is room for one more action at every instant it would count (now when there is room); null when it never fits',
   })
   available_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the window is empty again' })
@@ -116,6 +157,11 @@ export class GuardResponse {
   @ApiProperty({ description: 'Whether this call recorded the action' }) recorded!: boolean;
   @ApiProperty({ description: 'A retry of an action already recorded' }) duplicate!: boolean;
   @ApiPropertyOptional() dry_run?: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Schedule mode: when the action is planned (perform it then); also on a retry of an action planned ahead of now',
+  })
+  scheduled_at?: string;
   @ApiPropertyOptional({ description: 'Present when Redis was unreachable and GUARD_FAIL_MODE=open allowed the action unrecorded' })
   fail_open?: boolean;
   @ApiProperty({ type: [GuardLimitState] }) limits!: GuardLimitState[];
@@ -129,8 +175,11 @@ export class EdgesLimit {
   @ApiProperty() slug!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'integer' }) max_limit!: number;
-  @ApiProperty({ type: 'integer' }) consumed!: number;
+  @ApiProperty({ type: 'integer', description: 'Units in the window now (planned actions count from their time, not before)' })
+  consumed!: number;
   @ApiProperty({ type: 'integer' }) remaining!: number;
+  @ApiProperty({ type: 'integer', description: 'Units planned ahead of now (schedule mode), not yet in consumed' })
+  scheduled!: number;
   @ApiProperty() has_reached_limit!: boolean;
   @ApiProperty({ format: 'date-time', description: 'Start of the sliding window (now − window)' }) started_at!: string;
   @ApiProperty({ format: 'date-time', description: 'End of the sliding window (now)' }) ended_at!: string;
@@ -198,4 +247,29 @@ export class NextResponse {
   available_at!: string | null;
   @ApiProperty() allowed_now!: boolean;
   @ApiProperty({ type: [BlockedRuleDto], description: 'Every rule that refuses now' }) blocked_by!: BlockedRuleDto[];
+}
+
+export class ScheduleQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Planned at or after this time (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Planned before this time (default: no end)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class PlannedActionDto {
+  @ApiProperty({ example: 'linkedin-connect-profile' }) action!: string;
+  @ApiProperty({ example: 'campaign-7-lead-12' }) action_id!: string;
+  @ApiProperty({ format: 'date-time' }) scheduled_at!: string;
+}
+
+export class ScheduleResponse {
+  @ApiProperty({ format: 'uuid' }) identity_id!: string;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
+  @ApiProperty({ type: [PlannedActionDto], description: 'Planned actions, earliest first' }) actions!: PlannedActionDto[];
 }

@@ -1,7 +1,9 @@
 --[[
 Pre-action guard: the whole decision in one atomic call (one round trip, one Cluster slot): the
 workspace's API limit, then every rule of SPEC 4 and 4b at once (cooldowns, windows, bursts, gaps,
-the in-flight lease, working hours), then the record in every window or in none.
+the in-flight lease, working hours), then the record in every window or in none. In schedule mode
+("when": "earliest") the action is recorded at the earliest time >= max(now, not_before) that
+passes every rule, found and recorded in this same call (concurrent planners never double-book).
 
 KEYS[1]            identity cooldown mirror
 KEYS[2]            the identity's in-flight lease (string "<ends_at ms>:<action_id>"; PX only collects it: its end is read on the script's clock)
@@ -9,7 +11,8 @@ KEYS[1 + 2i]       window (sorted set) of limit i      member = action member (+
 KEYS[2 + 2i]       cooldown mirror of limit i
 KEYS[2n + 3]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 4] its daily counter (api-limit.include.lua)
 KEYS[2n + 5]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
-KEYS[2n + 6]       the identity's invitation hash (invitation-guard.include.lua), read only for invitation actions
+KEYS[2n + 6]       the identity's schedule (sorted set: member = "<action slug> <action_id>", score = scheduled_at)
+KEYS[2n + 7]       the identity's invitation hash (invitation-guard.include.lua), read only for invitation actions
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
 ARGV[2]  action member (compact action id; "" for a read that names no action: no idempotency check)
@@ -19,7 +22,12 @@ ARGV[5]  mode: "check" (record when allowed), "dry" (decide only), "backfill" (r
 ARGV[6]  occurred_at in ms for a backfill, else ""
 ARGV[7]  lease ms: > 0 for a single-flight action of a paced identity (check it, take it on admit), else 0
 ARGV[8]  number of limits n
-ARGV[9]  number of open intervals m of the working hours, -1 for "any time"
+ARGV[9]  "earliest" for schedule mode, else ""
+ARGV[10] not_before ms (schedule mode; the search starts at max(now, not_before)), else ""
+ARGV[11] not_after ms (schedule mode: no later time is taken), else ""
+ARGV[12] schedule entry ("<action slug> <action_id>") for schedule mode
+ARGV[13] how long a schedule entry is kept after its time (ms)
+ARGV[14] number of open intervals m of the working hours, -1 for "any time"
 then     2m values: start, end (exclusive) of each interval in ms, ascending
 then per limit i: max, window ms, units (cost, or 1 when consumed once per action), gap ms (0: none),
          jitter ms, limit slug (the jitter's seed), number of bursts b, then b pairs (window ms, max)
@@ -29,14 +37,17 @@ then     invitation health (SPEC §5b): "1" for an invitation action else "", th
          then per limit i the max while the acceptance rate is low (the hash's factor < 1)
 
 Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl, cooldown_index,
-         lease_holder|false, lease_ends_at,
+         lease_holder|false, lease_ends_at, at,
          api_take's 7 values,
          number of blocking rules k, then k × (rule, limit index (0: none), window ms (0: none), until, last_action_at),
-         consumed_before_i, consumed_after_i, oldest_i, newest_i, available_at_i for every limit,
+         consumed_before_i, consumed_after_i, oldest_i, newest_i, available_at_i, scheduled_i for every limit,
          invitation mark of the target ("" | "p" | "a" | "w"), pending invitations before this call
          (-1 when not an invitation action), the factor on the invitation limits in % (100 or 50) }
-available_at_i: when limit i's main window has room for one more unit after this call (now when it
-has, -2 never; window.include.lua, the one owner of that answer).
+at: the time the action is recorded at (recorded, duplicate: its recorded time; a dry run in
+schedule mode: the time it would take), else -1.
+consumed_*: the units in the window at now (scores in (now - window, now]); scheduled_i: the units
+recorded ahead of now. available_at_i: when limit i's main window has room for one more unit at
+every instant it would count (now when it has, -2 never; window.include.lua, the one owner).
 status: 0 recorded, 1 duplicate, 2 refused, 3 allowed (dry run), 4 API limit (nothing else checked),
         6 already invited (409: the target is pending or accepted; nothing else checked or recorded)
 The reply is { 7, now } alone when the invitation hash of an invitation action was never built
@@ -45,9 +56,13 @@ The reply is { 5, now } alone when the marker is missing: Redis lost the identit
 it), so nothing is decided or touched (not even the API limit) until the service has rebuilt it.
 Times are ms; -1 none; -2 never (no time will do); -3 past the calendar's horizon (the caller
 finds the opening after free_at in a later calendar).
-available_at: the earliest time that passes every rule at once: the latest freeing of every blocking
-rule (free_at; each one stays free once free, as nothing but this call records), moved to the first
-open interval at or after it. A refused call changes nothing (PITFALLS 3).
+available_at: the earliest time >= the asked time (now, or max(now, not_before)) that passes every
+rule at once (pacing.include.lua's earliest). Refused: nothing changes (PITFALLS 3); the blocking
+rules are those that refuse at the asked time, each with the time it alone passes.
+Invitation health joins the rules: the pending cap and a low acceptance rate never free by time
+(-2: no plan either), a person withdrawn too recently is a forbidden interval up to the re-invite
+date. A planned invitation counts as pending (and marks its person) from the moment it is planned,
+so the cap holds at the time it is sent; a release gives both back (InvitationsService.released).
 ]]
 local now = script_now(ARGV[1])
 local member = ARGV[2]
@@ -58,8 +73,14 @@ local ts = now
 if ARGV[6] ~= '' then ts = tonumber(ARGV[6]) end
 local lease_ms = tonumber(ARGV[7])
 local n = tonumber(ARGV[8])
-local m = tonumber(ARGV[9])
-local a = 10
+local schedule = ARGV[9] == 'earliest'
+local not_before = tonumber(ARGV[10])
+local not_after = tonumber(ARGV[11])
+local sched_entry = ARGV[12]
+local sched_keep = tonumber(ARGV[13])
+local m = tonumber(ARGV[14])
+local a = 15
+local sched_key = KEYS[2 * n + 6]
 
 local intervals = nil
 if m >= 0 then
@@ -90,7 +111,7 @@ end
 if redis.call('EXISTS', KEYS[2 * n + 5]) == 0 then return { 5, now } end
 
 -- Invitation health (SPEC §5b): the hash must be there before anything is decided.
-local inv_key = KEYS[2 * n + 6]
+local inv_key = KEYS[2 * n + 7]
 local is_inv = ARGV[a + 3] == '1'
 local inv_field = ARGV[a + 4]
 local reinvite_ms = tonumber(ARGV[a + 5])
@@ -113,35 +134,40 @@ if aps > 0 or apm > 0 or aday > 0 then
   api = api_take(KEYS[2 * n + 3], KEYS[2 * n + 4], now, aps, apm, aday, 1)
 end
 
--- Trim every main window first: what has left it no longer counts, and idle members go.
+-- What has left a window no longer counts: trimmed (not by a dry run, which changes nothing).
+local function count_now(i)
+  return redis.call('ZCOUNT', L[i].key, '(' .. (now - L[i].win), now)
+end
 local consumed = {}
 for i = 1, n do
-  redis.call('ZREMRANGEBYSCORE', L[i].key, '-inf', now - L[i].win)
-  consumed[i] = redis.call('ZCARD', L[i].key)
+  if mode ~= 'dry' then redis.call('ZREMRANGEBYSCORE', L[i].key, '-inf', now - L[i].win) end
+  consumed[i] = count_now(i)
 end
 
 local blocked = {}
 local free, never = now, false
 local cd_value, cd_pttl, cd_index, cd_until = false, -1, -1, -1
 local holder, lease_ends = false, -1
+local at = -1
 
 local function state(status, available)
-  local out = { status, now, available, never and -2 or free, cd_value, cd_pttl, cd_index, holder, lease_ends }
+  local out = { status, now, available, never and -2 or free, cd_value, cd_pttl, cd_index, holder, lease_ends, at }
   for k = 1, 7 do out[#out + 1] = api[k] end
   out[#out + 1] = #blocked
   for k = 1, #blocked do
     for f = 1, 5 do out[#out + 1] = blocked[k][f] end
   end
   for i = 1, n do
-    local key = L[i].key
-    local after = redis.call('ZCARD', key)
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    local key, from = L[i].key, '(' .. (now - L[i].win)
+    local after = count_now(i)
+    local oldest = redis.call('ZRANGEBYSCORE', key, from, now, 'WITHSCORES', 'LIMIT', 0, 1)
+    local newest = redis.call('ZREVRANGEBYSCORE', key, now, from, 'WITHSCORES', 'LIMIT', 0, 1)
     out[#out + 1] = consumed[i]
     out[#out + 1] = after
     out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
     out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
     out[#out + 1] = window_available_at(key, now, L[i].win, L[i].max, 1, after)
+    out[#out + 1] = redis.call('ZCOUNT', key, '(' .. now, '+inf')
   end
   out[#out + 1] = inv_mark
   out[#out + 1] = inv.pending
@@ -151,21 +177,52 @@ end
 
 if api[1] == 0 then return state(4, -1) end
 
--- Idempotency: the action's member is already in its windows (any limit that still holds it).
+-- Idempotency: the action's member is already in its windows (any limit that still holds it), at
+-- the time it was recorded (a scheduled action: its scheduled_at).
 if member ~= '' then
   for i = 1, n do
-    if redis.call('ZSCORE', L[i].key, member) then return state(1, -1) end
+    local s = redis.call('ZSCORE', L[i].key, member)
+    if s then
+      at = tonumber(s)
+      return state(1, -1)
+    end
   end
 end
 
+local function record(t)
+  at = t
+  for i = 1, n do
+    local l = L[i]
+    if t > now - l.win then
+      for k = 1, l.units do
+        if k == 1 then
+          redis.call('ZADD', l.key, t, member)
+        else
+          redis.call('ZADD', l.key, t, member .. '#' .. k)
+        end
+      end
+      -- Idle keys expire once their newest entry has left the window: dormant identities cost nothing.
+      local ttl = redis.call('PTTL', l.key)
+      local want = t + l.win - now + 1000
+      if ttl < want then redis.call('PEXPIRE', l.key, want) end
+    end
+  end
+end
+
+if mode == 'backfill' then
+  record(ts)
+  if is_inv then inv_record(inv_key, inv_field, now) end
+  return state(0, now)
+end
+
 local function block(rule, index, win, untl, last)
-  blocked[#blocked + 1] = { rule, index, win, untl, last }
+  blocked[#blocked + 1] = { rule, index, win, untl, last or -1 }
   if untl == -2 then never = true elseif untl > free then free = untl end
 end
 
 -- A person already invited is a 409 before anything else: no waiting changes it.
 local reinvite_at = -1
-if is_inv and mode ~= 'backfill' then
+if is_inv then
   local tb = inv_target_block(inv_key, inv_field, now, reinvite_ms)
   if tb then
     inv_mark = tb[1]
@@ -173,83 +230,147 @@ if is_inv and mode ~= 'backfill' then
     reinvite_at = tb[2]
   end
 end
+-- Invitation health: the pending cap and a low acceptance rate free only by reports (never by time).
+local inv_never = is_inv and (inv.pending >= pending_refuse or inv.refusing)
 
-if mode ~= 'backfill' then
-  -- Invitation health: the pending cap and a low acceptance rate free only by reports (never by time);
-  -- a person withdrawn too recently may be invited again at reinvite_at.
-  if is_inv and inv.pending >= pending_refuse then block('pending_invitations', 1, 0, -2, -1) end
-  if is_inv and inv.refusing then block('acceptance_rate', 1, 0, -2, -1) end
-  if reinvite_at >= 0 then block('reinvite', 0, 0, reinvite_at, -1) end
+-- The asked time: now, or in schedule mode max(now, not_before).
+local from = now
+if schedule and not_before > now then from = not_before end
 
-  -- Cooldowns: the whole identity and each limit; the one that ends last is reported.
-  local function cooldown(key, index)
-    local v = redis.call('GET', key)
-    if not v then return end
-    local pt = redis.call('PTTL', key)
-    local untl = cooldown_ends(v, now, pt)
-    if untl ~= -2 and untl <= now then return end
-    block('cooldown', index, 0, untl, -1)
-    if cd_index == -1 or untl == -2 or (cd_until ~= -2 and untl > cd_until) then
-      cd_value, cd_pttl, cd_index, cd_until = v, pt, index, untl
-    end
+-- Every rule, with the time it alone passes from `from` (and the intervals the search needs).
+local rules = {}
+local function add_rule(r, rule_name, index, win)
+  -- The time this rule alone passes (a lazy gap rule's jumps are chained until it settles).
+  local untl, last = rule_next(r, from)
+  while untl > from and untl ~= math.huge do
+    local u2, l2 = rule_next(r, untl)
+    if u2 == untl then break end
+    untl, last = u2, l2 or last
   end
-  cooldown(KEYS[1], 0)
-  for i = 1, n do cooldown(L[i].cd, i) end
+  r.p = 1
+  rules[#rules + 1] = r
+  if untl > from then block(rule_name, index, win, untl == math.huge and -3 or untl, last) end
+end
 
+local cooldown_rules = {}
+local function cooldown(key, index)
+  local v = redis.call('GET', key)
+  if not v then return end
+  local pt = redis.call('PTTL', key)
+  local untl = cooldown_ends(v, now, pt)
+  if untl ~= -2 and untl <= from then return end
+  cooldown_rules[#cooldown_rules + 1] = { index, untl }
+  if cd_index == -1 or untl == -2 or (cd_until ~= -2 and untl > cd_until) then
+    cd_value, cd_pttl, cd_index, cd_until = v, pt, index, untl
+  end
+end
+cooldown(KEYS[1], 0)
+for i = 1, n do cooldown(L[i].cd, i) end
+
+if lease_ms > 0 then
+  local h, ends = lease_of(KEYS[2], now)
+  if h and h ~= action_id then holder, lease_ends = h, ends end
+end
+
+-- The cheap test at the asked time (the common case of an immediate guard): windows and bursts by
+-- counts (their entries are read only when actions are recorded ahead), gaps by their neighbours.
+local function fits_at(t)
+  if inv_never or reinvite_at > t then return false end
+  if #cooldown_rules > 0 or (holder and lease_ends > t) then return false end
   for i = 1, n do
     local l = L[i]
-    local f = window_available_at(l.key, now, l.win, l.max, l.units, consumed[i])
-    if f ~= now then block('window', i, l.win, f, -1) end
+    local c = redis.call('ZCOUNT', l.key, '(' .. (t - l.win), t)
+    local ahead = redis.call('ZCOUNT', l.key, '(' .. t, '(' .. (t + l.win))
+    if not window_fits_at(l.key, t, l.win, l.max, l.units, c, ahead) then return false end
     for b = 1, #l.bursts do
       local bw, bmax = l.bursts[b].win, l.bursts[b].max
-      -- A burst window lies inside the main one: when the whole main window leaves room, so does it.
-      if consumed[i] + l.units > bmax then
-        local bf = window_available_at(l.key, now, bw, bmax, l.units, redis.call('ZCOUNT', l.key, '(' .. (now - bw), '+inf'))
-        if bf ~= now then block('burst', i, bw, bf, -1) end
+      -- A burst window lies inside the main one: when all the main window sees around t would fit, so does it.
+      if c + ahead + l.units > bmax then
+        local bc = redis.call('ZCOUNT', l.key, '(' .. (t - bw), t)
+        if not window_fits_at(l.key, t, bw, bmax, l.units, bc) then return false end
       end
     end
-    if l.gap > 0 then
-      local gf, last = gap_free_at(l.key, now, l.gap, l.jit, l.slug)
-      if gf > now then block('gap', i, 0, gf, last) end
-    end
+    if l.gap > 0 and not gap_fits_at(l.key, t, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)) then return false end
   end
-
-  if lease_ms > 0 then
-    local h, ends = lease_of(KEYS[2], now)
-    if h and h ~= action_id then
-      holder, lease_ends = h, ends
-      block('in_flight', 0, 0, lease_ends, -1)
-    end
-  end
-
-  local opens = open_at_or_after(intervals, now)
-  if opens ~= now then block('working_hours', 0, 0, opens, -1) end
-
-  if #blocked > 0 then
-    local available = -2
-    if not never then available = open_at_or_after(intervals, free) end
-    return state(2, available)
-  end
-  if mode == 'dry' then return state(3, now) end
+  return open_at_or_after(intervals, t) == t
 end
 
--- Record in every window, or (above) in none.
+local function insert(t)
+  record(t)
+  if schedule then
+    redis.call('ZADD', sched_key, t, sched_entry)
+    redis.call('ZREMRANGEBYSCORE', sched_key, '-inf', now - sched_keep)
+    local want = t + sched_keep - now
+    if redis.call('PTTL', sched_key) < want then redis.call('PEXPIRE', sched_key, want) end
+  end
+  if is_inv then inv_record(inv_key, inv_field, now) end
+  if not schedule and mode == 'check' and lease_ms > 0 then
+    redis.call('SET', KEYS[2], (now + lease_ms) .. ':' .. action_id, 'PX', lease_ms)
+  end
+  return state(0, now)
+end
+
+if fits_at(from) then
+  if mode == 'dry' then
+    at = from
+    return state(3, from)
+  end
+  return insert(from)
+end
+
+-- Not at the asked time: build every rule's intervals (invitation health, cooldowns, then per limit
+-- its window, bursts and gap, then the lease, then the working hours: the order blocked_by lists them).
+if is_inv and inv.pending >= pending_refuse then block('pending_invitations', 1, 0, -2, -1) end
+if is_inv and inv.refusing then block('acceptance_rate', 1, 0, -2, -1) end
+if reinvite_at > from then add_rule(rule({ { -math.huge, reinvite_at } }), 'reinvite', 0, 0) end
+for _, c in ipairs(cooldown_rules) do
+  if c[2] == -2 then block('cooldown', c[1], 0, -2, -1) else add_rule(rule({ { -math.huge, c[2] } }), 'cooldown', c[1], 0) end
+end
 for i = 1, n do
   local l = L[i]
-  if ts > now - l.win then
-    for k = 1, l.units do
-      if k == 1 then
-        redis.call('ZADD', l.key, ts, member)
-      else
-        redis.call('ZADD', l.key, ts, member .. '#' .. k)
-      end
-    end
-    -- Idle keys expire once their newest entry has left the window: dormant identities cost nothing.
-    local ttl = redis.call('PTTL', l.key)
-    local want = ts + l.win - now + 1000
-    if ttl < want then redis.call('PEXPIRE', l.key, want) end
+  local reach = l.win
+  for b = 1, #l.bursts do
+    if l.bursts[b].win > reach then reach = l.bursts[b].win end
   end
+  if l.gap + l.jit > reach then reach = l.gap + l.jit end
+  local es = redis.call('ZRANGEBYSCORE', l.key, '(' .. (from - reach), '+inf', 'WITHSCORES')
+  local scores = {}
+  for j = 2, #es, 2 do scores[#scores + 1] = tonumber(es[j]) end
+  -- A window that could hold every unit it sees plus this action forbids nothing (no sweep).
+  local function window_rule(win, max)
+    if #scores + l.units <= max then return rule({}) end
+    return rule(window_forbidden(scores, from, win, max - l.units, {}))
+  end
+  if l.units > l.max then
+    block('window', i, l.win, -2, -1)
+  else
+    add_rule(window_rule(l.win, l.max), 'window', i, l.win)
+  end
+  for b = 1, #l.bursts do
+    local bw, bmax = l.bursts[b].win, l.bursts[b].max
+    if l.units > bmax then
+      block('burst', i, bw, -2, -1)
+    else
+      add_rule(window_rule(bw, bmax), 'burst', i, bw)
+    end
+  end
+  if l.gap > 0 then add_rule(gap_rule(es, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)), 'gap', i, 0) end
 end
-if mode == 'check' and lease_ms > 0 then redis.call('SET', KEYS[2], (now + lease_ms) .. ':' .. action_id, 'PX', lease_ms) end
-if is_inv then inv_record(inv_key, inv_field, now) end
-return state(0, now)
+if holder then add_rule(rule({ { -math.huge, lease_ends } }), 'in_flight', 0, 0) end
+if intervals then add_rule(rule(hours_forbidden(intervals)), 'working_hours', 0, 0) end
+
+local available, reached = -2, from
+if not never then available, reached = earliest(rules, from) end
+if available == -3 and reached > free then free = reached end
+
+if schedule and available >= 0 and available <= not_after then
+  -- Planned: what refused at the asked time is no refusal.
+  blocked, free = {}, now
+  cd_value, cd_pttl, cd_index, holder, lease_ends = false, -1, -1, false, -1
+  if mode == 'dry' then
+    at = available
+    return state(3, available)
+  end
+  return insert(available)
+end
+return state(2, available)

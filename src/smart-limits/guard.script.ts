@@ -67,10 +67,23 @@ export interface GuardInput {
   limits: GuardScriptLimit[];
   /** The workspace's /v1/actions API limit, checked first in the same call (all 0: none). */
   api: { bucketKey: string; dailyKey: string; limits: ApiLimitArgs };
+  /** Schedule mode ("when": "earliest"): record at the earliest time in [max(now, notBefore), notAfter] that passes every rule. */
+  schedule: GuardSchedule | null;
+  /** The identity's schedule (sorted set of planned actions). */
+  scheduleKey: string;
+  /** How long a planned action stays listed after its time. */
+  scheduleKeepMs: number;
   /** The identity's marker (RedisKeys.marker): missing → `rebuild_needed`, nothing decided. */
   markerKey: string;
   /** Absent: not an invitation action. */
   invitation?: GuardInvitationInput;
+}
+
+export interface GuardSchedule {
+  notBeforeMs: number;
+  notAfterMs: number;
+  /** The schedule's member: "<action slug> <action_id>". */
+  entry: string;
 }
 
 /** guard.lua's status codes, by position. */
@@ -117,8 +130,10 @@ export interface GuardWindow {
   consumedAfter: number;
   oldestMs: number | null;
   newestMs: number | null;
-  /** When one more unit fits after this call: nowMs when there is room, a later ms; null never (window.include.lua). */
+  /** When one more unit fits at every instant it would count: nowMs when there is room, a later ms; null never (window.include.lua). */
   availableAtMs: number | null;
+  /** Units recorded ahead of now (scheduled actions). */
+  scheduled: number;
 }
 
 /** The marker was missing: Redis does not hold the identity's state; nothing was decided or changed. */
@@ -155,6 +170,8 @@ export interface GuardDecision {
   availableAtMs: number | null;
   /** The latest freeing of every blocking rule, before the working hours; null never. */
   freeAtMs: number | null;
+  /** When the action is recorded (recorded, duplicate: the time it holds; a dry run in schedule mode: the time it would take); null otherwise. */
+  atMs: number | null;
   /** The cooldown that ends last, when one blocks. */
   cooldown: { value: string; pttlMs: number; limitIndex: number | null } | null;
   /** The action in flight that blocks this one. */
@@ -188,6 +205,11 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       i.occurredAtMs ?? '',
       i.leaseMs,
       i.limits.length,
+      i.schedule ? 'earliest' : '',
+      i.schedule?.notBeforeMs ?? '',
+      i.schedule?.notAfterMs ?? '',
+      i.schedule?.entry ?? '',
+      i.scheduleKeepMs,
       i.openIntervals ? i.openIntervals.length : -1,
     ];
     for (const [s, e] of i.openIntervals ?? []) args.push(s, e);
@@ -198,7 +220,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
     }
     // Without invitation input the hash key is a stand-in of the same slot that the script never reads.
     const inv = i.invitation ?? { key: i.identityCooldownKey, enabled: false, targetField: null, reinviteMs: 0, pendingRefuse: 0 };
-    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey, inv.key);
+    keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey, i.scheduleKey, inv.key);
     args.push(...apiLimitArgv(i.api.limits));
     args.push(inv.enabled ? '1' : '', inv.targetField ?? '', inv.reinviteMs, inv.pendingRefuse);
     for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
@@ -232,9 +254,10 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
     const cdIndex = r.int('cooldown_index', -1, n);
     const holder = r.strOrNull('lease_holder');
     const leaseEnds = r.int('lease_ends_at', -2);
+    const at = r.msOrNone('at');
     const api = readApiTake(r);
-    // At most: identity + n limit cooldowns, n windows, 8 bursts per limit, n gaps, the lease, the hours.
-    const k = r.int('blocked', 0, 3 + 11 * n);
+    // At most: three invitation rules, identity + n limit cooldowns, n windows, 8 bursts per limit, n gaps, the lease, the hours.
+    const k = r.int('blocked', 0, 6 + 11 * n);
     const blocked: GuardBlock[] = [];
     for (let j = 0; j < k; j++) {
       const rule = r.oneOf('rule', GUARD_RULES);
@@ -257,11 +280,12 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       oldestMs: r.msOrNone('oldest'),
       newestMs: r.msOrNone('newest'),
       availableAtMs: readAvailableAt(r, 'window available_at'),
+      scheduled: r.int('scheduled', 0),
     }));
     const invMark = r.oneOf('invitation_mark', ['', 'p', 'a', 'w'] as const);
     const invPending = r.int('invitation_pending', -1);
     const invFactor = r.int('invitation_factor_pct', 1, 100);
-    const expected = 9 + API_TAKE_LENGTH + 1 + 5 * k + 5 * n + 3;
+    const expected = 10 + API_TAKE_LENGTH + 1 + 5 * k + 6 * n + 3;
     if (r.length !== expected) r.fail(`expected ${expected} values, got ${r.length}`);
     r.end();
     if (status === 'already_invited' && invMark !== 'p' && invMark !== 'a') r.fail(`status already_invited with mark ${JSON.stringify(invMark)}`);
@@ -271,6 +295,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       targetStatus: status === 'already_invited' ? (invMark === 'p' ? 'pending' : 'accepted') : null,
     };
     if (status === 'api_limited' && api.ok) r.fail('status api_limited with an API take that passed');
+    if ((status === 'recorded' || status === 'duplicate') && at === null) r.fail(`status ${status} without its time`);
     if (status === 'refused' && !blocked.length) r.fail('status refused without a blocking rule');
     if (status !== 'refused' && blocked.length) r.fail(`status ${status} with blocking rules`);
     if ((cdValue === null) !== (cdIndex === -1)) r.fail('cooldown value and index disagree');
@@ -279,6 +304,7 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
       nowMs,
       availableAtMs: never(available),
       freeAtMs: never(free),
+      atMs: at,
       cooldown: cdValue === null ? null : { value: cdValue, pttlMs: cdPttl, limitIndex: cdIndex === 0 ? null : cdIndex - 1 },
       lease: holder === null ? null : { actionId: holder, endsAtMs: never(leaseEnds) },
       blocked,

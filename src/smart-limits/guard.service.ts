@@ -21,9 +21,18 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
 import { actionMember } from './action-member.js';
 import { crossingsOf, GuardEvents, type LimitCrossing } from './guard-events.js';
-import { GUARD_RULES, GUARD_SCRIPT, type GuardBlock, type GuardDecision, type GuardInput, type GuardMode, type GuardRule } from './guard.script.js';
+import {
+  GUARD_RULES,
+  GUARD_SCRIPT,
+  type GuardBlock,
+  type GuardDecision,
+  type GuardInput,
+  type GuardMode,
+  type GuardRule,
+  type GuardSchedule,
+} from './guard.script.js';
 import { IdentityRebuild } from './identity-rebuild.service.js';
-import { type GuardLimitState, type GuardResponse, type NextResponse } from './guard.dto.js';
+import { type GuardLimitState, type GuardResponse, type NextResponse, type PlannedActionDto, type ScheduleResponse } from './guard.dto.js';
 import { limitsOf, planLimits, type PlannedLimit } from './limit-plan.js';
 import { refusePaused } from './paused-identity.js';
 import { pacingPlan } from './pacing-plan.js';
@@ -40,7 +49,15 @@ export interface GuardRequest {
   occurredAt?: Date;
   /** For invitation actions: the person invited (SPEC §5b). */
   target?: string;
+  /** Schedule mode: record at the earliest time that passes every rule (SPEC 4b). */
+  when?: 'earliest';
+  notBefore?: Date;
+  notAfter?: Date;
 }
+
+/** Schedule mode's default horizon (not_after = the asked time + 7 days) and the farthest one accepted. */
+const SCHEDULE_DEFAULT_MS = 7 * 86_400_000;
+const SCHEDULE_MAX_MS = 30 * 86_400_000;
 
 export interface CooldownMirror {
   id?: string;
@@ -197,8 +214,12 @@ export class GuardService implements OnModuleInit {
       occurredAtMs = Math.min(t, nowMs);
     }
     const ws = req.workspaceId;
+    const schedule = this.scheduleOf(req, action.slug);
     // The workspace's /v1/actions API limit is checked in the same call (one round trip).
-    const [apiLimits, calendar] = await Promise.all([this.apiLimits.limitsFor(ws), this.hours.calendarOf(identity, this.clock.now().getTime())]);
+    const [apiLimits, calendar] = await Promise.all([
+      this.apiLimits.limitsFor(ws),
+      this.hours.calendarOf(identity, this.clock.now().getTime(), schedule ? schedule.notAfterMs : undefined),
+    ]);
     const input = this.scriptInput(identity, action, plan, calendar, {
       member: actionMember(req.actionId),
       actionId: req.actionId,
@@ -206,6 +227,7 @@ export class GuardService implements OnModuleInit {
       mode,
       occurredAtMs,
       api: this.apiLimits.scriptArgs(ws, '/v1/actions', apiLimits),
+      schedule,
     });
     if (input.invitation && req.target) input.invitation.targetField = targetField(req.target);
     const id = identity.id;
@@ -225,13 +247,15 @@ export class GuardService implements OnModuleInit {
         actionSlug: req.actionSlug,
         limits: plan.map((l) => l.slug),
         cost: req.cost,
-        kind: mode === 'backfill' ? 'backfill' : 'now',
-        recordedAtMs: mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs,
+        kind: mode === 'backfill' ? 'backfill' : schedule && reply.atMs !== null && reply.atMs > reply.nowMs ? 'scheduled' : 'now',
+        // The window score: occurred_at of a backfill, scheduled_at of a planned action.
+        recordedAtMs: reply.atMs ?? reply.nowMs,
         decidedAtMs: reply.nowMs,
       });
       if (input.invitation?.enabled) {
         // Into the invitation history after the answer, off the hot path (like the limit crossings).
-        const at = new Date(mode === 'backfill' && occurredAtMs !== null ? occurredAtMs : reply.nowMs);
+        // Sent when it is recorded: occurred_at of a backfill, scheduled_at of a planned invitation.
+        const at = new Date(reply.atMs ?? reply.nowMs);
         this.invitations
           .recordSent([{ workspaceId: ws, identityId: id, actionId: req.actionId, target: req.target ?? null, at }])
           .catch((e: Error) => this.logger.warn({ identityId: id, actionId: req.actionId }, `invitation history not written: ${e.message}`));
@@ -241,6 +265,33 @@ export class GuardService implements OnModuleInit {
     outcome.api = { take: reply.api, limits: apiLimits, nowMs: reply.nowMs };
     this.apiLimits.noteDailyUsage(ws, apiLimits, reply.api, 1, reply.nowMs);
     return outcome;
+  }
+
+  /**
+   * Schedule mode's bounds, validated (400 with every problem listed): not_before and not_after only
+   * with "when": "earliest", never with occurred_at; not_after after the asked time, at most 30 days
+   * ahead (default: the asked time + 7 days).
+   */
+  scheduleOf(req: Pick<GuardRequest, 'when' | 'notBefore' | 'notAfter' | 'occurredAt' | 'actionId'>, slug: string): GuardSchedule | null {
+    const problems: Record<string, string[]> = {};
+    if (!req.when) {
+      if (req.notBefore) problems.not_before = ['only with "when": "earliest"'];
+      if (req.notAfter) problems.not_after = ['only with "when": "earliest"'];
+      if (Object.keys(problems).length)
+        throw ApiError.badRequest('not_before and not_after plan an action: send "when": "earliest" with them', problems);
+      return null;
+    }
+    const nowMs = this.clock.now().getTime();
+    if (req.occurredAt) problems.occurred_at = ['must not be sent with "when" (a backfill records a past action; schedule mode plans a future one)'];
+    const asked = Math.max(nowMs, req.notBefore?.getTime() ?? nowMs);
+    if (req.notBefore && req.notBefore.getTime() > nowMs + SCHEDULE_MAX_MS) problems.not_before = ['must be within the next 30 days'];
+    const notAfterMs = req.notAfter ? req.notAfter.getTime() : asked + SCHEDULE_DEFAULT_MS;
+    if (req.notAfter) {
+      if (notAfterMs < asked) problems.not_after = [req.notBefore ? 'must not be before not_before' : 'must not be in the past'];
+      else if (notAfterMs > nowMs + SCHEDULE_MAX_MS) problems.not_after = ['must be within the next 30 days'];
+    }
+    if (Object.keys(problems).length) throw ApiError.badRequest('Invalid schedule-mode request', problems);
+    return { notBeforeMs: asked, notAfterMs: Math.min(notAfterMs, nowMs + SCHEDULE_MAX_MS), entry: `${slug} ${req.actionId}` };
   }
 
   /**
@@ -266,7 +317,7 @@ export class GuardService implements OnModuleInit {
     action: ActionDefinition,
     plan: PlannedLimit[],
     calendar: IdentityCalendar,
-    call: Pick<GuardInput, 'member' | 'actionId' | 'cost' | 'mode' | 'occurredAtMs' | 'api'>,
+    call: Pick<GuardInput, 'member' | 'actionId' | 'cost' | 'mode' | 'occurredAtMs' | 'api' | 'schedule'>,
   ): GuardInput {
     const ws = identity.workspaceId;
     const id = identity.id;
@@ -274,6 +325,8 @@ export class GuardService implements OnModuleInit {
     return {
       identityCooldownKey: this.keys.identityCooldown(ws, id),
       leaseKey: this.keys.lease(ws, id),
+      scheduleKey: this.keys.schedule(ws, id),
+      scheduleKeepMs: this.longestWindowMs(),
       markerKey: this.keys.marker(ws, id),
       nowMs: this.clock.scriptNowMs(),
       leaseMs: call.mode === 'backfill' ? 0 : pacing.leaseMs,
@@ -300,11 +353,16 @@ export class GuardService implements OnModuleInit {
   }
 
   /** Reads the guard's decision for an identity and action without recording or counting anything. */
-  async peek(identity: Identity, action: ActionDefinition, call: { member: string; actionId: string; cost: number }) {
+  async peek(
+    identity: Identity,
+    action: ActionDefinition,
+    call: { member: string; actionId: string; cost: number; schedule?: GuardSchedule | null },
+  ) {
     const plan = this.plan(identity, action);
-    const calendar = await this.hours.calendarOf(identity, this.clock.now().getTime());
+    const calendar = await this.hours.calendarOf(identity, this.clock.now().getTime(), call.schedule?.notAfterMs);
     const input = this.scriptInput(identity, action, plan, calendar, {
       ...call,
+      schedule: call.schedule ?? null,
       mode: 'dry',
       occurredAtMs: null,
       api: { bucketKey: this.keys.apiLimit(identity.workspaceId, 'none'), dailyKey: this.keys.apiDaily(identity.workspaceId), limits: NO_API_LIMIT },
@@ -332,7 +390,9 @@ export class GuardService implements OnModuleInit {
   }
 
   /** Many peeks (one identity each) in one pipelined round trip; their decisions, interpreted. */
-  async peekMany(items: { identity: Identity; action: ActionDefinition; member: string; actionId: string; cost: number }[]) {
+  async peekMany(
+    items: { identity: Identity; action: ActionDefinition; member: string; actionId: string; cost: number; schedule?: GuardSchedule | null }[],
+  ) {
     const prepared = await Promise.all(items.map((it) => this.peek(it.identity, it.action, it)));
     let replies: GuardDecision[];
     try {
@@ -363,6 +423,7 @@ export class GuardService implements OnModuleInit {
           actionId: it.actionId,
           cost: it.cost,
           dryRun: true,
+          ...(it.schedule ? { when: 'earliest' as const } : {}),
         };
         return { reply, plan: p.plan, outcome: await this.interpret(reply, p.input, req, p.plan, p.calendar, false) };
       }),
@@ -372,6 +433,8 @@ export class GuardService implements OnModuleInit {
   private onStoreFailure(e: unknown, req: GuardRequest, plan: PlannedLimit[]): GuardOutcome {
     // Only a real Redis failure fails open or becomes 503; a script error or a bad reply is a 500.
     if (storeOfError(e) !== 'redis') throw e;
+    // A plan cannot be made without the windows: never fails open.
+    if (req.when) throw ApiError.storeUnavailable('redis');
     this.metrics.storeErrors.inc({ store: 'redis' });
     if (this.config.guardFailMode === 'open') {
       this.metrics.guardDecisions.inc({ outcome: 'fail_open' });
@@ -397,6 +460,7 @@ export class GuardService implements OnModuleInit {
             max_limit: l.max,
             consumed: 0,
             remaining: l.max,
+            scheduled: 0,
             available_at: null,
             reset_at: null,
           })),
@@ -431,7 +495,7 @@ export class GuardService implements OnModuleInit {
     const states: GuardLimitState[] = [];
     const crossings: LimitCrossing[] = [];
     plan.forEach((l, i) => {
-      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs } = reply.windows[i];
+      const { consumedBefore: before, consumedAfter: after, newestMs: newest, availableAtMs, scheduled } = reply.windows[i];
       const remaining = Math.max(0, l.max - after);
       states.push({
         slug: l.slug,
@@ -439,6 +503,7 @@ export class GuardService implements OnModuleInit {
         max_limit: l.max,
         consumed: after,
         remaining,
+        scheduled,
         // When one more unit fits, as guard.lua's window_available_at says (the one owner).
         available_at: availableAtMs === null ? null : iso(availableAtMs),
         reset_at: newest !== null ? iso(newest + l.windowMs) : iso(nowMs),
@@ -483,6 +548,9 @@ export class GuardService implements OnModuleInit {
       limits: states,
     };
     if (req.dryRun) response.dry_run = true;
+    // Schedule mode: the time the action is planned at; any answer naming a time ahead of now too (a
+    // retry of a planned action), so the worker knows it is not yet due.
+    if (reply.atMs !== null && (req.when === 'earliest' || reply.atMs > nowMs)) response.scheduled_at = iso(reply.atMs);
     return { kind: 'allowed', response, tightest, crossings };
   }
 
@@ -555,6 +623,8 @@ export class GuardService implements OnModuleInit {
       member: actionMember(actionId),
       actionId,
       markerKey: this.keys.marker(workspaceId, identity.id),
+      scheduleKey: this.keys.schedule(workspaceId, identity.id),
+      scheduleEntry: `${actionSlug} ${actionId}`,
       nowMs: this.clock.scriptNowMs(),
     };
     // A store failure propagates (503 by the global filter); anything else is a logged 500.
@@ -582,6 +652,22 @@ export class GuardService implements OnModuleInit {
     // A released invitation was never sent: it leaves the history, the pending count and the target's mark.
     if (isInvitationAction(action.slug)) await this.invitations.released({ workspaceId, identityId: identity.id }, actionId);
     return true;
+  }
+
+  /** GET …/schedule: the identity's planned actions in [from, to), earliest first (one read). */
+  async listSchedule(workspaceId: string, identityId: string, from?: Date, to?: Date): Promise<ScheduleResponse> {
+    const identity = await this.identities.getCached(workspaceId, identityId);
+    const fromMs = from ? from.getTime() : (this.clock.scriptNowMs() ?? Date.now());
+    const toArg = to ? `(${to.getTime()}` : '+inf';
+    if (to && to.getTime() < fromMs) throw ApiError.badRequest('to is before from', { to: ['must not be before from'] });
+    // A store failure propagates (503 by the global filter).
+    const raw = await this.redis.zrangebyscore(this.keys.schedule(workspaceId, identity.id), fromMs, toArg, 'WITHSCORES', 'LIMIT', 0, 1000);
+    const actions: PlannedActionDto[] = [];
+    for (let j = 0; j + 1 < raw.length; j += 2) {
+      const sep = raw[j].indexOf(' ');
+      actions.push({ action: raw[j].slice(0, sep), action_id: raw[j].slice(sep + 1), scheduled_at: iso(Number(raw[j + 1])) });
+    }
+    return { identity_id: identity.id, from: iso(fromMs), to: to ? to.toISOString() : null, actions };
   }
 
   /** The outcome of `actionId` was reported: its in-flight lease (if it holds one) frees at once. */

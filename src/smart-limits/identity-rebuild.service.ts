@@ -118,6 +118,13 @@ export class IdentityRebuild {
         const standing = await this.journal.standingSince(identityId, nowMs - longest - CLOCK_MARGIN_MS);
         actions = standing.length;
         const index = new Map(limits.map((l, i) => [l.slug, i]));
+        // Planned actions still ahead go back into the identity's schedule (GET …/schedule) too.
+        const planned = standing.filter((a) => a.kind === 'scheduled' && a.atMs > nowMs);
+        if (planned.length) {
+          const key = this.keys.schedule(workspaceId, identityId);
+          await this.redis.zadd(key, ...planned.flatMap((a) => [a.atMs, `${a.actionSlug} ${a.actionId}`]));
+          await this.redis.pexpire(key, Math.max(...planned.map((a) => a.atMs)) - nowMs + longest);
+        }
         for (const a of standing) {
           const members = unitMembers(a.actionId, a.cost);
           for (const slug of a.limits) {

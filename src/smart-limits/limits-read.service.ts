@@ -48,6 +48,7 @@ export class LimitsReadService {
       max_limit: s.limit.max,
       consumed: s.consumed,
       remaining: s.remaining,
+      scheduled: s.scheduled ?? 0,
       has_reached_limit: s.consumed >= s.limit.max,
       started_at: new Date(w.nowMs - s.limit.windowMs).toISOString(),
       ended_at: new Date(w.nowMs).toISOString(),

@@ -1,14 +1,16 @@
 --[[
 Read-only view of windows (limit reads, health, auto-mode headroom): counts what is inside each
-window at `now` without trimming, plus the entries needed to say when room frees.
+window at `now` (scores in (now - window, now]) without trimming, what is planned ahead of now
+(schedule mode), plus the entries needed to say when room frees.
 KEYS[1] identity cooldown; KEYS[2i] window i; KEYS[2i+1] cooldown of limit i; KEYS[2n+2] the identity's invitation hash.
 ARGV[1] now ms or ""; ARGV[2] n; ARGV[3 + 2(i-1)] window ms of limit i; ARGV[4 + 2(i-1)] max of limit i.
 ARGV[3 + 2n] optional action member: the reply ends with 1 when any window holds it (auto mode's idempotency).
 ARGV[4 + 2n] optional cost (default 1): available_at is when room for this many units frees.
 ARGV[5 + 2n + (i-1)] max of limit i while the acceptance rate is low (the hash's factor < 1: SPEC §5b); default max.
 Reply: { now, identity_cooldown_value|false, identity_cooldown_pttl,
-         per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more: now, a later ms,
-                    or -2 never; window.include.lua), limit_cooldown|false, pttl,
+         per limit: consumed, oldest_in_window, newest (-1: none), available_at (room for `cost` more at every instant
+                    it would count: now, a later ms, or -2 never; window.include.lua), limit_cooldown|false, pttl,
+                    scheduled (units ahead of now),
          holds_member,
          the invitation hash: factor in % (100 or 50), loaded, pending, factor, refusing, rate, sample, accepted, state (strings or false) }
 ]]
@@ -28,9 +30,9 @@ for i = 1, n do
   local max = tonumber(ARGV[4 + 2 * (i - 1)])
   if low and ARGV[4 + 2 * n + i] then max = tonumber(ARGV[4 + 2 * n + i]) end
   local from = '(' .. (now - win)
-  local count = redis.call('ZCOUNT', key, from, '+inf')
-  local oldest = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-  local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', from, 'WITHSCORES', 'LIMIT', 0, 1)
+  local count = redis.call('ZCOUNT', key, from, now)
+  local oldest = redis.call('ZRANGEBYSCORE', key, from, now, 'WITHSCORES', 'LIMIT', 0, 1)
+  local newest = redis.call('ZREVRANGEBYSCORE', key, now, from, 'WITHSCORES', 'LIMIT', 0, 1)
   local available = window_available_at(key, now, win, max, cost, count)
   local lcd = redis.call('GET', KEYS[2 * i + 1])
   out[#out + 1] = count
@@ -39,6 +41,7 @@ for i = 1, n do
   out[#out + 1] = available
   out[#out + 1] = lcd or false
   out[#out + 1] = lcd and redis.call('PTTL', KEYS[2 * i + 1]) or -1
+  out[#out + 1] = redis.call('ZCOUNT', key, '(' .. now, '+inf')
 end
 local member = ARGV[3 + 2 * n]
 local holds = 0

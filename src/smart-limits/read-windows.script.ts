@@ -35,6 +35,8 @@ export interface ReadWindow {
   /** When `cost` more units fit: `nowMs` when there is room, a later ms; null never (window.include.lua). */
   availableAtMs: number | null;
   cooldown: MirroredCooldown | null;
+  /** Units planned ahead of now (schedule mode). */
+  scheduled: number;
 }
 
 export interface ReadWindowsReply {
@@ -68,7 +70,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
     return { keys, args };
   },
   decode: (reply, input) => {
-    const r: ReplyReader = new ReplyReader('read-windows.lua', reply).expectLength(3 + 6 * input.limits.length + 1 + 1 + 8);
+    const r: ReplyReader = new ReplyReader('read-windows.lua', reply).expectLength(3 + 7 * input.limits.length + 1 + 1 + 8);
     const nowMs = r.int('now', 0);
     const identityCooldown = cooldownOf(r.strOrNull('identity_cooldown'), r.int('identity_cooldown_pttl', -1));
     const limits = input.limits.map(() => ({
@@ -77,6 +79,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       newestMs: r.msOrNone('newest'),
       availableAtMs: readAvailableAt(r, 'available_at'),
       cooldown: cooldownOf(r.strOrNull('limit_cooldown'), r.int('limit_cooldown_pttl', -1)),
+      scheduled: r.int('scheduled', 0),
     }));
     const holdsMember = r.int('holds_member', 0, 1) === 1;
     const acceptanceFactor = r.int('acceptance_factor_pct', 1, 100) / 100;

@@ -14,6 +14,10 @@ export interface ReleaseInput {
   windowKeys: string[];
   /** The identity's in-flight lease: freed too when this action holds it. */
   leaseKey: string;
+  /** The identity's schedule: a planned action leaves it. */
+  scheduleKey: string;
+  /** "<action slug> <action_id>". */
+  scheduleEntry: string;
   member: string;
   /** The caller's action_id (what the lease holds). */
   actionId: string;
@@ -32,7 +36,10 @@ export type ReleaseReply =
 export const RELEASE_SCRIPT = new RedisScript<ReleaseInput, ReleaseReply>({
   command: 'slRelease',
   lua: composeLua(new URL('./release.lua', import.meta.url), [NOW_INCLUDE]),
-  encode: (i) => ({ keys: [...i.windowKeys, i.leaseKey, i.markerKey], args: [i.member, scriptNowArg(i.nowMs), i.actionId] }),
+  encode: (i) => ({
+    keys: [...i.windowKeys, i.leaseKey, i.markerKey, i.scheduleKey],
+    args: [i.member, scriptNowArg(i.nowMs), i.actionId, i.scheduleEntry],
+  }),
   decode: (reply) => {
     const r = new ReplyReader('release.lua', reply).expectLength(3);
     const units = r.int('removed', -1);

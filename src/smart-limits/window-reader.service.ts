@@ -18,6 +18,8 @@ export interface WindowState {
   /** When one more unit (or the asked-for cost) fits, as read-windows.lua says: now when there is room; null never. */
   availableAtMs: number | null;
   cooldown: { value: string; pttl: number } | null;
+  /** Units planned ahead of now (schedule mode); absent where a read does not count them (the overview). */
+  scheduled?: number;
 }
 
 export interface IdentityWindows {
@@ -84,6 +86,7 @@ export class WindowReader {
           newestMs: w.newestMs,
           availableAtMs: w.availableAtMs,
           cooldown: w.cooldown,
+          scheduled: w.scheduled,
         };
       }),
     };

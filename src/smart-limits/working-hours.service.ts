@@ -4,9 +4,10 @@ import { CatalogService } from '../catalog/catalog.service.js';
 import { type Identity } from '../identities/identity.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 import { type Schedule } from '../pacing/schedule.js';
-import { type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from '../pacing/working-hours.js';
+import { CALENDAR_DAYS, type CalendarInput, nextOpenAt, type OpenInterval, openIntervals } from '../pacing/working-hours.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const MAX_CACHED = 20_000;
 
 export interface IdentityCalendar {
@@ -32,7 +33,11 @@ export class WorkingHoursService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async calendarOf(identity: Identity, nowMs: number): Promise<IdentityCalendar> {
+  /**
+   * untilMs: the calendar must reach at least this far (schedule mode plans up to not_after and
+   * reports the opening after it); by default ~8 days ahead.
+   */
+  async calendarOf(identity: Identity, nowMs: number, untilMs?: number): Promise<IdentityCalendar> {
     const own = identity.schedule ?? null;
     const schedule = own ?? (await this.workspaces.defaultSchedule(identity.workspaceId));
     const source = own ? 'identity' : schedule ? 'workspace' : null;
@@ -42,7 +47,7 @@ export class WorkingHoursService {
       identityId: identity.id,
       startJitterMinutes: this.catalog.get().pacing.start_jitter_minutes,
     };
-    return { schedule, source, intervals: this.intervals(input, nowMs), input };
+    return { schedule, source, intervals: this.intervals(input, nowMs, untilMs), input };
   }
 
   /** The first open time at or after `t`, however far (null: never, which a valid schedule is not). */
@@ -50,13 +55,14 @@ export class WorkingHoursService {
     return nextOpenAt(input, t);
   }
 
-  private intervals(input: CalendarInput, nowMs: number): OpenInterval[] | null {
+  private intervals(input: CalendarInput, nowMs: number, untilMs?: number): OpenInterval[] | null {
     if (!input.schedule) return null;
     const hour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-    const key = `${input.identityId}|${input.timezone}|${input.startJitterMinutes}|${JSON.stringify(input.schedule)}|${hour}`;
+    const days = untilMs === undefined ? CALENDAR_DAYS : Math.max(CALENDAR_DAYS, Math.ceil((untilMs - hour) / DAY_MS) + 1);
+    const key = `${input.identityId}|${input.timezone}|${input.startJitterMinutes}|${JSON.stringify(input.schedule)}|${hour}|${days}`;
     let all = this.cache.get(key);
     if (!all) {
-      all = openIntervals(input, hour)!;
+      all = openIntervals(input, hour, days)!;
       this.cache.set(key, all);
     }
     return all.filter(([, e]) => e > nowMs);

@@ -60,6 +60,43 @@ describe('worker client against the real service', () => {
     await t?.close();
   });
 
+  it('schedule() plans at the earliest time (the same one for a retry); runScheduled() waits until it, runs and reports', async () => {
+    const i = await createIdentity(t, ws.api_key);
+    const { client: c, sleeps } = client();
+    const first = await c.schedule(i.id, VISIT, { actionId: 'plan-1' });
+    const second = await c.schedule(i.id, VISIT, { actionId: 'plan-2', notAfter: new Date(Date.now() + 3_600_000) });
+    // The gap (30 s + the first one's jitter) separates them.
+    expect(second.scheduledAt.getTime() - first.scheduledAt.getTime()).toBeGreaterThanOrEqual(30_000);
+    expect((await c.schedule(i.id, VISIT, { actionId: 'plan-2' })).scheduledAt).toEqual(second.scheduledAt);
+    // The same plan from an idempotency key: the derived id, the same time on a retry.
+    const keyed = await c.schedule(i.id, VISIT, { idempotencyKey: 'campaign-7/person-1' });
+    expect(keyed.actionId).toBe(actionIdFor(i.id, VISIT, 'campaign-7/person-1'));
+    expect((await c.schedule(i.id, VISIT, { idempotencyKey: 'campaign-7/person-1' })).scheduledAt).toEqual(keyed.scheduledAt);
+    const planned = await c.plannedActions(i.id);
+    expect(planned.actions.map((a) => a.action_id)).toEqual(expect.arrayContaining(['plan-2', keyed.actionId]));
+    sleeps.length = 0;
+    let ran = 0;
+    const done = await c.runScheduled(second, async () => {
+      ran++;
+      return 200;
+    });
+    expect(ran).toBe(1);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(25_000);
+    expect(done.outcome).toMatchObject({ classification: expect.any(Object) });
+    // An action that fails before reaching LinkedIn gives its planned slot back.
+    const third = await c.schedule(i.id, VISIT, { actionId: 'plan-3' });
+    await expect(
+      c.runScheduled(third, async () => {
+        throw new Error('browser crashed');
+      }),
+    ).rejects.toThrow('browser crashed');
+    expect((await c.plannedActions(i.id)).actions.map((a) => a.action_id)).not.toContain('plan-3');
+    // No time before not_after: the refusal the guard would give.
+    const late = await c.schedule(i.id, VISIT, { actionId: 'plan-4', notAfter: new Date(Date.now() + 1_000) }).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(TooSoonError);
+  });
+
   it('throws TooSoonError, InFlightError and OutsideWorkingHoursError with availableAt, never retried; next() says when', async () => {
     const i = await createIdentity(t, ws.api_key);
     const { client: c, sleeps } = client();

@@ -17,6 +17,9 @@ describe('npm run demo (short mode)', () => {
     const done = Number(/(\d+) LinkedIn actions done/.exec(r.stdout)?.[1] ?? 0);
     expect(done).toBeGreaterThan(0);
     expect(r.stdout).toContain('/dashboard');
+    // The planned campaign: 25 invitations, each with its time.
+    expect(r.stdout).toContain('Campaign plan');
+    expect(r.stdout.match(/ campaign-lead-\d+/g)).toHaveLength(25);
     expect(r.stdout).not.toContain('error:');
   }, 120_000);
 });

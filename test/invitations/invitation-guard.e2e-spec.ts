@@ -106,6 +106,36 @@ describe('invitation health in the guard', () => {
     expect((await rows(i.id)).map((r) => r.status)).toEqual(['withdrawn', 'pending']);
   });
 
+  it('schedule mode: a withdrawn person is planned at the re-invite date, an invited one is 409, the pending cap refuses the plan', async () => {
+    clock.set(T0);
+    const i = await identity();
+    expect((await guard(i.id, { target: 'carol' })).status).toBe(200);
+    await waitFor('history row', async () => (await rows(i.id)).length === 1, 5_000, 20);
+    expect((await report(i.id, 'carol', { status: 'withdrawn' })).status).toBe(200);
+    clock.set(T0 + 20 * DAY);
+    const planned = await guard(i.id, { target: 'carol', when: 'earliest' });
+    expect(planned.status).toBe(200);
+    expect(planned.body).toMatchObject({ recorded: true, scheduled_at: new Date(T0 + 21 * DAY).toISOString() });
+    // Planned counts as invited: the same person again is a 409, also in schedule mode.
+    const again = await guard(i.id, { target: 'carol', when: 'earliest' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ error_label: 'ALREADY_INVITED', details: { target: 'carol', status: 'pending' } });
+    // A re-invite date past not_after: no time fits, the refusal names the rule.
+    expect((await report(i.id, 'dave', { status: 'withdrawn' })).status).toBe(200);
+    const late = await guard(i.id, { target: 'dave', when: 'earliest', not_after: new Date(T0 + 20 * DAY + 3_600_000).toISOString() });
+    expect(late.status).toBe(429);
+    expect(late.body.error).toMatchObject({
+      error_label: 'REINVITE_TOO_SOON',
+      details: { available_at: new Date(T0 + 20 * DAY + 21 * DAY).toISOString() },
+    });
+    // The pending cap never frees by time: no plan either. LinkedIn's list cannot show carol's planned
+    // invitation yet (sent after the list was taken), so the reconcile keeps it pending: 699 + 1.
+    expect((await reconcile(i.id, people(699))).body.pending).toBe(700);
+    const capped = await guard(i.id, { target: 'erin', when: 'earliest' });
+    expect(capped.status).toBe(429);
+    expect(capped.body.error).toMatchObject({ error_label: 'LIMIT_REACHED', details: { rule: 'pending_invitations', available_at: null } });
+  });
+
   it('refuses invitations at 700 pending (rule pending_invitations, available_at null) until a reconcile frees them', async () => {
     clock.set(T0);
     const i = await identity();

@@ -40,6 +40,9 @@ function input(k: K, over: Partial<GuardInput> = {}): GuardInput {
   return {
     identityCooldownKey: k('cd'),
     leaseKey: k('lease'),
+    scheduleKey: k('sched'),
+    scheduleKeepMs: 7 * 86_400_000,
+    schedule: null,
     nowMs: T0,
     member: 'a',
     actionId: 'a',
@@ -158,6 +161,8 @@ describe('the in-flight lease', () => {
       await RELEASE_SCRIPT.run(redis, {
         windowKeys: [k('w0')],
         leaseKey: k('lease'),
+        scheduleKey: k('sched'),
+        scheduleEntry: 'a two',
         member: 'two',
         actionId: 'two',
         markerKey: k('m'),

@@ -23,6 +23,9 @@ function guardInput(k: (p: string) => string, over: Partial<GuardInput> & { maxe
   return {
     identityCooldownKey: k('cd'),
     leaseKey: k('lease'),
+    scheduleKey: k('sched'),
+    scheduleKeepMs: 7 * 86_400_000,
+    schedule: null,
     nowMs: T0,
     member: 'a1',
     actionId: 'a1',
@@ -73,9 +76,10 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       freeAtMs: T0,
       cooldown: null,
       lease: null,
+      atMs: T0,
       blocked: [],
       api: { ok: true, retryAfterMs: 0, minuteRemaining: -1, minuteResetMs: 0, refusedBy: '', dailyRemaining: -1, secondRemaining: -1 },
-      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0 }],
+      windows: [{ consumedBefore: 0, consumedAfter: 1, oldestMs: T0, newestMs: T0, availableAtMs: T0, scheduled: 0 }],
       invitation: { pending: null, factor: 1, targetStatus: null },
     });
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'a1', nowMs: T0 + 1 }))).status).toBe('duplicate');
@@ -87,7 +91,14 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       availableAtMs: T0 + HOUR,
       blocked: [{ rule: 'window', limitIndex: 0, windowMs: HOUR, untilMs: T0 + HOUR, lastActionAtMs: null }],
     });
-    expect(refused.windows[0]).toEqual({ consumedBefore: 3, consumedAfter: 3, oldestMs: T0, newestMs: T0 + 2000, availableAtMs: T0 + HOUR });
+    expect(refused.windows[0]).toEqual({
+      consumedBefore: 3,
+      consumedAfter: 3,
+      oldestMs: T0,
+      newestMs: T0 + 2000,
+      availableAtMs: T0 + HOUR,
+      scheduled: 0,
+    });
     // A refused call changes nothing.
     expect(await redis.zcard(k('w0'))).toBe(3);
   });
@@ -237,7 +248,8 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect(() => GUARD_SCRIPT.decode('OK', input)).toThrow(ScriptReplyError);
     // available_at belongs to a refusal only; a window's is a time or -2, never -1.
     expect(() => GUARD_SCRIPT.decode([2, ...good.slice(1)], input)).toThrow(/refused without a blocking rule/);
-    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -4), -1, ...good.slice(-3)], input)).toThrow(/-1 is not an answer/);
+    // available_at of the last limit sits before its scheduled count and the three invitation values.
+    expect(() => GUARD_SCRIPT.decode([...good.slice(0, -5), -1, ...good.slice(-4)], input)).toThrow(/-1 is not an answer/);
   });
 
   it('is one EVALSHA and nothing else per decision', async () => {
@@ -271,7 +283,16 @@ describe('release.lua through RELEASE_SCRIPT', () => {
     await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'r', cost: 2 }));
     expect(await redis.zcard(k('w1'))).toBe(2);
     const release = (windowKeys: string[]) =>
-      RELEASE_SCRIPT.run(redis, { windowKeys, leaseKey: k('lease'), member: 'r', actionId: 'r', markerKey: k('m'), nowMs: T0 + 5 });
+      RELEASE_SCRIPT.run(redis, {
+        windowKeys,
+        leaseKey: k('lease'),
+        scheduleKey: k('sched'),
+        scheduleEntry: 'a r',
+        member: 'r',
+        actionId: 'r',
+        markerKey: k('m'),
+        nowMs: T0 + 5,
+      });
     expect(await release([k('w0'), k('w1')])).toEqual({ status: 'done', units: 2, recordedAtMs: T0, nowMs: T0 + 5 });
     expect(await redis.exists(k('w0'), k('w1'))).toBe(0);
     expect(await release([k('w0')])).toEqual({ status: 'done', units: 0, recordedAtMs: null, nowMs: T0 + 5 });
@@ -282,7 +303,16 @@ describe('release.lua through RELEASE_SCRIPT', () => {
     await GUARD_SCRIPT.run(redis, guardInput(k, { member: 'r' }));
     await redis.del(k('m'));
     expect(
-      await RELEASE_SCRIPT.run(redis, { windowKeys: [k('w0')], leaseKey: k('lease'), member: 'r', actionId: 'r', markerKey: k('m'), nowMs: T0 }),
+      await RELEASE_SCRIPT.run(redis, {
+        windowKeys: [k('w0')],
+        leaseKey: k('lease'),
+        scheduleKey: k('sched'),
+        scheduleEntry: 'a r',
+        member: 'r',
+        actionId: 'r',
+        markerKey: k('m'),
+        nowMs: T0,
+      }),
     ).toEqual({
       status: 'rebuild_needed',
       nowMs: T0,
@@ -291,7 +321,7 @@ describe('release.lua through RELEASE_SCRIPT', () => {
   });
 
   it('rejects a reply that is not its triple', () => {
-    const input = { windowKeys: [], leaseKey: 'l', member: 'm', actionId: 'm', markerKey: 'm', nowMs: null };
+    const input = { windowKeys: [], leaseKey: 'l', scheduleKey: 's', scheduleEntry: 'a m', member: 'm', actionId: 'm', markerKey: 'm', nowMs: null };
     const e = (() => {
       try {
         RELEASE_SCRIPT.decode([1], input);
@@ -322,8 +352,22 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     const r = await READ_WINDOWS_SCRIPT.run(redis, input(k, T0, [2, 0], 'b'));
     expect(r.nowMs).toBe(T0);
     expect(r.identityCooldown).toMatchObject({ value: 'id-cd' });
-    expect(r.limits[0]).toEqual({ consumed: 2, oldestMs: T0 - 1000, newestMs: T0 - 500, availableAtMs: T0 - 1000 + HOUR, cooldown: null });
-    expect(r.limits[1]).toEqual({ consumed: 0, oldestMs: null, newestMs: null, availableAtMs: null, cooldown: { value: 'limit-cd', pttl: -1 } });
+    expect(r.limits[0]).toEqual({
+      consumed: 2,
+      oldestMs: T0 - 1000,
+      newestMs: T0 - 500,
+      availableAtMs: T0 - 1000 + HOUR,
+      cooldown: null,
+      scheduled: 0,
+    });
+    expect(r.limits[1]).toEqual({
+      consumed: 0,
+      oldestMs: null,
+      newestMs: null,
+      availableAtMs: null,
+      cooldown: { value: 'limit-cd', pttl: -1 },
+      scheduled: 0,
+    });
     expect(r.holdsMember).toBe(true);
     expect(await redis.zcard(k('w0'))).toBe(3);
     const many = await READ_WINDOWS_SCRIPT.runMany(redis, [input(k, T0, [5]), input(k, T0 + HOUR, [5])]);
@@ -335,7 +379,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
     const i = input(k, T0, [1, 1]);
     const e = await thrown(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, T0, null, -1, 0], i));
     const invitationTail = [100, null, null, null, null, null, null, null, null];
-    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, -1, -1, T0, null, -1, 0, ...invitationTail], i)).toThrow(
+    expect(() => READ_WINDOWS_SCRIPT.decode([T0, null, -1, 0, -1, -1, -1, null, -1, 0, 0, -1, -1, T0, null, -1, 0, 0, ...invitationTail], i)).toThrow(
       /-1 is not an answer/,
     );
     expect(e).toBeInstanceOf(ScriptReplyError);

@@ -53,6 +53,7 @@ describe('the pre-action guard', () => {
       max_limit: 20,
       consumed: 1,
       remaining: 19,
+      scheduled: 0,
       available_at: new Date(T0).toISOString(),
       reset_at: new Date(T0 + DAY).toISOString(),
     });
@@ -397,6 +398,7 @@ describe('the pre-action guard', () => {
       max_limit: 50,
       consumed: 1,
       remaining: 49,
+      scheduled: 0,
       has_reached_limit: false,
       started_at: new Date(T0 - DAY).toISOString(),
       ended_at: new Date(T0).toISOString(),

@@ -14,6 +14,7 @@ import {
   type IdentityHealth,
   type IdentityLimits,
   type NextAllowed,
+  type PlannedActions,
   type IdentityListQuery,
   type IdentityPage,
   type InvitationReport,
@@ -94,6 +95,26 @@ export type ActionIdentity = { actionId: string; idempotencyKey?: never } | { id
 
 export type RunOptions = ActionIdentity & { cost?: number; target?: string };
 
+/** Schedule mode's options: which action, and the span the plan must fall in. */
+export type ScheduleOptions = ActionIdentity & {
+  cost?: number;
+  /** For invitations: the person invited. */
+  target?: string;
+  /** Plan no earlier than this (default now). */
+  notBefore?: Date;
+  /** Plan no later than this (default: 7 days after the asked time); a refusal error when no time fits. */
+  notAfter?: Date;
+};
+
+/** An action planned by schedule mode: perform it at `scheduledAt` (`runScheduled` does the waiting). */
+export interface ScheduledAction {
+  identityId: string;
+  action: string;
+  actionId: string;
+  scheduledAt: Date;
+  guard: GuardResult;
+}
+
 export interface RunResult<T extends ActionResult> {
   guard: GuardResult;
   /** What the action resolved to. */
@@ -126,6 +147,14 @@ function fitBody(body: OutcomeBody): OutcomeBody {
 export function actionIdFor(identityId: string, action: string, idempotencyKey: string): string {
   if (!idempotencyKey) throw new TypeError('idempotencyKey must not be empty');
   return 'ik_' + createHash('sha256').update(`${identityId}\n${action}\n${idempotencyKey}`, 'utf8').digest('base64url');
+}
+
+/** The caller's action id, or the one derived from its idempotency key. */
+function actionIdOf(method: string, identityId: string, action: string, o: ActionIdentity): string {
+  const actionId = o.actionId ?? (o.idempotencyKey ? actionIdFor(identityId, action, o.idempotencyKey) : null);
+  if (!actionId)
+    throw new TypeError(`${method}() needs your actionId (or an idempotencyKey to derive it from), the same on every retry of the action`);
+  return actionId;
 }
 
 /** The HTTP status carried by what an action threw (`statusCode`, else `status`), if any. */
@@ -243,13 +272,69 @@ export class SmartLimitsClient {
    * counting it again.
    */
   async run<T extends ActionResult>(identityId: string, action: string, o: RunOptions, fn: () => Promise<T>): Promise<RunResult<T>> {
-    const actionId = o.actionId ?? (o.idempotencyKey ? actionIdFor(identityId, action, o.idempotencyKey) : null);
-    if (!actionId) throw new TypeError('run() needs your actionId (or an idempotencyKey to derive it from), the same on every retry of the action');
+    const actionId = actionIdOf('run', identityId, action, o);
     const guard = await this.guard(identityId, action, {
       actionId,
       ...(o.cost !== undefined ? { cost: o.cost } : {}),
       ...(o.target !== undefined ? { target: o.target } : {}),
     });
+    const { result, outcome } = await this.perform(identityId, action, actionId, guard.recorded, fn);
+    return { guard, result, outcome };
+  }
+
+  /**
+   * Schedule mode: records the action at the earliest time that passes every rule of the identity
+   * (windows, bursts, gaps, working hours, cooldowns, invitation health) and answers that time.
+   * Planning a campaign is a loop of these calls; concurrent planners never get the same slot, and
+   * the same action id again answers the same time. Throws the refusal (`LimitReachedError`, …)
+   * only when no time fits before `notAfter` or a rule never frees by time.
+   */
+  async schedule(identityId: string, action: string, o: ScheduleOptions): Promise<ScheduledAction> {
+    const actionId = actionIdOf('schedule', identityId, action, o);
+    await this.pace();
+    const guard = await this.http.request<GuardResult>('POST', path('/v1/identities/', identityId, '/actions/', action, '/guard'), {
+      idempotent: true,
+      body: {
+        action_id: actionId,
+        when: 'earliest',
+        ...(o.cost !== undefined ? { cost: o.cost } : {}),
+        ...(o.target !== undefined ? { target: o.target } : {}),
+        ...(o.notBefore ? { not_before: o.notBefore.toISOString() } : {}),
+        ...(o.notAfter ? { not_after: o.notAfter.toISOString() } : {}),
+      },
+    });
+    if (!guard.scheduled_at) throw new TypeError('the service answered a plan without scheduled_at');
+    return { identityId, action, actionId, scheduledAt: new Date(guard.scheduled_at), guard };
+  }
+
+  /**
+   * Waits until a planned action's time, then runs it like `run()`: `fn`, then its outcome reported
+   * (or, when `fn` resolves to null or throws before LinkedIn was reached, its slot released). The
+   * slot is already recorded, so there is no second guard call.
+   */
+  async runScheduled<T extends ActionResult>(planned: ScheduledAction, fn: () => Promise<T>): Promise<RunResult<T>> {
+    const wait = planned.scheduledAt.getTime() - Date.now();
+    if (wait > 0) await this.sleep(wait);
+    const { result, outcome } = await this.perform(planned.identityId, planned.action, planned.actionId, true, fn);
+    return { guard: planned.guard, result, outcome };
+  }
+
+  /** An identity's planned actions, earliest first, from `from` (default now) up to `to`. */
+  plannedActions(identityId: string, query: { from?: Date; to?: Date } = {}): Promise<PlannedActions> {
+    return this.http.request<PlannedActions>('GET', path('/v1/identities/', identityId, '/schedule'), {
+      idempotent: true,
+      query: { ...(query.from ? { from: query.from.toISOString() } : {}), ...(query.to ? { to: query.to.toISOString() } : {}) },
+    });
+  }
+
+  /** Runs an admitted action, then reports what LinkedIn answered (or releases a slot it never used). */
+  private async perform<T extends ActionResult>(
+    identityId: string,
+    action: string,
+    actionId: string,
+    recorded: boolean,
+    fn: () => Promise<T>,
+  ): Promise<{ result: T; outcome: OutcomeResult | null }> {
     let result: T;
     try {
       result = await fn();
@@ -263,18 +348,17 @@ export class SmartLimitsClient {
           ...(isStringRecord(headers) ? { headers } : {}),
           ...(typeof body === 'string' || isRecord(body) ? { body } : {}),
         });
-      } else if (guard.recorded) {
+      } else if (recorded) {
         await this.release(identityId, action, actionId);
       }
       throw e;
     }
     if (result === null) {
-      if (guard.recorded) await this.release(identityId, action, actionId);
-      return { guard, result, outcome: null };
+      if (recorded) await this.release(identityId, action, actionId);
+      return { result, outcome: null };
     }
     const outcome: Outcome = typeof result === 'number' ? { statusCode: result } : result;
-    const reported = await this.reportOutcome(identityId, action, { ...outcome, actionId });
-    return { guard, result, outcome: reported };
+    return { result, outcome: await this.reportOutcome(identityId, action, { ...outcome, actionId }) };
   }
 
   /** Tells the service what became of an invitation (accepted, declined, withdrawn, expired); a retry answers `changed: false`. */

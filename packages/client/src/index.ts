@@ -1,6 +1,16 @@
 // smart-limits-client: the typed worker client of the Smart Limits service.
 export { actionIdFor, SmartLimitsClient } from './client.js';
-export type { ActionIdentity, ActionResult, ClientOptions, GuardOptions, Outcome, RunOptions, RunResult } from './client.js';
+export type {
+  ActionIdentity,
+  ActionResult,
+  ClientOptions,
+  GuardOptions,
+  Outcome,
+  RunOptions,
+  RunResult,
+  ScheduledAction,
+  ScheduleOptions,
+} from './client.js';
 export {
   AccountTypeError,
   AlreadyInvitedError,

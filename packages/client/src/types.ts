@@ -25,6 +25,7 @@ export type ManualCooldown = RequestOf<'startCooldown'>;
 export type ClearedCooldowns = Schemas['ClearResponse'];
 export type IdentityLimits = Schemas['EdgesLimitsResponse'];
 export type NextAllowed = ResponseOf<'getNextAllowed', 200>;
+export type PlannedActions = ResponseOf<'getIdentitySchedule', 200>;
 
 export type Identity = Schemas['IdentityResponse'];
 export type IdentityPage = Schemas['IdentityPage'];

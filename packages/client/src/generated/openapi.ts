@@ -302,6 +302,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/identities/{identityId}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An identity's planned actions (schedule mode), earliest first: from (default now) up to to (default: no end), at most 1000 */
+        get: operations["getIdentitySchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identities/{identityId}/limits": {
         parameters: {
             query?: never;
@@ -1233,6 +1250,21 @@ export interface components {
         };
         GuardDto: {
             /**
+             * @description Schedule mode: instead of refusing, record the action at the earliest time (≥ now and ≥ not_before) that passes every rule, answered as scheduled_at. Not with occurred_at.
+             * @enum {string}
+             */
+            when?: "earliest";
+            /**
+             * Format: date-time
+             * @description Schedule mode: plan no earlier than this (default now; at most 30 days ahead)
+             */
+            not_before?: string;
+            /**
+             * Format: date-time
+             * @description Schedule mode: plan no later than this (default: 7 days after now or not_before; at most 30 days ahead); 429 when no time fits
+             */
+            not_after?: string;
+            /**
              * @description The caller's id of this action (1–128 chars); retries with the same id are idempotent
              * @example job-81723-step-2
              */
@@ -1264,8 +1296,13 @@ export interface components {
             /** @example 22 */
             remaining: number;
             /**
+             * @description Units planned ahead of now (schedule mode); they count from their scheduled time
+             * @example 0
+             */
+            scheduled: number;
+            /**
              * Format: date-time
-             * @description When there is room for one more action (now when there is room); null when it never fits
+             * @description When there is room for one more action at every instant it would count (now when there is room); null when it never fits
              */
             available_at: string | null;
             /**
@@ -1286,6 +1323,11 @@ export interface components {
             /** @description A retry of an action already recorded */
             duplicate: boolean;
             dry_run?: boolean;
+            /**
+             * Format: date-time
+             * @description Schedule mode: when the action is planned (perform it then); also on a retry of an action planned ahead of now
+             */
+            scheduled_at?: string;
             /** @description Present when Redis was unreachable and GUARD_FAIL_MODE=open allowed the action unrecorded */
             fail_open?: boolean;
             limits: components["schemas"]["GuardLimitState"][];
@@ -1298,6 +1340,21 @@ export interface components {
             released: boolean;
         };
         AutoGuardDto: {
+            /**
+             * @description Schedule mode: instead of refusing, record the action at the earliest time (≥ now and ≥ not_before) that passes every rule, answered as scheduled_at. Not with occurred_at.
+             * @enum {string}
+             */
+            when?: "earliest";
+            /**
+             * Format: date-time
+             * @description Schedule mode: plan no earlier than this (default now; at most 30 days ahead)
+             */
+            not_before?: string;
+            /**
+             * Format: date-time
+             * @description Schedule mode: plan no later than this (default: 7 days after now or not_before; at most 30 days ahead); 429 when no time fits
+             */
+            not_after?: string;
             /** @example job-81723-step-2 */
             action_id: string;
             /** @description Candidate identities (default: every active identity of the workspace) */
@@ -1337,8 +1394,11 @@ export interface components {
             slug: string;
             name: string;
             max_limit: number;
+            /** @description Units in the window now (planned actions count from their time, not before) */
             consumed: number;
             remaining: number;
+            /** @description Units planned ahead of now (schedule mode), not yet in consumed */
+            scheduled: number;
             has_reached_limit: boolean;
             /**
              * Format: date-time
@@ -1419,6 +1479,24 @@ export interface components {
             allowed_now: boolean;
             /** @description Every rule that refuses now */
             blocked_by: components["schemas"]["BlockedRuleDto"][];
+        };
+        PlannedActionDto: {
+            /** @example linkedin-connect-profile */
+            action: string;
+            /** @example campaign-7-lead-12 */
+            action_id: string;
+            /** Format: date-time */
+            scheduled_at: string;
+        };
+        ScheduleResponse: {
+            /** Format: uuid */
+            identity_id: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string | null;
+            /** @description Planned actions, earliest first */
+            actions: components["schemas"]["PlannedActionDto"][];
         };
         OutcomeDto: {
             /**
@@ -3974,7 +4052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent). In schedule mode ("when": "earliest") only when no time fits before not_after, a cooldown a person must clear blocks it, or an invitation rule that never frees by time does Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4331,7 +4409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent) Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            /** @description LIMIT_REACHED (Retry-After until enough of the oldest actions leave the window, details.available_at; details.rule window, or for invitations pending_invitations / acceptance_rate with available_at null and no Retry-After), COOLDOWN (Retry-After until it ends; none when a person must clear it) or REINVITE_TOO_SOON (the target was withdrawn under 21 days ago; details.available_at when it may be sent). In schedule mode ("when": "earliest") only when no time fits before not_after, a cooldown a person must clear blocks it, or an invitation rule that never frees by time does Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4555,6 +4633,137 @@ export interface operations {
             };
             /** @description NO_VALID_ACCOUNT_CONFIGURED: the account type cannot perform this action */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description NOT_FOUND (including other workspaces' resources) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Per client IP (before authentication): ip_rate_limited. Over a workspace API limit: the seed's body (RateLimitExceeded). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-When-Known"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IpRateLimited"] | components["schemas"]["RateLimitExceeded"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; quote error_id when reporting it (the log carries it) */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description STORE_UNAVAILABLE: Redis or PostgreSQL cannot be reached; retry after Retry-After */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getIdentitySchedule: {
+        parameters: {
+            query?: {
+                /** @description Planned at or after this time (default: now) */
+                from?: string;
+                /** @description Planned before this time (default: no end) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                identityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: invalid input; every field problem is listed in details (field path → problems) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Type": components["headers"]["X-RateLimit-Type"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or revoked API key */
+            401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
