@@ -45,7 +45,7 @@ export function meanOf(rs: Cannon[]): Cannon {
 }
 
 /** Throws when more than `share` of a run's requests failed: a figure of refusals is not a figure of the route. */
-export function expectClean(name: string, r: Cannon, share = 0.001): void {
+function expectClean(name: string, r: Cannon, share = 0.001): void {
   if (r.non2xx + r.errors > r.total * share) throw new Error(`${name}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
 }
 

@@ -476,7 +476,7 @@ async function measure(app: NestFastifyApplication, base: string, redisUrl: stri
     }
     // Pacing on (the default), always-open working hours: one admitted guard per identity (a gap refuses a repeat).
     for (const fill of [0, 100]) {
-      const onRound = Math.max(20, Math.floor(perRound / 2));
+      const onRound = Math.max(20, Math.floor(perRound / 4));
       const ids = await make(onRound * (ROUNDS + 1), { pacing: 'standard', schedule: ALWAYS_OPEN, limit_overrides: raise(action) });
       if (fill) await record(ids.flatMap((id) => spread(id, action, fill, 1, true)));
       const script = await scriptCpu(action, ids.slice(0, onRound * ROUNDS), onRound, true);

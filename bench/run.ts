@@ -527,7 +527,8 @@ async function main(): Promise<void> {
     );
     for (const l of scheduleBenchLines(await scheduleBench(redisSrv.url))) log(l);
     // The hot-path section (bench/hotpath.ts) is written by its own run: kept as it is.
-    writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n' + keptSection('BENCHMARKS.md', HOTPATH_SECTION));
+    const hotpath = keptSection('BENCHMARKS.md', HOTPATH_SECTION);
+    writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n' + (hotpath ? '\n' + hotpath : ''));
   } finally {
     await redis.quit().catch(() => undefined);
     await app.close();
