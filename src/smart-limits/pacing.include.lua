@@ -1,9 +1,9 @@
 --[[
 Pacing rules over an identity's windows (SPEC 4b), and the search for the earliest time at which an
 action passes every rule at once (schedule mode, and every refusal's available_at). They read the
-same sorted sets the windows use (member = action member, "#k" suffix for the k-th unit of a cost
-> 1; score = ms, scheduled actions at their future time): no per-action memory beyond the windows,
-so a window rebuilt from the journal paces exactly as before.
+same windows (window.include.lua: member = the action's digest, ":<cost>" when > 1; score = ms,
+scheduled actions at their future time): no per-action memory beyond the windows, so a window
+rebuilt from the journal paces exactly as before.
 
 A rule is a list of ascending, disjoint half-open intervals {lo, hi} of integer ms at which the
 action cannot be placed, and a cursor (rule_next only moves forward). hi = math.huge: past the
@@ -11,11 +11,11 @@ working-hours calendar the caller passed (the caller finds the opening in a long
 ]]
 
 -- The jitter of a recorded action for one limit, uniform in [0, jit] ms, drawn from the action's
--- member (its "#k" unit suffix stripped) and the limit: the same on every call and every instance,
+-- digest (its ":<cost>" suffix stripped) and the limit: the same on every call and every instance,
 -- kept without storing it, and the same after a rebuild of the window.
 local function member_jitter(member, slug, jit)
   if jit <= 0 then return 0 end
-  local base = string.match(member, '^[^#]*')
+  local base = string.match(member, '^[^:]*')
   return tonumber(string.sub(redis.sha1hex(base .. '|' .. slug), 1, 8), 16) % (jit + 1)
 end
 
@@ -69,10 +69,10 @@ local function rule_next(r, t)
 end
 
 -- Whether the gap rule passes at t (cheap: only the actions near t); else the action it waits after.
-local function gap_fits_at(key, t, gap, jit, slug, j_new)
-  local es = redis.call('ZRANGEBYSCORE', key, '(' .. (t - gap - jit), '(' .. (t + gap + j_new), 'WITHSCORES')
+local function gap_fits_at(w, t, gap, jit, slug, j_new)
+  local es = w_entries(w, t - gap - jit, t + gap + j_new)
   for j = 1, #es, 2 do
-    local e = tonumber(es[j + 1])
+    local e = es[j + 1]
     if e > t or t < e + gap + member_jitter(es[j], slug, jit) then return false end
   end
   return true
@@ -81,15 +81,13 @@ end
 -- Whether `cost` more units fit in the window at every instant of [t, t + win) (cheap when nothing
 -- is recorded ahead of t inside that span). count: the units in (t - win, t]; ahead (optional): the
 -- units in (t, t + win).
-local function window_fits_at(key, t, win, max, cost, count, ahead)
+local function window_fits_at(w, t, win, max, cost, count, ahead)
   if count + cost > max then return false end
-  ahead = ahead or redis.call('ZCOUNT', key, '(' .. t, '(' .. (t + win))
+  ahead = ahead or w_count(w, t, t + win - 1)
   -- Nothing ahead inside the span, or even all of it would fit: no instant can be over.
   if ahead == 0 or count + ahead + cost <= max then return true end
-  local es = redis.call('ZRANGEBYSCORE', key, '(' .. (t - win), '(' .. (t + win), 'WITHSCORES')
-  local s = {}
-  for j = 2, #es, 2 do s[#s + 1] = tonumber(es[j]) end
-  local runs = window_bad_runs(s, t, win, max - cost)
+  local S = W()
+  local runs = S.bad_runs(S.unit_scores(w_entries(w, t - win, t + win)), t, win, max - cost)
   return not (runs[1] and runs[1][1] < t + win)
 end
 
@@ -139,9 +137,9 @@ end
 
 -- The in-flight lease: "<ends_at ms>:<action_id>". Its end is compared with the script's clock (the
 -- one clock of every window), so a lease ends at the same instant for every instance; the key's PX
--- only collects it. Returns holder, ends_at; nil when there is none or it has ended.
-local function lease_of(key, now)
-  local v = redis.call('GET', key)
+-- only collects it. v: the lease key's value (false when there is none). Returns holder, ends_at;
+-- nil when there is none or it has ended.
+local function lease_of(v, now)
   if not v then return nil, -1 end
   local sep = string.find(v, ':', 1, true)
   local ends = tonumber(string.sub(v, 1, sep - 1))
