@@ -27,6 +27,11 @@ export class RedisKeys {
     return `${this.identity(workspaceId, identityId)}:w2:${limitSlug}`;
   }
 
+  /** The identity's window-state hash (field `<LIMIT>` = that window's state; see `window`). */
+  windowStates(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:w2`;
+  }
+
   /** Cooldown mirror for the whole identity (string with TTL, value = JSON summary). */
   identityCooldown(workspaceId: string, identityId: string): string {
     return `${this.identity(workspaceId, identityId)}:cd`;

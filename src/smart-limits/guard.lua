@@ -263,21 +263,6 @@ local inv_never = is_inv and (inv.pending >= pending_refuse or inv.refusing)
 local from = now
 if schedule and not_before > now then from = not_before end
 
--- Every rule, with the time it alone passes from `from` (and the intervals the search needs).
-local rules = {}
-local function add_rule(r, rule_name, index, win)
-  -- The time this rule alone passes (a lazy gap rule's jumps are chained until it settles).
-  local untl, last = rule_next(r, from)
-  while untl > from and untl ~= math.huge do
-    local u2, l2 = rule_next(r, untl)
-    if u2 == untl then break end
-    untl, last = u2, l2 or last
-  end
-  r.p = 1
-  rules[#rules + 1] = r
-  if untl > from then block(rule_name, index, win, untl == math.huge and -3 or untl, last) end
-end
-
 local cooldown_rules = {}
 local function cooldown(v, key, index)
   if not v then return end
@@ -315,7 +300,7 @@ local function fits_at(t)
         if not window_fits_at(l.w, t, bw, bmax, l.units, bc) then return false end
       end
     end
-    if l.gap > 0 and not gap_fits_at(l.w, t, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)) then return false end
+    if l.gap > 0 and not gap_fits_at(l.w, t, l.gap, l.jit, l.slug, member) then return false end
   end
   return open_at_or_after(intervals, t) == t
 end
@@ -341,6 +326,23 @@ if fits_at(from) then
     return state(3, from)
   end
   return insert(from)
+end
+
+local PL = P()
+local rule, gap_rule = PL.rule, PL.gap_rule
+-- Every rule, with the time it alone passes from `from` (and the intervals the search needs).
+local rules = {}
+local function add_rule(r, rule_name, index, win)
+  -- The time this rule alone passes (a lazy gap rule's jumps are chained until it settles).
+  local untl, last = PL.rule_next(r, from)
+  while untl > from and untl ~= math.huge do
+    local u2, l2 = PL.rule_next(r, untl)
+    if u2 == untl then break end
+    untl, last = u2, l2 or last
+  end
+  r.p = 1
+  rules[#rules + 1] = r
+  if untl > from then block(rule_name, index, win, untl == math.huge and -3 or untl, last) end
 end
 
 -- Not at the asked time: build every rule's intervals (invitation health, cooldowns, then per limit
@@ -381,10 +383,10 @@ for i = 1, n do
   if l.gap > 0 then add_rule(gap_rule(es, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)), 'gap', i, 0) end
 end
 if holder then add_rule(rule({ { -math.huge, lease_ends } }), 'in_flight', 0, 0) end
-if intervals then add_rule(rule(hours_forbidden(intervals)), 'working_hours', 0, 0) end
+if intervals then add_rule(rule(PL.hours_forbidden(intervals)), 'working_hours', 0, 0) end
 
 local available, reached = -2, from
-if not never then available, reached = earliest(rules, from) end
+if not never then available, reached = PL.earliest(rules, from) end
 if available == -3 and reached > free then free = reached end
 
 if schedule and available >= 0 and available <= not_after then
