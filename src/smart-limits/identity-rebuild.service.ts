@@ -142,6 +142,8 @@ export class IdentityRebuild {
         nowMs: this.clock.scriptNowMs(),
         windows,
       });
+      // The first layout's marker (no TTL) goes with the migration; its windows expire on their own.
+      await this.redis.del(`${this.keys.identity(workspaceId, identityId)}:m`);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.identityRebuilds.observe(ms / 1000);
       this.logger.log({ workspaceId, identityId, actions, entries: added, ms: Math.round(ms) }, `identity ${identityId} rebuilt from PostgreSQL`);
