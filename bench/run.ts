@@ -1,8 +1,7 @@
 // `npm run bench`: the guard measured side by side with baselines in one run, on private servers.
 // Writes BENCHMARKS.md. Not a test: no assertion, every figure is reported with its target.
 import 'reflect-metadata';
-import { execFile, execSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,19 +9,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createApp } from '../src/app.factory.js';
 import { OverviewSnapshotService } from '../src/dashboard/overview-snapshot.service.js';
-import { startPrivatePostgres, startPrivateRedis } from '../src/bootstrap/local-servers.js';
+import { startPrivateRedis } from '../src/bootstrap/local-servers.js';
 import { ensureDatabase } from '../src/bootstrap/resolve-stores.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { GUARD_SCRIPT, type GuardInput, type GuardMode } from '../src/smart-limits/guard.script.js';
+import {
+  apiCaller,
+  benchWorkspace,
+  BIG_API_LIMITS,
+  type Cannon,
+  cannonWith,
+  dropDatabase,
+  guardVsNoop,
+  keptSection,
+  localPg,
+  meanOf,
+} from './harness.js';
+import { HOTPATH_SECTION, hotpathBenchmarks } from './hotpath.js';
 import { scheduleBench, scheduleBenchLines } from './schedule.js';
 import { journalBenchmarks } from './journal.js';
 
-const execFileAsync = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ADMIN = 'bench-admin-key-0123456789abcdef';
@@ -32,39 +42,7 @@ const log = (s: string) => {
   lines.push(s);
 };
 
-type Cannon = { rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
-
-/** Runs the load generator in a child process (async: the server under test shares this loop). */
-async function cannon(o: Record<string, unknown>): Promise<Cannon> {
-  // Long path lists go through a file: a command line holds at most 128 KiB per argument.
-  if (Array.isArray(o.paths) && o.paths.length > 200) {
-    const file = join(mkdtempSync(join(tmpdir(), 'sl-bench-paths-')), 'paths.json');
-    writeFileSync(file, JSON.stringify(o.paths));
-    o = { ...o, paths: undefined, pathsFile: file };
-  }
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [new URL('./load.js', import.meta.url).pathname, JSON.stringify({ duration: SECONDS, connections: CONNECTIONS, ...o })],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
-  return JSON.parse(stdout) as Cannon;
-}
-
-async function localPg(): Promise<{ adminUrl: string; stop?: () => Promise<void> }> {
-  const url = 'postgres://postgres@127.0.0.1:5432/postgres';
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await c.connect();
-    await c.end();
-    return { adminUrl: url };
-  } catch {
-    const s = await startPrivatePostgres(join(mkdtempSync(join(tmpdir(), 'sl-bench-pg-')), 'pg'));
-    return { adminUrl: s.url, stop: s.stop };
-  }
-}
+const cannon = cannonWith({ seconds: SECONDS, connections: CONNECTIONS });
 
 async function main(): Promise<void> {
   const redisSrv = await startPrivateRedis(mkdtempSync(join(tmpdir(), 'sl-bench-redis-')), { appendOnly: false });
@@ -117,21 +95,10 @@ async function main(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const redis = new Redis(redisSrv.url);
-  const call = async (method: string, path: string, key: string, body?: unknown) => {
-    const r = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return r.json() as Promise<any>;
-  };
+  const call = apiCaller(base);
   try {
-    const ws = await call('POST', '/v1/workspaces', ADMIN, { name: 'bench', monthly_credits: 50_000_000 });
-    const big = { per_second: 100_000, per_minute: 10_000_000 };
-    const patched = await call('PATCH', `/v1/workspaces/${ws.id}`, ADMIN, {
-      custom_limits: { '/v1/actions': big, '/v1/identities': big, '/v1/workspaces': big, daily_api_limit: 10_000_000_000 },
-    });
-    if (!patched.custom_limits) throw new Error(`custom limits refused: ${JSON.stringify(patched)}`);
+    const ws = await benchWorkspace(call, ADMIN, 'bench');
+    const big = BIG_API_LIMITS;
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) {
       ids.push(
@@ -148,19 +115,8 @@ async function main(): Promise<void> {
     }
     const auth = { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' };
     const guardPaths = ids.map((id) => `/v1/identities/${id}/actions/linkedin-visit-profile/guard`);
-    const guardLoad = { url: base, method: 'POST', headers: auth, paths: guardPaths, body: 'guard' };
-
     // Warm up both routes, then measure side by side.
-    await cannon({ url: `${base}/v1/whoami`, headers: auth, duration: 2 });
-    await cannon({ ...guardLoad, duration: 2 });
-    const noop = await cannon({ url: `${base}/v1/whoami`, headers: auth });
-    const guard = await cannon(guardLoad);
-    for (const [name, r] of [
-      ['no-op', noop],
-      ['guard', guard],
-    ] as const) {
-      if (r.non2xx + r.errors > r.total * 0.001) throw new Error(`${name}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
-    }
+    const { guard, noop } = await guardVsNoop({ cannon, base, auth, guardPaths });
 
     // rate-limiter-flexible on the same Redis, behind a plain Fastify route.
     const rlRedis = new Redis(redisSrv.url, { enableOfflineQueue: false });
@@ -289,16 +245,8 @@ async function main(): Promise<void> {
       pages[0].push(await cannon({ ...pageOf(dashBig.key), duration: Math.max(2, SECONDS / 2) }));
       pages[1].push(await cannon({ ...pageOf(dashSmall.key), duration: Math.max(2, SECONDS / 2) }));
     }
-    const mean = (rs: Cannon[]): Cannon => ({
-      rps: rs.reduce((t, r) => t + r.rps, 0) / rs.length,
-      p50: Math.max(...rs.map((r) => r.p50)),
-      p99: Math.max(...rs.map((r) => r.p99)),
-      non2xx: rs.reduce((t, r) => t + r.non2xx, 0),
-      errors: rs.reduce((t, r) => t + r.errors, 0),
-      total: rs.reduce((t, r) => t + r.total, 0),
-    });
-    const pageBig = mean(pages[0]);
-    const pageSmall = mean(pages[1]);
+    const pageBig = meanOf(pages[0]);
+    const pageSmall = meanOf(pages[1]);
     const healthLoad = {
       url: base,
       headers: { authorization: `Bearer ${dashBig.key}` },
@@ -363,7 +311,7 @@ async function main(): Promise<void> {
         await pause();
       }
     }
-    const pacingRps = pacingRuns.map(mean);
+    const pacingRps = pacingRuns.map(meanOf);
     for (const [v, r] of pacingRps.entries()) {
       if (r.non2xx + r.errors > r.total * 0.01) throw new Error(`${variants[v][0]}: ${r.non2xx} non-2xx and ${r.errors} errors of ${r.total}`);
     }
@@ -578,20 +526,24 @@ async function main(): Promise<void> {
       '- The machine is shared: up to 8 other helpers build and test on the same 2 cores during a run, so absolute figures move between runs; the ratios compare runs made side by side.',
     );
     for (const l of scheduleBenchLines(await scheduleBench(redisSrv.url))) log(l);
-    writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n');
+    // The hot-path section (bench/hotpath.ts) is written by its own run: kept as it is.
+    const hotpath = keptSection('BENCHMARKS.md', HOTPATH_SECTION);
+    writeFileSync('BENCHMARKS.md', lines.join('\n') + '\n' + (hotpath ? '\n' + hotpath : ''));
   } finally {
     await redis.quit().catch(() => undefined);
     await app.close();
-    const c = new pg.Client({ connectionString: pgSrv.adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
-    await c.end();
+    await dropDatabase(pgSrv.adminUrl, dbName);
     await pgSrv.stop?.();
     await redisSrv.stop();
   }
 }
 
-main().then(
+// BENCH_ONLY=hotpath: only the hot-path section (bench/hotpath.ts); BENCH_ONLY=main: only the rest.
+const only = process.env.BENCH_ONLY;
+(async () => {
+  if (only !== 'hotpath') await main();
+  if (only !== 'main') await hotpathBenchmarks();
+})().then(
   () => process.exit(0),
   (e) => {
     process.stderr.write(`bench failed: ${(e as Error).stack}\n`);

@@ -49,6 +49,8 @@ export type IdentityChange = { workspaceId: string; identityId: string; kind: 'c
 export class IdentitiesService implements OnModuleInit {
   /** Fresh for CACHE_MS; a stale entry stays (until evicted) to serve while PostgreSQL is down. */
   private readonly cache = new LRUCache<string, { identity: IdentityEntity | null }>({ max: 100_000, ttl: CACHE_MS, noDeleteOnStaleGet: true });
+  /** Reads in progress: concurrent guards of an uncached identity share one query (no stampede on the pool). */
+  private readonly loading = new Map<string, Promise<IdentityEntity | null>>();
   private readonly listeners: ((c: IdentityChange) => void | Promise<void>)[] = [];
 
   constructor(
@@ -62,18 +64,27 @@ export class IdentitiesService implements OnModuleInit {
   onModuleInit(): void {
     this.events.subscribe('identity.changed', (payload) => {
       const [workspaceId, identityId, kind] = payload.split(':');
-      this.cache.delete(`${workspaceId}:${identityId}`);
+      this.forget(`${workspaceId}:${identityId}`);
       for (const l of this.listeners) void l({ workspaceId, identityId, kind: kind as IdentityChange['kind'] });
     });
-    this.events.subscribe('reconnect', () => this.cache.clear());
+    this.events.subscribe('reconnect', () => {
+      this.cache.clear();
+      this.loading.clear();
+    });
   }
 
   onChange(listener: (c: IdentityChange) => void | Promise<void>): void {
     this.listeners.push(listener);
   }
 
+  /** A change: the cached copy goes, and a read in progress (which may predate it) will not be cached. */
+  private forget(k: string): void {
+    this.cache.delete(k);
+    this.loading.delete(k);
+  }
+
   private async changed(workspaceId: string, identityId: string, kind: IdentityChange['kind']): Promise<void> {
-    this.cache.delete(`${workspaceId}:${identityId}`);
+    this.forget(`${workspaceId}:${identityId}`);
     for (const l of this.listeners) await l({ workspaceId, identityId, kind });
     await this.events.publish('identity.changed', `${workspaceId}:${identityId}:${kind}`);
   }
@@ -146,9 +157,23 @@ export class IdentitiesService implements OnModuleInit {
       if (!fresh.identity) throw ApiError.notFound('Identity');
       return fresh.identity;
     }
+    let load = this.loading.get(k);
+    if (!load) {
+      const mine = this.repo.findInWorkspace(workspaceId, id);
+      load = mine;
+      this.loading.set(k, mine);
+      const settle = () => {
+        if (this.loading.get(k) === mine) this.loading.delete(k);
+      };
+      mine.then((identity) => {
+        // Cached only when no change came in meanwhile (forget() dropped this read).
+        if (this.loading.get(k) === mine) this.cache.set(k, { identity });
+        settle();
+      }, settle);
+    }
     let identity: IdentityEntity | null;
     try {
-      identity = await this.repo.findInWorkspace(workspaceId, id);
+      identity = await load;
     } catch (e) {
       const stale = this.cache.get(k, { allowStale: true });
       if (stale && storeOfError(e) === 'postgres') {
@@ -157,7 +182,6 @@ export class IdentitiesService implements OnModuleInit {
       }
       throw e;
     }
-    this.cache.set(k, { identity });
     if (!identity) throw ApiError.notFound('Identity');
     return identity;
   }

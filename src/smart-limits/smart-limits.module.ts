@@ -9,6 +9,7 @@ import { GuardEvents } from './guard-events.js';
 import { GuardController } from './guard.controller.js';
 import { GuardService } from './guard.service.js';
 import { IdentityRebuild } from './identity-rebuild.service.js';
+import { LeaseRebuild } from './lease-rebuild.js';
 import { LimitsReadService } from './limits-read.service.js';
 import { WindowReader } from './window-reader.service.js';
 import { WorkingHoursService } from './working-hours.service.js';
@@ -16,7 +17,7 @@ import { WorkingHoursService } from './working-hours.service.js';
 @Module({
   imports: [CatalogModule, IdentitiesModule, ApiLimitsModule, InvitationsModule, JournalModule],
   controllers: [GuardController],
-  providers: [WorkingHoursService, GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild],
+  providers: [WorkingHoursService, GuardService, AutoGuardService, LimitsReadService, WindowReader, GuardEvents, IdentityRebuild, LeaseRebuild],
   exports: [WorkingHoursService, GuardService, WindowReader, GuardEvents, IdentityRebuild],
 })
 export class SmartLimitsModule {}

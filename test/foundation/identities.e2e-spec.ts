@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { IdentitiesRepository } from '../../src/identities/identities.repository.js';
+import { IdentitiesService } from '../../src/identities/identities.service.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -154,6 +156,45 @@ describe('identities', () => {
     const bad = await t.request('PATCH', `/v1/identities/${i.id}`, { key: a.api_key, body: { timezone: 'Nowhere/City', id: 'x' } });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.details).sort()).toEqual(['id', 'timezone']);
+  });
+
+  it('the guard’s identity read: concurrent misses share one query, and a change made while it runs is not cached', async () => {
+    const i = await createIdentity(t, a.api_key, { label: 'before' });
+    const service = t.app.get(IdentitiesService);
+    const repo = t.app.get(IdentitiesRepository);
+    const real = repo.findInWorkspace.bind(repo);
+    let queries = 0;
+    // One read can be held back (the next one after `hold` is set); every other goes through.
+    let hold: Promise<void> | null = null;
+    repo.findInWorkspace = async (ws: string, id: string) => {
+      queries++;
+      const h = hold;
+      hold = null;
+      const row = await real(ws, id);
+      if (h) await h;
+      return row;
+    };
+    try {
+      // The creation's own read may have cached it: a change empties the cache first.
+      await t.request('PATCH', `/v1/identities/${i.id}`, { key: a.api_key, body: { label: 'cold' } });
+      queries = 0;
+      const read = await Promise.all(Array.from({ length: 50 }, () => service.getCached(a.id, i.id)));
+      expect(queries).toBe(1);
+      expect(new Set(read).size).toBe(1);
+      expect(read[0].label).toBe('cold');
+      // A read held back while the identity changes: its (older) row is answered but not kept.
+      await t.request('PATCH', `/v1/identities/${i.id}`, { key: a.api_key, body: { label: 'again' } });
+      let open!: () => void;
+      hold = new Promise((r) => (open = r));
+      const slow = service.getCached(a.id, i.id);
+      await new Promise((r) => setTimeout(r, 50));
+      await t.request('PATCH', `/v1/identities/${i.id}`, { key: a.api_key, body: { label: 'after' } });
+      open();
+      expect((await slow).label).toBe('again');
+      expect((await service.getCached(a.id, i.id)).label).toBe('after');
+    } finally {
+      repo.findInWorkspace = real;
+    }
   });
 
   it('isolates workspaces on every identity route (404, nothing changed)', async () => {

@@ -91,6 +91,34 @@ describe('Redis data loss never becomes over-admission', () => {
     await expectRefusedAfterLoss(a, s);
   });
 
+  it('after FLUSHALL: an outreach action in flight still holds the identity until its lease ends (another instance answers)', async () => {
+    const w = workerCalls(a, ws.api_key);
+    const i = await createIdentity(a, ws.api_key);
+    const first = await w.guard(i.id, 'linkedin-connect-profile', 'inv-in-flight');
+    expect(first.status).toBe(200);
+    const before = await w.guard(i.id, 'linkedin-message-profile', 'msg-before');
+    expect(before.body.error).toMatchObject({ error_label: 'IN_FLIGHT', details: { action_id: 'inv-in-flight' } });
+    const leaseEnds = before.body.error.details.lease_ends_at as string;
+    await new Promise((r) => setTimeout(r, 400)); // past the journal's batch interval
+    await raw.flushall();
+    const after = await workerCalls(b, ws.api_key).guard(i.id, 'linkedin-message-profile', 'msg-after');
+    expect(after.status).toBe(429);
+    expect(after.body.error).toMatchObject({
+      error_label: 'IN_FLIGHT',
+      details: { action_id: 'inv-in-flight', lease_ends_at: leaseEnds, available_at: leaseEnds },
+    });
+    // Reads are not outreach: they go on; the action's own outcome frees the lease as before.
+    expect((await w.guard(i.id, VISIT, 'visit-after')).status).toBe(200);
+    await w.outcome(i.id, { action_slug: 'linkedin-connect-profile', action_id: 'inv-in-flight', status_code: 201 });
+    expect((await w.guard(i.id, 'linkedin-message-profile', 'msg-after')).status).toBe(200);
+    // An identity that acted unpaced takes no lease, and gets none back.
+    const unpaced = await createIdentity(a, ws.api_key, { pacing: 'off' });
+    expect((await w.guard(unpaced.id, 'linkedin-connect-profile', 'u-1')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    await raw.flushall();
+    expect((await w.guard(unpaced.id, 'linkedin-message-profile', 'u-2')).status).toBe(200);
+  });
+
   it('after Redis is killed and started empty on the same port: the same', async () => {
     const s = await identitiesAtTheEdge(a);
     await redis.stop();
