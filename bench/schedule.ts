@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { startPrivateRedis } from '../src/bootstrap/local-servers.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { GUARD_SCRIPT, type GuardInput } from '../src/smart-limits/guard.script.js';
+import { RESTORE_WINDOWS_SCRIPT } from '../src/smart-limits/restore-windows.script.js';
 
 const DAY = 86_400_000;
 const GAP = 30_000;
@@ -80,14 +81,15 @@ export async function scheduleBench(redisUrl: string): Promise<ScheduleBenchRow[
         const ws = randomUUID();
         const ids = Array.from({ length: IDENTITIES }, () => randomUUID());
         for (const id of ids) {
-          // The identity's state marker (SPEC §9b): present, as after any first guard.
-          await redis.set(keys.marker(ws, id), now);
-          if (!ahead) continue;
-          const args: (string | number)[] = [];
+          // The identity's state marker (SPEC §9b), and its planned actions, as a rebuild writes them.
           // Immediate: from an hour ahead (it fits now). Planned: from now (no room before the last one).
           const first = plan ? now : now + 3_600_000;
-          for (let k = 0; k < ahead; k++) args.push(first + k * 180_000, `p${k}`);
-          await redis.zadd(keys.window(ws, id, 'LK_PROFILE_VISITS'), ...args);
+          const entries = Array.from({ length: ahead }, (_, k) => ({ scoreMs: first + k * 180_000, member: `p${k}`, units: 1 }));
+          await RESTORE_WINDOWS_SCRIPT.run(redis, {
+            markerKey: keys.marker(ws, id),
+            nowMs: null,
+            windows: [{ key: keys.window(ws, id, 'LK_PROFILE_VISITS'), windowMs: DAY, entries }],
+          });
         }
         await redis.config('RESETSTAT');
         const started = process.hrtime.bigint();

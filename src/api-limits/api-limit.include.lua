@@ -13,6 +13,11 @@ api_take(bucket_key, daily_key, now_ms, per_second, per_minute, daily, cost)
   -> { ok (1|0), retry_after_ms, minute_remaining, minute_reset_ms, refused_by ('second'|'minute'|'daily'|''),
        daily_remaining, second_remaining }
 A limit of 0 or less is "none". Nothing is taken when refused.
+
+Encoding (issue 18: the cheapest one; one GET and one SET PX per key): the bucket key is a string of
+three little-endian doubles (second-bucket tokens, minute-bucket tokens, last refill ms), the daily
+key a string of three doubles (day number, that day's count, the day before's count). Their names
+carry "api2" (RedisKeys): the hashes of the earlier layout, under "api", expire on their own.
 ]]
 local function api_bucket(tokens, ts, cap, rate, now)
   if tokens == nil then return cap end
@@ -30,27 +35,35 @@ end
 local function api_daily(dkey, now)
   local day = math.floor(now / 86400000)
   local into = (now % 86400000) / 86400000
-  local d = redis.call('HMGET', dkey, tostring(day), tostring(day - 1))
-  local cur = tonumber(d[1]) or 0
-  local prev = tonumber(d[2]) or 0
+  local cur, prev = 0, 0
+  local v = redis.call('GET', dkey)
+  if v then
+    local d, c, p = struct.unpack('<ddd', v)
+    if d == day then
+      cur, prev = c, p
+    elseif d == day - 1 then
+      prev = c
+    end
+  end
   return cur, prev, prev * (1 - into) + cur, into, day
 end
 
 local function api_take(bkey, dkey, now, ps, pm, daily, cost)
-  local vals = redis.call('HMGET', bkey, 's', 'm', 'ts')
-  local ts = tonumber(vals[3]) or now
+  local raw = redis.call('GET', bkey)
+  local vs, vm, ts = nil, nil, now
+  if raw then vs, vm, ts = struct.unpack('<ddd', raw) end
   local s_cap, s_rate, s = 0, 0, 0
   if ps > 0 then
     s_cap = math.max(1, math.ceil(ps))
     -- Refill at least at the per-minute pace, so 0.4/s beside 25/min still reaches 25 a minute.
     s_rate = math.max(ps, pm / 60) / 1000
-    s = api_bucket(tonumber(vals[1]), ts, s_cap, s_rate, now)
+    s = api_bucket(vs, ts, s_cap, s_rate, now)
   end
   local m_cap, m_rate, m = 0, 0, 0
   if pm > 0 then
     m_cap = pm
     m_rate = pm / 60000
-    m = api_bucket(tonumber(vals[2]), ts, m_cap, m_rate, now)
+    m = api_bucket(vm, ts, m_cap, m_rate, now)
   end
   local day = math.floor(now / 86400000)
   local into = (now % 86400000) / 86400000
@@ -90,11 +103,9 @@ local function api_take(bkey, dkey, now, ps, pm, daily, cost)
   end
   if ps > 0 then s = s - cost end
   if pm > 0 then m = m - cost end
-  redis.call('HSET', bkey, 's', tostring(s), 'm', tostring(m), 'ts', math.max(now, ts))
-  redis.call('PEXPIRE', bkey, 120000)
+  redis.call('SET', bkey, struct.pack('<ddd', s, m, math.max(now, ts)), 'PX', 120000)
   if daily > 0 then
-    redis.call('HINCRBY', dkey, tostring(day), cost)
-    redis.call('PEXPIRE', dkey, 2 * 86400000 + 60000)
+    redis.call('SET', dkey, struct.pack('<ddd', day, cur + cost, prev), 'PX', 2 * 86400000 + 60000)
     est = est + cost
   end
   if pm > 0 then m_reset = math.ceil((m_cap - m) / m_rate) end

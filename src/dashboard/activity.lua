@@ -1,6 +1,6 @@
 --[[
-Activity of one identity: how many units each limit's window recorded per bucket, read with ZCOUNT
-(no entries travel). Read-only.
+Activity of one identity: how many units each limit's window recorded per bucket, from the window's
+chunk totals and at most a ZCOUNT per bucket edge (no entries travel). Read-only.
 KEYS[i] the window of limit i (all keys of one identity share its workspace's hash tag).
 ARGV[1] now ms or ""; ARGV[2] span ms; ARGV[3] bucket ms; ARGV[3 + i] the window ms of limit i.
 Bucket j covers (now - span + j*bucket, now - span + (j+1)*bucket], so the buckets of a span equal to
@@ -14,17 +14,26 @@ local bucket = tonumber(ARGV[3])
 local n = math.floor(span / bucket)
 local from = now - span
 local out = { now }
+local st = {}
+if #KEYS > 0 then
+  local head = w_head_of(KEYS[1])
+  local fields = {}
+  for i = 1, #KEYS do
+    local _, f = w_head_of(KEYS[i])
+    fields[i] = f
+  end
+  st = redis.call('HMGET', head, unpack(fields))
+end
 for i = 1, #KEYS do
-  local horizon = now - tonumber(ARGV[3 + i])
-  local exists = redis.call('EXISTS', KEYS[i]) == 1
+  local win = tonumber(ARGV[3 + i])
+  local horizon = now - win
+  local w = w_open(KEYS[i], st[i], win)
   for j = 0, n - 1 do
     local lo = from + j * bucket
     if lo < horizon then
       out[#out + 1] = -1
-    elseif exists then
-      out[#out + 1] = redis.call('ZCOUNT', KEYS[i], '(' .. lo, lo + bucket)
     else
-      out[#out + 1] = 0
+      out[#out + 1] = w_count(w, lo, lo + bucket)
     end
   end
 end

@@ -1,6 +1,7 @@
 import { type Result } from 'ioredis';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { WINDOW_INCLUDE } from '../smart-limits/window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -25,7 +26,7 @@ export interface ActivityReply {
 /** Units recorded per limit per bucket, counted with ZCOUNT (activity.lua). Read-only. */
 export const ACTIVITY_SCRIPT = new RedisScript<ActivityInput, ActivityReply>({
   command: 'slActivity',
-  lua: composeLua(new URL('./activity.lua', import.meta.url), [NOW_INCLUDE]),
+  lua: composeLua(new URL('./activity.lua', import.meta.url), [NOW_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => ({
     keys: i.limits.map((l) => l.windowKey),
     args: [scriptNowArg(i.nowMs), i.spanMs, i.bucketMs, ...i.limits.map((l) => l.windowMs)],

@@ -10,18 +10,24 @@ Reply: { now, per window: consumed, available_at (room for one more: now, a late
 ]]
 local now = script_now(ARGV[1])
 local m = tonumber(ARGV[2])
-local wins, froms = {}, {}
-for j = 1, m do
-  wins[j] = tonumber(ARGV[2 + j])
-  froms[j] = '(' .. (now - wins[j])
-end
+local wins = {}
+for j = 1, m do wins[j] = tonumber(ARGV[2 + j]) end
 local out = { now }
-for k = 1, #KEYS do
-  local j = (k - 1) % m + 1
-  local max = tonumber(ARGV[2 + m + k])
-  local count = redis.call('ZCOUNT', KEYS[k], froms[j], now)
-  local available = window_available_at(KEYS[k], now, wins[j], max, 1, count)
-  out[#out + 1] = count
-  out[#out + 1] = available
+-- One HMGET per identity: its windows' states are fields of its marker hash (window.include.lua).
+for first = 1, #KEYS, m do
+  local head = w_head_of(KEYS[first])
+  local fields = {}
+  for j = 1, m do
+    local _, f = w_head_of(KEYS[first + j - 1])
+    fields[j] = f
+  end
+  local st = redis.call('HMGET', head, unpack(fields))
+  for j = 1, m do
+    local k = first + j - 1
+    local w = w_open(KEYS[k], st[j], wins[j])
+    local count = w_count(w, now - wins[j], now)
+    out[#out + 1] = count
+    out[#out + 1] = window_available_at(w, now, tonumber(ARGV[2 + m + k]), 1, count)
+  end
 end
 return out

@@ -236,6 +236,8 @@ export class IdentitiesService implements OnModuleInit {
     const limits = this.catalog.get().limits.map((l) => l.slug);
     return [
       ...limits.map((l) => this.keys.window(workspaceId, id, l)),
+      // The windows' states; their chunks and dedup sets, unreachable without them, expire on their own.
+      this.keys.windowStates(workspaceId, id),
       ...limits.map((l) => this.keys.limitCooldown(workspaceId, id, l)),
       this.keys.identityCooldown(workspaceId, id),
       this.keys.invitations(workspaceId, id),

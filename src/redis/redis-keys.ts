@@ -16,9 +16,20 @@ export class RedisKeys {
     return `${this.tag(workspaceId)}:i:${identityId}`;
   }
 
-  /** Sorted set: member = compact action id (+cost), score = ms timestamp. */
+  /**
+   * A limit's window (window.include.lua, issue 18): the name its keys derive from — chunks (sorted
+   * sets: member = the action's digest, `:<cost>` when > 1; score = ms) at `<window>:<generation>:<id>`
+   * and dedup intsets at `<window>:<generation>:d<shard>` — and its state's place: field `<LIMIT>`
+   * of the identity's window-state hash `<identity>:w2` (the window key without its last segment).
+   * "w2": the layout's version (the sorted sets of the first layout were `:w:<LIMIT>`).
+   */
   window(workspaceId: string, identityId: string, limitSlug: string): string {
-    return `${this.identity(workspaceId, identityId)}:w:${limitSlug}`;
+    return `${this.identity(workspaceId, identityId)}:w2:${limitSlug}`;
+  }
+
+  /** The identity's window-state hash (field `<LIMIT>` = that window's state; see `window`). */
+  windowStates(workspaceId: string, identityId: string): string {
+    return `${this.identity(workspaceId, identityId)}:w2`;
   }
 
   /** Cooldown mirror for the whole identity (string with TTL, value = JSON summary). */
@@ -52,10 +63,13 @@ export class RedisKeys {
   /**
    * The identity's state marker: present while Redis holds everything the guard reads for it. A
    * guard that finds it missing (Redis lost data, or the identity was never seen) has the state
-   * rebuilt from PostgreSQL before deciding (SPEC §9b). Value: when it was set (ms).
+   * rebuilt from PostgreSQL before deciding (SPEC §9b). Value: when it was set (ms). "m2": the
+   * windows' layout version (window.include.lua, issue 18); an identity whose windows are in the
+   * first layout (sorted sets under `:w:`, marker `:m`) has no `:m2`, so its next guard rebuilds it
+   * from the journal in this layout (the migration; the old keys expire on their own).
    */
   marker(workspaceId: string, identityId: string): string {
-    return `${this.identity(workspaceId, identityId)}:m`;
+    return `${this.identity(workspaceId, identityId)}:m2`;
   }
 
   /** One rebuild of the identity at a time, across instances (a lock with a token and a TTL). */
@@ -65,11 +79,12 @@ export class RedisKeys {
 
   /** Workspace API-limit counters for an endpoint group (per-second + per-minute + daily). */
   apiLimit(workspaceId: string, group: string): string {
-    return `${this.tag(workspaceId)}:api:${group}`;
+    return `${this.tag(workspaceId)}:api2:${group}`;
   }
 
+  /** "api2": strings of packed doubles (api-limit.include.lua); the hashes of the first layout were under "api". */
   apiDaily(workspaceId: string): string {
-    return `${this.tag(workspaceId)}:api:daily`;
+    return `${this.tag(workspaceId)}:api2:daily`;
   }
 
   runLeases(workspaceId: string): string {

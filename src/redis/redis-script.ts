@@ -61,7 +61,7 @@ export type ScriptCommand = {
 
 export interface ScriptCall {
   keys: string[];
-  args: (string | number)[];
+  args: (string | number | Buffer)[];
 }
 
 /** Reads a script's array reply front to back, checking each value's type. */
@@ -166,7 +166,7 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }
 
-type Invoke = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
+type Invoke = (numKeys: number, ...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** One Lua script: registered once per client, called with typed input, its reply decoded and checked. */
 export class RedisScript<In, Out> {

@@ -7,7 +7,7 @@ passes every rule, found and recorded in this same call (concurrent planners nev
 
 KEYS[1]            identity cooldown mirror
 KEYS[2]            the identity's in-flight lease (string "<ends_at ms>:<action_id>"; PX only collects it: its end is read on the script's clock)
-KEYS[1 + 2i]       window (sorted set) of limit i      member = action member (+ "#k" for the k-th unit of a cost > 1), score = ms
+KEYS[1 + 2i]       window of limit i (window.include.lua: chunks of sorted sets, member = action digest (":<cost>" when > 1), score = ms)
 KEYS[2 + 2i]       cooldown mirror of limit i
 KEYS[2n + 3]       the workspace's /v1/actions API-limit bucket, KEYS[2n + 4] its daily counter (api-limit.include.lua)
 KEYS[2n + 5]       the identity's marker: present while Redis holds the identity's whole state (SPEC §9b)
@@ -15,26 +15,27 @@ KEYS[2n + 6]       the identity's schedule (sorted set: member = "<action slug> 
 KEYS[2n + 7]       the identity's invitation hash (invitation-guard.include.lua), read only for invitation actions
 
 ARGV[1]  now in ms, or "" to read Redis TIME (one clock for every instance)
-ARGV[2]  action member (compact action id; "" for a read that names no action: no idempotency check)
+ARGV[2]  action digest (decimal, < 2^53: action-member.ts; "" for a read that names no action: no idempotency check)
 ARGV[3]  action_id as the caller gave it (what the lease holds)
-ARGV[4]  cost (integer >= 1)
-ARGV[5]  mode: "check" (record when allowed), "dry" (decide only), "backfill" (record, never refused)
-ARGV[6]  occurred_at in ms for a backfill, else ""
-ARGV[7]  lease ms: > 0 for a single-flight action of a paced identity (check it, take it on admit), else 0
-ARGV[8]  number of limits n
-ARGV[9]  "earliest" for schedule mode, else ""
-ARGV[10] not_before ms (schedule mode; the search starts at max(now, not_before)), else ""
-ARGV[11] not_after ms (schedule mode: no later time is taken), else ""
-ARGV[12] schedule entry ("<action slug> <action_id>") for schedule mode
-ARGV[13] how long a schedule entry is kept after its time (ms)
-ARGV[14] number of open intervals m of the working hours, -1 for "any time"
-then     2m values: start, end (exclusive) of each interval in ms, ascending
-then per limit i: max, window ms, units (cost, or 1 when consumed once per action), gap ms (0: none),
-         jitter ms, limit slug (the jitter's seed), number of bursts b, then b pairs (window ms, max)
-then     the API limit: per second, per minute, daily (0 = none); cost 1
-then     invitation health (SPEC §5b): "1" for an invitation action else "", the target's field in the
-         invitation hash ("" without a target), the re-invite delay ms, the pending count that refuses,
-         then per limit i the max while the acceptance rate is low (the hash's factor < 1)
+ARGV[4]  mode: "check" (record when allowed), "dry" (decide only), "backfill" (record, never refused)
+ARGV[5]  schedule entry ("<action slug> <action_id>") for schedule mode, else ""
+ARGV[6]  the invitation target's field in the invitation hash ("" without a target)
+ARGV[7]  every number of the call as little-endian doubles (guard.script.ts packs them: one
+         struct.unpack instead of a tonumber per argument), in this order:
+           cost (integer >= 1); occurred_at ms of a backfill, else -1; lease ms (> 0 for a
+           single-flight action of a paced identity: check it, take it on admit; else 0);
+           number of limits n; 1 for schedule mode ("when": "earliest") else 0; not_before ms (the
+           search starts at max(now, not_before)), else -1; not_after ms (no later time is taken),
+           else +inf; how long a schedule entry is kept after its time (ms);
+           number of open intervals m of the working hours (-1: any time), then 2m values: start,
+           end (exclusive) of each interval in ms, ascending;
+           per limit i: max, window ms, units (cost, or 1 when consumed once per action), gap ms
+           (0: none), jitter ms, the max while the acceptance rate is low (SPEC §5b), number of
+           bursts b, then b pairs (window ms, max);
+           the API limit: per second, per minute, daily (0 = none; cost 1);
+           invitation health: 1 for an invitation action else 0, the re-invite delay ms, the pending
+           count that refuses
+ARGV[7 + i] the slug of limit i (the jitter's seed)
 
 Reply: { status, now, available_at, free_at, cooldown_value|false, cooldown_pttl, cooldown_index,
          lease_holder|false, lease_ends_at, at,
@@ -67,81 +68,117 @@ so the cap holds at the time it is sent; a release gives both back (InvitationsS
 local now = script_now(ARGV[1])
 local member = ARGV[2]
 local action_id = ARGV[3]
-local cost = tonumber(ARGV[4])
-local mode = ARGV[5]
+local mode = ARGV[4]
+local sched_entry = ARGV[5]
+local inv_field = ARGV[6]
+local V = { struct.unpack('<' .. string.rep('d', #ARGV[7] / 8), ARGV[7]) }
+local cost = V[1]
 local ts = now
-if ARGV[6] ~= '' then ts = tonumber(ARGV[6]) end
-local lease_ms = tonumber(ARGV[7])
-local n = tonumber(ARGV[8])
-local schedule = ARGV[9] == 'earliest'
-local not_before = tonumber(ARGV[10])
-local not_after = tonumber(ARGV[11])
-local sched_entry = ARGV[12]
-local sched_keep = tonumber(ARGV[13])
-local m = tonumber(ARGV[14])
-local a = 15
+if V[2] >= 0 then ts = V[2] end
+local lease_ms = V[3]
+local n = V[4]
+local schedule = V[5] == 1
+local not_before = V[6]
+local not_after = V[7]
+local sched_keep = V[8]
+local m = V[9]
+local a = 10
 local sched_key = KEYS[2 * n + 6]
 
 local intervals = nil
 if m >= 0 then
   intervals = {}
-  for j = 1, 2 * m do
-    intervals[j] = tonumber(ARGV[a])
-    a = a + 1
-  end
+  for j = 1, 2 * m do intervals[j] = V[a + j - 1] end
+  a = a + 2 * m
 end
 
 local L = {}
 for i = 1, n do
   local l = {
     key = KEYS[1 + 2 * i], cd = KEYS[2 + 2 * i],
-    max = tonumber(ARGV[a]), win = tonumber(ARGV[a + 1]), units = tonumber(ARGV[a + 2]),
-    gap = tonumber(ARGV[a + 3]), jit = tonumber(ARGV[a + 4]), slug = ARGV[a + 5], bursts = {},
+    max = V[a], win = V[a + 1], units = V[a + 2], gap = V[a + 3], jit = V[a + 4], low_max = V[a + 5],
+    slug = ARGV[7 + i], bursts = {},
   }
-  local nb = tonumber(ARGV[a + 6])
+  local nb = V[a + 6]
   a = a + 7
   for b = 1, nb do
-    l.bursts[b] = { win = tonumber(ARGV[a]), max = tonumber(ARGV[a + 1]) }
+    l.bursts[b] = { win = V[a], max = V[a + 1] }
     a = a + 2
   end
   L[i] = l
 end
 
+-- The marker, every cooldown mirror and the lease of a single-flight action in one read.
+local mk = { KEYS[2 * n + 5], KEYS[1] }
+for i = 1, n do mk[i + 2] = L[i].cd end
+if lease_ms > 0 then mk[n + 3] = KEYS[2] end
+local mv = redis.call('MGET', unpack(mk))
 -- Windows and cooldown mirrors forgotten by Redis would admit what they no longer count: rebuild first.
-if redis.call('EXISTS', KEYS[2 * n + 5]) == 0 then return { 5, now } end
+if not mv[1] then return { 5, now } end
+
+-- Every window's state in one read (window.include.lua).
+local head = nil
+if n > 0 then
+  head = w_head_of(L[1].key)
+  local fields = {}
+  for i = 1, n do
+    local _, f = w_head_of(L[i].key)
+    fields[i] = f
+  end
+  local st = redis.call('HMGET', head, unpack(fields))
+  for i = 1, n do
+    L[i].w = w_open(L[i].key, st[i], L[i].win)
+    L[i].field = fields[i]
+  end
+end
 
 -- Invitation health (SPEC §5b): the hash must be there before anything is decided.
 local inv_key = KEYS[2 * n + 7]
-local is_inv = ARGV[a + 3] == '1'
-local inv_field = ARGV[a + 4]
-local reinvite_ms = tonumber(ARGV[a + 5])
-local pending_refuse = tonumber(ARGV[a + 6])
+local is_inv = V[a + 3] == 1
+local reinvite_ms = V[a + 4]
+local pending_refuse = V[a + 5]
 local inv = { loaded = true, pending = -1, factor = 1, refusing = false }
 local inv_mark = ''
 if is_inv then
-  inv = inv_read(inv_key)
+  inv = inv_read(inv_key, inv_field)
   if not inv.loaded then return { 7, now } end
   -- Halved invitation thresholds while the acceptance rate is low.
   if inv.factor < 1 then
-    for i = 1, n do L[i].max = tonumber(ARGV[a + 6 + i]) end
+    for i = 1, n do L[i].max = L[i].low_max end
   end
 end
 
 -- The workspace's API limit comes first (SPEC §4 order); a request it refuses touches nothing else.
 local api = { 1, 0, -1, 0, '', -1, -1 }
-local aps, apm, aday = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+local aps, apm, aday = V[a], V[a + 1], V[a + 2]
 if aps > 0 or apm > 0 or aday > 0 then
   api = api_take(KEYS[2 * n + 3], KEYS[2 * n + 4], now, aps, apm, aday, 1)
 end
 
 -- What has left a window no longer counts: trimmed (not by a dry run, which changes nothing).
 local function count_now(i)
-  return redis.call('ZCOUNT', L[i].key, '(' .. (now - L[i].win), now)
+  return w_count(L[i].w, now - L[i].win, now)
 end
 local consumed = {}
 for i = 1, n do
-  if mode ~= 'dry' then redis.call('ZREMRANGEBYSCORE', L[i].key, '-inf', now - L[i].win) end
+  if mode ~= 'dry' then w_trim(L[i].w, now - L[i].win) end
   consumed[i] = count_now(i)
+end
+
+-- Every window's state back into the identity's window-state hash, in one write (only what changed).
+local function save()
+  local set, del = {}, {}
+  for i = 1, n do
+    local p = w_save(L[i].w, now)
+    if p == '' then
+      del[#del + 1] = L[i].field
+    elseif p then
+      set[#set + 1] = L[i].field
+      set[#set + 1] = p
+    end
+  end
+  if #set > 0 then redis.call('HSET', head, unpack(set)) end
+  if #del > 0 then redis.call('HDEL', head, unpack(del)) end
 end
 
 local blocked = {}
@@ -157,17 +194,16 @@ local function state(status, available)
   for k = 1, #blocked do
     for f = 1, 5 do out[#out + 1] = blocked[k][f] end
   end
+  save()
   for i = 1, n do
-    local key, from = L[i].key, '(' .. (now - L[i].win)
+    local w = L[i].w
     local after = count_now(i)
-    local oldest = redis.call('ZRANGEBYSCORE', key, from, now, 'WITHSCORES', 'LIMIT', 0, 1)
-    local newest = redis.call('ZREVRANGEBYSCORE', key, now, from, 'WITHSCORES', 'LIMIT', 0, 1)
     out[#out + 1] = consumed[i]
     out[#out + 1] = after
-    out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
-    out[#out + 1] = newest[2] and tonumber(newest[2]) or -1
-    out[#out + 1] = window_available_at(key, now, L[i].win, L[i].max, 1, after)
-    out[#out + 1] = redis.call('ZCOUNT', key, '(' .. now, '+inf')
+    out[#out + 1] = w_oldest_in(w, now - L[i].win, now)
+    out[#out + 1] = w_newest_in(w, now - L[i].win, now)
+    out[#out + 1] = window_available_at(w, now, L[i].max, 1, after)
+    out[#out + 1] = w_above(w, now)
   end
   out[#out + 1] = inv_mark
   out[#out + 1] = inv.pending
@@ -181,9 +217,9 @@ if api[1] == 0 then return state(4, -1) end
 -- the time it was recorded (a scheduled action: its scheduled_at).
 if member ~= '' then
   for i = 1, n do
-    local s = redis.call('ZSCORE', L[i].key, member)
-    if s then
-      at = tonumber(s)
+    if w_has(L[i].w, member) then
+      local _, s = W().find(L[i].w, member)
+      at = s or -1
       return state(1, -1)
     end
   end
@@ -193,25 +229,15 @@ local function record(t)
   at = t
   for i = 1, n do
     local l = L[i]
-    if t > now - l.win then
-      for k = 1, l.units do
-        if k == 1 then
-          redis.call('ZADD', l.key, t, member)
-        else
-          redis.call('ZADD', l.key, t, member .. '#' .. k)
-        end
-      end
-      -- Idle keys expire once their newest entry has left the window: dormant identities cost nothing.
-      local ttl = redis.call('PTTL', l.key)
-      local want = t + l.win - now + 1000
-      if ttl < want then redis.call('PEXPIRE', l.key, want) end
-    end
+    -- One member whatever the cost; its keys expire once the newest entry has left the window
+    -- (window.include.lua), so dormant identities cost nothing.
+    if t > now - l.win then w_add(l.w, member, t, l.units) end
   end
 end
 
 if mode == 'backfill' then
   record(ts)
-  if is_inv then inv_record(inv_key, inv_field, now) end
+  if is_inv then inv_record(inv_key, inv, inv_field, now) end
   return state(0, now)
 end
 
@@ -223,7 +249,7 @@ end
 -- A person already invited is a 409 before anything else: no waiting changes it.
 local reinvite_at = -1
 if is_inv then
-  local tb = inv_target_block(inv_key, inv_field, now, reinvite_ms)
+  local tb = inv_target_block(inv, now, reinvite_ms)
   if tb then
     inv_mark = tb[1]
     if tb[1] ~= 'w' then return state(6, -1) end
@@ -237,24 +263,8 @@ local inv_never = is_inv and (inv.pending >= pending_refuse or inv.refusing)
 local from = now
 if schedule and not_before > now then from = not_before end
 
--- Every rule, with the time it alone passes from `from` (and the intervals the search needs).
-local rules = {}
-local function add_rule(r, rule_name, index, win)
-  -- The time this rule alone passes (a lazy gap rule's jumps are chained until it settles).
-  local untl, last = rule_next(r, from)
-  while untl > from and untl ~= math.huge do
-    local u2, l2 = rule_next(r, untl)
-    if u2 == untl then break end
-    untl, last = u2, l2 or last
-  end
-  r.p = 1
-  rules[#rules + 1] = r
-  if untl > from then block(rule_name, index, win, untl == math.huge and -3 or untl, last) end
-end
-
 local cooldown_rules = {}
-local function cooldown(key, index)
-  local v = redis.call('GET', key)
+local function cooldown(v, key, index)
   if not v then return end
   local pt = redis.call('PTTL', key)
   local untl = cooldown_ends(v, now, pt)
@@ -264,11 +274,11 @@ local function cooldown(key, index)
     cd_value, cd_pttl, cd_index, cd_until = v, pt, index, untl
   end
 end
-cooldown(KEYS[1], 0)
-for i = 1, n do cooldown(L[i].cd, i) end
+cooldown(mv[2], KEYS[1], 0)
+for i = 1, n do cooldown(mv[i + 2], L[i].cd, i) end
 
 if lease_ms > 0 then
-  local h, ends = lease_of(KEYS[2], now)
+  local h, ends = lease_of(mv[n + 3], now)
   if h and h ~= action_id then holder, lease_ends = h, ends end
 end
 
@@ -279,18 +289,18 @@ local function fits_at(t)
   if #cooldown_rules > 0 or (holder and lease_ends > t) then return false end
   for i = 1, n do
     local l = L[i]
-    local c = redis.call('ZCOUNT', l.key, '(' .. (t - l.win), t)
-    local ahead = redis.call('ZCOUNT', l.key, '(' .. t, '(' .. (t + l.win))
-    if not window_fits_at(l.key, t, l.win, l.max, l.units, c, ahead) then return false end
+    local c = w_count(l.w, t - l.win, t)
+    local ahead = w_count(l.w, t, t + l.win - 1)
+    if not window_fits_at(l.w, t, l.win, l.max, l.units, c, ahead) then return false end
     for b = 1, #l.bursts do
       local bw, bmax = l.bursts[b].win, l.bursts[b].max
       -- A burst window lies inside the main one: when all the main window sees around t would fit, so does it.
       if c + ahead + l.units > bmax then
-        local bc = redis.call('ZCOUNT', l.key, '(' .. (t - bw), t)
-        if not window_fits_at(l.key, t, bw, bmax, l.units, bc) then return false end
+        local bc = w_count(l.w, t - bw, t)
+        if not window_fits_at(l.w, t, bw, bmax, l.units, bc) then return false end
       end
     end
-    if l.gap > 0 and not gap_fits_at(l.key, t, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)) then return false end
+    if l.gap > 0 and not gap_fits_at(l.w, t, l.gap, l.jit, l.slug, member) then return false end
   end
   return open_at_or_after(intervals, t) == t
 end
@@ -303,7 +313,7 @@ local function insert(t)
     local want = t + sched_keep - now
     if redis.call('PTTL', sched_key) < want then redis.call('PEXPIRE', sched_key, want) end
   end
-  if is_inv then inv_record(inv_key, inv_field, now) end
+  if is_inv then inv_record(inv_key, inv, inv_field, now) end
   if not schedule and mode == 'check' and lease_ms > 0 then
     redis.call('SET', KEYS[2], (now + lease_ms) .. ':' .. action_id, 'PX', lease_ms)
   end
@@ -316,6 +326,23 @@ if fits_at(from) then
     return state(3, from)
   end
   return insert(from)
+end
+
+local PL = P()
+local rule, gap_rule = PL.rule, PL.gap_rule
+-- Every rule, with the time it alone passes from `from` (and the intervals the search needs).
+local rules = {}
+local function add_rule(r, rule_name, index, win)
+  -- The time this rule alone passes (a lazy gap rule's jumps are chained until it settles).
+  local untl, last = PL.rule_next(r, from)
+  while untl > from and untl ~= math.huge do
+    local u2, l2 = PL.rule_next(r, untl)
+    if u2 == untl then break end
+    untl, last = u2, l2 or last
+  end
+  r.p = 1
+  rules[#rules + 1] = r
+  if untl > from then block(rule_name, index, win, untl == math.huge and -3 or untl, last) end
 end
 
 -- Not at the asked time: build every rule's intervals (invitation health, cooldowns, then per limit
@@ -333,13 +360,12 @@ for i = 1, n do
     if l.bursts[b].win > reach then reach = l.bursts[b].win end
   end
   if l.gap + l.jit > reach then reach = l.gap + l.jit end
-  local es = redis.call('ZRANGEBYSCORE', l.key, '(' .. (from - reach), '+inf', 'WITHSCORES')
-  local scores = {}
-  for j = 2, #es, 2 do scores[#scores + 1] = tonumber(es[j]) end
+  local es = w_entries(l.w, from - reach, math.huge)
+  local scores = W().unit_scores(es)
   -- A window that could hold every unit it sees plus this action forbids nothing (no sweep).
   local function window_rule(win, max)
     if #scores + l.units <= max then return rule({}) end
-    return rule(window_forbidden(scores, from, win, max - l.units, {}))
+    return rule(W().forbidden(scores, from, win, max - l.units, {}))
   end
   if l.units > l.max then
     block('window', i, l.win, -2, -1)
@@ -357,10 +383,10 @@ for i = 1, n do
   if l.gap > 0 then add_rule(gap_rule(es, l.gap, l.jit, l.slug, own_jitter(member, l.slug, l.jit)), 'gap', i, 0) end
 end
 if holder then add_rule(rule({ { -math.huge, lease_ends } }), 'in_flight', 0, 0) end
-if intervals then add_rule(rule(hours_forbidden(intervals)), 'working_hours', 0, 0) end
+if intervals then add_rule(rule(PL.hours_forbidden(intervals)), 'working_hours', 0, 0) end
 
 local available, reached = -2, from
-if not never then available, reached = earliest(rules, from) end
+if not never then available, reached = PL.earliest(rules, from) end
 if available == -3 and reached > free then free = reached end
 
 if schedule and available >= 0 and available <= not_after then

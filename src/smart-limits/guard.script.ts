@@ -1,6 +1,7 @@
 import { type Result } from 'ioredis';
 import { API_LIMIT_INCLUDE, API_TAKE_LENGTH, type ApiLimitArgs, apiLimitArgv, type ApiTake, readApiTake } from '../api-limits/api-limit.include.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
+import { actionMember } from './action-member.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
 import { INVITATION_GUARD_INCLUDE } from '../invitations/invitation-guard.include.js';
 import { PACING_INCLUDE } from './pacing.include.js';
@@ -8,7 +9,7 @@ import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    slGuard(numKeys: number, ...keysAndArgs: (string | number)[]): Result<unknown, Context>;
+    slGuard(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Result<unknown, Context>;
   }
 }
 
@@ -196,34 +197,42 @@ export const GUARD_SCRIPT = new RedisScript<GuardInput, GuardReply>({
   ]),
   encode: (i) => {
     const keys = [i.identityCooldownKey, i.leaseKey];
-    const args: (string | number)[] = [
-      scriptNowArg(i.nowMs),
-      i.member,
-      i.actionId,
+    // Every number goes in one argument of little-endian doubles (guard.lua reads them with one
+    // struct.unpack instead of a tonumber per argument: issue 18's leaner script).
+    const v: number[] = [
       i.cost,
-      i.mode,
-      i.occurredAtMs ?? '',
+      i.occurredAtMs ?? -1,
       i.leaseMs,
       i.limits.length,
-      i.schedule ? 'earliest' : '',
-      i.schedule?.notBeforeMs ?? '',
-      i.schedule?.notAfterMs ?? '',
-      i.schedule?.entry ?? '',
+      i.schedule ? 1 : 0,
+      i.schedule?.notBeforeMs ?? -1,
+      i.schedule?.notAfterMs ?? Infinity,
       i.scheduleKeepMs,
       i.openIntervals ? i.openIntervals.length : -1,
     ];
-    for (const [s, e] of i.openIntervals ?? []) args.push(s, e);
+    for (const [s, e] of i.openIntervals ?? []) v.push(s, e);
     for (const l of i.limits) {
       keys.push(l.windowKey, l.cooldownKey);
-      args.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.slug, l.bursts.length);
-      for (const b of l.bursts) args.push(b.windowMs, b.max);
+      v.push(l.max, l.windowMs, l.units, l.gapMs, l.jitterMs, l.lowAcceptanceMax ?? l.max, l.bursts.length);
+      for (const b of l.bursts) v.push(b.windowMs, b.max);
     }
     // Without invitation input the hash key is a stand-in of the same slot that the script never reads.
     const inv = i.invitation ?? { key: i.identityCooldownKey, enabled: false, targetField: null, reinviteMs: 0, pendingRefuse: 0 };
     keys.push(i.api.bucketKey, i.api.dailyKey, i.markerKey, i.scheduleKey, inv.key);
-    args.push(...apiLimitArgv(i.api.limits));
-    args.push(inv.enabled ? '1' : '', inv.targetField ?? '', inv.reinviteMs, inv.pendingRefuse);
-    for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
+    v.push(...apiLimitArgv(i.api.limits));
+    v.push(inv.enabled ? 1 : 0, inv.reinviteMs, inv.pendingRefuse);
+    const packed = Buffer.allocUnsafe(8 * v.length);
+    v.forEach((x, k) => packed.writeDoubleLE(x, 8 * k));
+    const args: (string | number | Buffer)[] = [
+      scriptNowArg(i.nowMs),
+      i.member === '' ? '' : actionMember(i.member),
+      i.actionId,
+      i.mode,
+      i.schedule?.entry ?? '',
+      inv.targetField ?? '',
+      packed,
+      ...i.limits.map((l) => l.slug),
+    ];
     return { keys, args };
   },
   decode: (reply, input): GuardReply => {

@@ -9,7 +9,7 @@ import { JournalService } from '../journal/journal.service.js';
 import { RedisLock } from '../redis/redis-lock.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.tokens.js';
-import { unitMembers } from './action-member.js';
+import { actionMember } from './action-member.js';
 import { RESTORE_WINDOWS_SCRIPT, type RestoreWindow } from './restore-windows.script.js';
 
 /** Restores one kind of per-identity state the guard reads (the cooldown mirrors, …) from PostgreSQL. */
@@ -126,13 +126,15 @@ export class IdentityRebuild {
           await this.redis.pexpire(key, Math.max(...planned.map((a) => a.atMs)) - nowMs + longest);
         }
         for (const a of standing) {
-          const members = unitMembers(a.actionId, a.cost);
+          const member = actionMember(a.actionId);
           for (const slug of a.limits) {
             const i = index.get(slug);
             if (i === undefined) continue; // a limit the catalog no longer has
-            for (const m of limits[i].perAction ? members.slice(0, 1) : members) windows[i].entries.push({ scoreMs: a.atMs, member: m });
+            windows[i].entries.push({ scoreMs: a.atMs, member, units: limits[i].perAction ? 1 : a.cost });
           }
         }
+        // Oldest first: the windows take them as appends (window.include.lua).
+        for (const w of windows) w.entries.sort((x, y) => x.scoreMs - y.scoreMs);
       }
       for (const part of this.parts.values()) await part({ workspaceId, identityId });
       const { added } = await RESTORE_WINDOWS_SCRIPT.run(this.redis, {
@@ -140,6 +142,8 @@ export class IdentityRebuild {
         nowMs: this.clock.scriptNowMs(),
         windows,
       });
+      // The first layout's marker (no TTL) goes with the migration; its windows expire on their own.
+      await this.redis.del(`${this.keys.identity(workspaceId, identityId)}:m`);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.metrics.identityRebuilds.observe(ms / 1000);
       this.logger.log({ workspaceId, identityId, actions, entries: added, ms: Math.round(ms) }, `identity ${identityId} rebuilt from PostgreSQL`);

@@ -1,6 +1,7 @@
 import { type Result } from 'ioredis';
 import { type InvitationHashView, parseView } from '../invitations/invitation-state.js';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
+import { actionMember } from './action-member.js';
 import { composeLua, ReplyReader, RedisScript } from '../redis/redis-script.js';
 import { readAvailableAt, WINDOW_INCLUDE } from './window.include.js';
 
@@ -65,7 +66,7 @@ export const READ_WINDOWS_SCRIPT = new RedisScript<ReadWindowsInput, ReadWindows
       args.push(l.windowMs, l.max);
     }
     if (i.invitationKey) keys.push(i.invitationKey);
-    args.push(i.member ?? '', i.cost ?? 1);
+    args.push(i.member ? actionMember(i.member) : '', i.cost ?? 1);
     for (const l of i.limits) args.push(l.lowAcceptanceMax ?? l.max);
     return { keys, args };
   },

@@ -1,6 +1,8 @@
 import { type Result } from 'ioredis';
 import { NOW_INCLUDE, scriptNowArg } from '../redis/now.include.js';
+import { actionMember } from './action-member.js';
 import { composeLua, intReply, ReplyReader, RedisScript } from '../redis/redis-script.js';
+import { WINDOW_INCLUDE } from './window.include.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -35,10 +37,10 @@ export type ReleaseReply =
 /** Takes a recorded action out of every window (release.lua): the units removed and the score of the recording they were. */
 export const RELEASE_SCRIPT = new RedisScript<ReleaseInput, ReleaseReply>({
   command: 'slRelease',
-  lua: composeLua(new URL('./release.lua', import.meta.url), [NOW_INCLUDE]),
+  lua: composeLua(new URL('./release.lua', import.meta.url), [NOW_INCLUDE, WINDOW_INCLUDE]),
   encode: (i) => ({
     keys: [...i.windowKeys, i.leaseKey, i.markerKey, i.scheduleKey],
-    args: [i.member, scriptNowArg(i.nowMs), i.actionId, i.scheduleEntry],
+    args: [actionMember(i.member), scriptNowArg(i.nowMs), i.actionId, i.scheduleEntry],
   }),
   decode: (reply) => {
     const r = new ReplyReader('release.lua', reply).expectLength(3);

@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { type LocalServer, startPrivatePostgres } from '../../src/bootstrap/local-servers.js';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { JournalService } from '../../src/journal/journal.service.js';
+import { actionMember } from '../../src/smart-limits/action-member.js';
+import { windowEntries } from '../support/window-layout.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor, workerCalls } from '../cooldowns/cooldown-helpers.js';
 
@@ -46,8 +48,9 @@ describe('journal batching under a PostgreSQL outage', () => {
     const text = await t.app.get(MetricsService).registry.getSingleMetricAsString(name);
     return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0);
   };
+  // The window's members (the layout of window.include.lua: one digest per action, actionMember).
   const membersInRedis = async (identityId: string) =>
-    raw.zrange(`${t.config.redis.keyPrefix}:{${ws.id}}:i:${identityId}:w:LK_PROFILE_VISITS`, 0, -1);
+    (await windowEntries(raw, `${t.config.redis.keyPrefix}:{${ws.id}}:i:${identityId}:w2:LK_PROFILE_VISITS`)).map((e) => e.member);
   const journaled = async (identityId: string): Promise<string[]> =>
     (await t.app.get(DataSource).query(`select action_id from action_journal where identity_id = $1 and event = 'recorded'`, [identityId])).map(
       (r: { action_id: string }) => r.action_id,
@@ -80,11 +83,11 @@ describe('journal batching under a PostgreSQL outage', () => {
     // Within the bound nothing is missing; the loss is exactly what the metric counted.
     const bigRedis = await membersInRedis(big.id);
     expect(bigRedis).toHaveLength(101);
-    expect((await journaled(big.id)).sort()).toEqual([...bigRedis].sort());
-    const smallJournal = new Set(await journaled(small.id));
+    expect((await journaled(big.id)).map(actionMember).sort()).toEqual([...bigRedis].sort());
+    const smallJournal = new Set((await journaled(small.id)).map(actionMember));
     const missing = (await membersInRedis(small.id)).filter((m) => !smallJournal.has(m));
     expect(missing).toHaveLength(40);
-    expect(smallJournal).toEqual(new Set(['s-before']));
+    expect(smallJournal).toEqual(new Set([actionMember('s-before')]));
   }, 90_000);
 
   it('a guard that needs a rebuild while PostgreSQL is away gets 503, never an unchecked decision', async () => {
@@ -93,7 +96,7 @@ describe('journal batching under a PostgreSQL outage', () => {
     expect((await w.guard(id.id, VISIT, 'x-1')).status).toBe(200);
     await pg.stop();
     await new Promise((r) => setTimeout(r, 5_500));
-    await raw.del(`${t.config.redis.keyPrefix}:{${ws.id}}:i:${id.id}:m`);
+    await raw.del(`${t.config.redis.keyPrefix}:{${ws.id}}:i:${id.id}:m2`);
     const r = await w.guard(id.id, VISIT, 'x-2');
     expect(r.status).toBe(503);
     expect(r.body.error).toMatchObject({ error_label: 'STORE_UNAVAILABLE', details: { store: 'postgres' } });

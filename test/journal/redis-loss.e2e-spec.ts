@@ -198,7 +198,7 @@ describe('Redis data loss never becomes over-admission', () => {
     expect((await workerCalls(a, ws.api_key).guard(n.id, VISIT, 'n-1')).status).toBe(200);
     expect(await rebuilds(a)).toBe(before);
     await a.app.get(JournalService).flush();
-    const marker = (await raw.keys(`loss:{${ws.id}}:i:${n.id}:m`))[0];
+    const marker = (await raw.keys(`loss:{${ws.id}}:i:${n.id}:m2`))[0];
     expect(marker).toBeDefined();
     await raw.del(marker);
     expect((await workerCalls(a, ws.api_key).guard(n.id, VISIT, 'n-2')).status).toBe(200);

@@ -71,7 +71,10 @@ describe('api-usage.lua through API_USAGE_SCRIPT', () => {
     const k = testKeys();
     const day = Math.floor(T0 / 86_400_000);
     const quarterIn = day * 86_400_000 + 6 * 3_600_000;
-    await redis.hset(k('daily'), String(day - 1), '100', String(day), '10');
+    // The daily counter (api-limit.include.lua): day number, that day's count, the day before's count, as doubles.
+    const daily = Buffer.alloc(24);
+    [day, 10, 100].forEach((v, j) => daily.writeDoubleLE(v, 8 * j));
+    await redis.set(k('daily'), daily);
     // Yesterday weighs 75 % six hours into today: 75 + 10.
     expect(await API_USAGE_SCRIPT.run(redis, { dailyKey: k('daily'), nowMs: quarterIn })).toEqual({
       nowMs: quarterIn,

@@ -6,7 +6,7 @@ import { SNAPSHOT_COMMIT_SCRIPT, type SnapshotCommitInput } from '../../src/dash
 import { SNAPSHOT_PAGE_SCRIPT } from '../../src/dashboard/snapshot-page.script.js';
 import { USAGE_SCRIPT } from '../../src/dashboard/usage.script.js';
 import { ScriptReplyError } from '../../src/redis/redis-script.js';
-import { httpStatusOf, scriptRedis, testKeys, thrown } from './script-test-kit.js';
+import { httpStatusOf, scriptRedis, seedWindow, testKeys, thrown } from './script-test-kit.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
 const HOUR = 3_600_000;
@@ -51,7 +51,11 @@ describe('cooldown-mirror.lua through COOLDOWN_MIRROR_SCRIPT', () => {
 describe('activity.lua through ACTIVITY_SCRIPT', () => {
   it('counts units per bucket and marks buckets older than a window as unknown', async () => {
     const k = testKeys();
-    await redis.zadd(k('w0'), T0 - 30 * 60_000, 'a', T0 - 10 * 60_000, 'b', T0 - 9 * 60_000, 'c');
+    await seedWindow(redis, k('m'), k('w0'), 2 * HOUR, T0, [
+      { t: T0 - 30 * 60_000, member: 'a' },
+      { t: T0 - 10 * 60_000, member: 'b' },
+      { t: T0 - 9 * 60_000, member: 'c' },
+    ]);
     const input = {
       nowMs: T0,
       spanMs: 2 * HOUR,
@@ -76,7 +80,10 @@ describe('activity.lua through ACTIVITY_SCRIPT', () => {
 describe('usage.lua through USAGE_SCRIPT', () => {
   it('answers, per identity and limit, what is used and when one more fits (-1 now, -2 never)', async () => {
     const k = testKeys();
-    await redis.zadd(k('a0'), T0 - 1000, 'x', T0 - 500, 'y');
+    await seedWindow(redis, k('m'), k('a0'), HOUR, T0, [
+      { t: T0 - 1000, member: 'x' },
+      { t: T0 - 500, member: 'y' },
+    ]);
     const input = {
       nowMs: T0,
       windowsMs: [HOUR, HOUR],

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { type Redis } from 'ioredis';
 import { FREE_LEASE_SCRIPT, RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
 import { type GuardDecision, GUARD_SCRIPT, type GuardInput, type GuardScriptLimit } from '../../src/smart-limits/guard.script.js';
-import { scriptRedis, testKeys } from './script-test-kit.js';
+import { scriptRedis, seedWindow, testKeys, windowUnits } from './script-test-kit.js';
 
 // Pacing rules in guard.lua, against a real Redis with the clock passed in (SPEC 4b).
 const T0 = Date.UTC(2026, 11, 7, 10);
@@ -119,7 +119,7 @@ describe('gaps with jitter', () => {
     expect(dry.status).toBe('refused');
     const back = await run(input(k, { limits, member: 'bf', actionId: 'bf', mode: 'backfill', occurredAtMs: T0 + 500, nowMs: T0 + S }));
     expect(back.status).toBe('recorded');
-    expect(await redis.zcard(k('w0'))).toBe(2);
+    expect(await windowUnits(redis, k('w0'))).toBe(2);
   });
 });
 
@@ -271,11 +271,9 @@ describe('available_at is honest (property): at it the guard admits, one millise
       fc.asyncProperty(stateArb, async (st) => {
         const k = testKeys();
         const limits = st.limits.map((l, i) => limit(k, i, l));
-        for (const [j, a] of st.actions.entries()) {
-          for (const [i, l] of st.limits.entries()) {
-            if (a.ago >= l.windowMs) continue;
-            for (let u = 1; u <= a.units; u++) await redis.zadd(k(`w${i}`), T0 - a.ago, u === 1 ? `p${j}` : `p${j}#${u}`);
-          }
+        for (const [i, l] of st.limits.entries()) {
+          const entries = st.actions.flatMap((a, j) => (a.ago < l.windowMs ? [{ t: T0 - a.ago, member: `p${j}`, units: a.units }] : []));
+          await seedWindow(redis, k('m'), k(`w${i}`), l.windowMs, T0, entries);
         }
         if (st.lease) await redis.set(k('lease'), `${T0 + st.lease.holderEndsIn}:holder`, 'PX', 10 * MIN);
         const at = (t: number, mode: 'dry' | 'check' = 'dry') =>

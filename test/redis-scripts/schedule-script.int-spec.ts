@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { type Redis } from 'ioredis';
 import { type GuardDecision, GUARD_SCRIPT, type GuardInput, type GuardScriptLimit } from '../../src/smart-limits/guard.script.js';
 import { RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
-import { scriptRedis, testKeys } from './script-test-kit.js';
+import { actionMember } from '../../src/smart-limits/action-member.js';
+import { scriptRedis, testKeys, windowEntries } from './script-test-kit.js';
 
 // Schedule mode in guard.lua (SPEC 4b), against a real Redis with the clock passed in. A pure model
 // below states the invariants independently of the script: with actions planned ahead, no window or
@@ -89,10 +90,10 @@ const plan = (k: K, member: string, over: Partial<GuardInput> = {}, notAfterMs =
 
 // ---- The pure model -------------------------------------------------------------------------------
 
-/** guard.lua's member_jitter, restated: sha1(base|slug), first 8 hex digits, mod (jit + 1). */
+/** guard.lua's member_jitter, restated: sha1(digest|slug), first 8 hex digits, mod (jit + 1); the digest is the action's member. */
 function jitterOf(member: string, slug: string, jit: number): number {
   if (jit <= 0) return 0;
-  const base = member.split('#')[0];
+  const base = actionMember(member);
   return parseInt(createHash('sha1').update(`${base}|${slug}`).digest('hex').slice(0, 8), 16) % (jit + 1);
 }
 
@@ -101,11 +102,9 @@ interface Entry {
   t: number;
 }
 
+/** A window's entries (its layout read through windowEntries), one per unit: a cost of c counts c times. */
 async function entriesOf(key: string): Promise<Entry[]> {
-  const raw = await redis.zrange(key, 0, -1, 'WITHSCORES');
-  const out: Entry[] = [];
-  for (let j = 0; j < raw.length; j += 2) out.push({ member: raw[j], t: Number(raw[j + 1]) });
-  return out;
+  return (await windowEntries(redis, key)).flatMap((e) => Array.from({ length: e.units }, () => ({ member: e.member, t: e.t })));
 }
 
 const countIn = (es: Entry[], lo: number, hi: number) => es.filter((e) => e.t > lo && e.t <= hi).length;
@@ -127,7 +126,7 @@ function gapFits(es: Entry[], t: number, l: GuardScriptLimit, member: string): b
 async function legalAt(limits: GuardScriptLimit[], t: number, member: string, intervals: [number, number][] | null): Promise<boolean> {
   if (intervals && !intervals.some(([s, e]) => s <= t && t < e)) return false;
   for (const l of limits) {
-    const es = (await entriesOf(l.windowKey)).filter((e) => e.member.split('#')[0] !== member);
+    const es = (await entriesOf(l.windowKey)).filter((e) => e.member !== actionMember(member));
     if (!windowFits(es, t, l.windowMs, l.max, l.units)) return false;
     for (const b of l.bursts) if (!windowFits(es, t, b.windowMs, b.max, l.units)) return false;
     if (!gapFits(es, t, l, member)) return false;
@@ -175,7 +174,7 @@ async function violations(limits: GuardScriptLimit[]): Promise<string[]> {
       }
     }
     if (l.gapMs > 0) {
-      const actions = [...new Map(es.map((e) => [e.member.split('#')[0], e.t])).entries()].sort((a, b) => a[1] - b[1]);
+      const actions = [...new Map(es.map((e) => [e.member, e.t])).entries()].sort((a, b) => a[1] - b[1]);
       for (let j = 1; j < actions.length; j++) {
         const [pm, pt] = actions[j - 1];
         const need = l.gapMs + jitterOf(pm, l.slug, l.jitterMs);

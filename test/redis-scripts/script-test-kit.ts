@@ -32,3 +32,5 @@ export async function thrown(fn: () => unknown): Promise<unknown> {
   }
   throw new Error('expected an error, none was thrown');
 }
+
+export { seedWindow, windowEntries, windowUnits } from '../support/window-layout.js';

@@ -5,7 +5,7 @@ import { type GuardDecision, GUARD_SCRIPT, type GuardInput } from '../../src/sma
 import { READ_WINDOWS_SCRIPT, type ReadWindowsInput } from '../../src/smart-limits/read-windows.script.js';
 import { RELEASE_SCRIPT } from '../../src/smart-limits/release.script.js';
 import { startTestRedis, type TestRedis } from '../support/servers.js';
-import { httpStatusOf, scriptRedis, testKeys, thrown } from './script-test-kit.js';
+import { httpStatusOf, scriptRedis, seedWindow, testKeys, thrown, windowUnits } from './script-test-kit.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
 const HOUR = 3_600_000;
@@ -100,7 +100,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
       scheduled: 0,
     });
     // A refused call changes nothing.
-    expect(await redis.zcard(k('w0'))).toBe(3);
+    expect(await windowUnits(redis, k('w0'))).toBe(3);
   });
 
   it('says when an over-full window (threshold lowered below what it holds) has room: every entry above the threshold must leave first', async () => {
@@ -135,7 +135,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
   it('answers dry runs, backfills and cooldowns (identity-wide and per limit)', async () => {
     const k = await markedKeys();
     expect((await GUARD_SCRIPT.run(redis, guardInput(k, { mode: 'dry' }))).status).toBe('dry_run_allowed');
-    expect(await redis.exists(k('w0'))).toBe(0);
+    expect(await windowUnits(redis, k('w0'))).toBe(0);
     const back = await decide(redis, guardInput(k, { mode: 'backfill', member: 'b', occurredAtMs: T0 - 60_000 }));
     expect(back.windows[0]).toMatchObject({ consumedAfter: 1, oldestMs: T0 - 60_000 });
     await redis.set(k('cd1'), '{"reason":"limit"}', 'PX', 60_000);
@@ -162,7 +162,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     expect((await decide(redis, guardInput(k, { api, member: 'x' }))).api).toMatchObject({ ok: true, minuteRemaining: 0 });
     const refused = await GUARD_SCRIPT.run(redis, guardInput(k, { api, member: 'y' }));
     expect(refused).toMatchObject({ status: 'api_limited', api: { ok: false, refusedBy: 'minute' } });
-    expect(await redis.zcard(k('w0'))).toBe(1);
+    expect(await windowUnits(redis, k('w0'))).toBe(1);
   });
 
   it('without the identity marker answers rebuild_needed and touches nothing, not even the API limit', async () => {
@@ -188,7 +188,7 @@ describe('guard.lua through GUARD_SCRIPT', () => {
     const call = (member: string, over: Partial<NonNullable<GuardInput['invitation']>> = {}, nowMs = T0) =>
       GUARD_SCRIPT.run(redis, { ...guardInput(k, { member, nowMs, maxes: [4] }), invitation: inv(over) });
     expect((await call('m1')).status).toBe('invitation_state_missing');
-    expect(await redis.zcard(k('w0'))).toBe(0);
+    expect(await windowUnits(redis, k('w0'))).toBe(0);
     await redis.hset(k('inv'), 'loaded', '1', 'pending', '3', 'factor', '1');
     const sent = await call('m1');
     expect(sent).toMatchObject({ status: 'recorded', invitation: { pending: 3, factor: 1 } });
@@ -281,7 +281,7 @@ describe('release.lua through RELEASE_SCRIPT', () => {
   it('takes every unit of an action out of every window and answers how many, and the score of that recording', async () => {
     const k = await markedKeys();
     await GUARD_SCRIPT.run(redis, guardInput(k, { maxes: [5, 5], member: 'r', cost: 2 }));
-    expect(await redis.zcard(k('w1'))).toBe(2);
+    expect(await windowUnits(redis, k('w1'))).toBe(2);
     const release = (windowKeys: string[]) =>
       RELEASE_SCRIPT.run(redis, {
         windowKeys,
@@ -294,7 +294,7 @@ describe('release.lua through RELEASE_SCRIPT', () => {
         nowMs: T0 + 5,
       });
     expect(await release([k('w0'), k('w1')])).toEqual({ status: 'done', units: 2, recordedAtMs: T0, nowMs: T0 + 5 });
-    expect(await redis.exists(k('w0'), k('w1'))).toBe(0);
+    expect((await windowUnits(redis, k('w0'))) + (await windowUnits(redis, k('w1')))).toBe(0);
     expect(await release([k('w0')])).toEqual({ status: 'done', units: 0, recordedAtMs: null, nowMs: T0 + 5 });
   });
 
@@ -317,7 +317,7 @@ describe('release.lua through RELEASE_SCRIPT', () => {
       status: 'rebuild_needed',
       nowMs: T0,
     });
-    expect(await redis.zcard(k('w0'))).toBe(1);
+    expect(await windowUnits(redis, k('w0'))).toBe(1);
   });
 
   it('rejects a reply that is not its triple', () => {
@@ -346,7 +346,11 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
 
   it('reads windows without trimming, with when room frees and the mirrors', async () => {
     const k = testKeys();
-    await redis.zadd(k('w0'), T0 - 2 * HOUR, 'gone', T0 - 1000, 'a', T0 - 500, 'b');
+    await seedWindow(redis, k('seeded'), k('w0'), HOUR, T0 - 2 * HOUR, [
+      { t: T0 - 2 * HOUR, member: 'gone' },
+      { t: T0 - 1000, member: 'a' },
+      { t: T0 - 500, member: 'b' },
+    ]);
     await redis.set(k('cd'), 'id-cd', 'PX', 60_000);
     await redis.set(k('cd1'), 'limit-cd');
     const r = await READ_WINDOWS_SCRIPT.run(redis, input(k, T0, [2, 0], 'b'));
@@ -369,7 +373,7 @@ describe('read-windows.lua through READ_WINDOWS_SCRIPT', () => {
       scheduled: 0,
     });
     expect(r.holdsMember).toBe(true);
-    expect(await redis.zcard(k('w0'))).toBe(3);
+    expect(await windowUnits(redis, k('w0'))).toBe(3);
     const many = await READ_WINDOWS_SCRIPT.runMany(redis, [input(k, T0, [5]), input(k, T0 + HOUR, [5])]);
     expect(many.map((m) => m.limits[0].consumed)).toEqual([2, 0]);
   });

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../src/common/clock.js';
 import { RedisKeys } from '../../src/redis/redis-keys.js';
+import { actionMember } from '../../src/smart-limits/action-member.js';
 import { GuardEvents, type LimitCrossing } from '../../src/smart-limits/guard-events.js';
+import { windowEntries } from '../support/window-layout.js';
 import { createIdentity, createWorkspace, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -87,17 +89,22 @@ describe('the pre-action guard', () => {
     const keys = new RedisKeys(t.config.redis.keyPrefix);
     const daily = keys.window(ws.id, i.id, 'LK_INVITATIONS_SENT');
     const weekly = keys.window(ws.id, i.id, 'LK_INVITATIONS_WEEKLY');
-    const members = await redis.zrange(daily, 0, -1);
-    expect(members).toContain('short-id');
-    expect(members.every((m) => m.length <= 23)).toBe(true);
+    // The layout of window.include.lua: one 53-bit digest per action, whatever the id's length.
+    const members = (await windowEntries(redis, daily)).map((e) => e.member);
+    expect(members).toContain(actionMember('short-id'));
+    expect(members.every((m) => /^\d{1,16}$/.test(m))).toBe(true);
     // Every key of the identity shares the workspace's hash tag (one Cluster slot per call).
-    expect(daily).toContain(`{${ws.id}}`);
-    expect(await redis.object('ENCODING', daily)).toBe('listpack');
-    // The key lives as long as its newest entry counts, and not much longer.
-    const ttl = await redis.pttl(daily);
-    expect(ttl).toBeGreaterThan(DAY - 5_000);
-    expect(ttl).toBeLessThanOrEqual(DAY + 1_000);
-    expect(await redis.pttl(weekly)).toBeGreaterThan(6 * DAY);
+    const windowKeys = await redis.keys(`${daily}:*`);
+    expect(windowKeys.length).toBeGreaterThan(0);
+    for (const k of windowKeys) {
+      expect(k).toContain(`{${ws.id}}`);
+      expect(['listpack', 'intset']).toContain(await redis.object('ENCODING', k));
+      // A window's keys live as long as its newest entry counts, plus at most a 16th of the window.
+      const ttl = await redis.pttl(k);
+      expect(ttl).toBeGreaterThan(DAY - 5_000);
+      expect(ttl).toBeLessThanOrEqual(DAY + DAY / 16 + 1_000);
+    }
+    for (const k of await redis.keys(`${weekly}:*`)) expect(await redis.pttl(k)).toBeGreaterThan(6 * DAY);
   });
 
   it('dry_run decides without recording', async () => {
