@@ -19,7 +19,8 @@ each, so D doubles when the window passes 384 × D members), one SISMEMBER whate
 
 Keys: the limit's window key (RedisKeys.window, "<identity>:w2:<LIMIT>") names them: chunk id →
 "<window key>:<generation>:<id>", dedup shard s → "<window key>:<generation>:d<s>". The generation
-(Redis TIME when the window's state was created) means keys a lost state left behind are never read
+(Redis TIME in ms, 13 digits, when the window's state was created: a state lost and made again
+takes far longer than a millisecond) means keys a lost state left behind are never read
 again (they expire). Every derived key carries the window key's hash tag (the workspace's), so the
 call stays on one Cluster slot; they are derived in the script because their number changes with
 the fill (the state says which exist). The window's state is one binary field (struct.pack) of the
@@ -457,7 +458,7 @@ local function w_add(w, d, score, cost)
       -- A new generation of keys (Redis TIME, whatever the script's clock): keys a lost state left
       -- behind (its marker gone, e.g. in a flush that spared them) are never read again; they expire.
       local tm = redis.call('TIME')
-      w.g = string.format('%08x%05x', tonumber(tm[1]), tonumber(tm[2]))
+      w.g = tm[1] .. string.sub('00' .. math.floor(tonumber(tm[2]) / 1000), -3)
       w.p = w.base .. ':' .. w.g
     end
     W().new_chunk(w, 1, score)
