@@ -6,6 +6,7 @@ import { createApp } from '../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 import { MetricsService } from '../src/health/metrics.service.js';
 import { JournalService } from '../src/journal/journal.service.js';
+import { type Redis } from 'ioredis';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { REDIS_CLIENT, type RedisClient } from '../src/redis/redis.tokens.js';
 import { IdentityRebuild } from '../src/smart-limits/identity-rebuild.service.js';
@@ -163,7 +164,18 @@ export async function journalBenchmarks(o: {
         });
       }
       await journal.flush();
-      const forget = () => redis.del(keys.marker(ws.id, id), keys.window(ws.id, id, 'LK_PROFILE_VISITS'));
+      // Its whole window state: the marker, the window-state hash and every chunk and dedup key of
+      // its windows (the bench's Redis is private and standalone, so one SCAN sees them all).
+      const forget = async () => {
+        const found: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, batch] = await (redis as Redis).scan(cursor, 'MATCH', `${keys.windowStates(ws.id, id)}*`, 'COUNT', 1000);
+          cursor = next;
+          found.push(...batch);
+        } while (cursor !== '0');
+        await redis.del(keys.marker(ws.id, id), ...found);
+      };
       const runs: number[] = [];
       for (let r = 0; r < 5; r++) {
         await forget();

@@ -176,6 +176,20 @@ async function main(): Promise<void> {
             'time',
             'config',
             'exists',
+            // The compact window layout (issue 18): chunks, dedup intsets, state hash, packed API buckets.
+            'evalsha',
+            'mget',
+            'set',
+            'sadd',
+            'sismember',
+            'srem',
+            'zcount',
+            'zrangebyscore',
+            'zrevrangebyscore',
+            'zrem',
+            'del',
+            'hdel',
+            'expire',
           ].includes(x[1]),
       )
       .map((x) => `${x[1]}=${x[2]}`)
