@@ -58,6 +58,15 @@ local function w_open(base, raw, win)
   }
 end
 
+-- The last record whose chunk starts at or before x (records ascend by lo), else 1: where a read of
+-- the entries after x begins.
+local function w_chunk_at(r, x)
+  for q = #r / 4, 1, -1 do
+    if r[4 * q] <= x then return q end
+  end
+  return 1
+end
+
 -- Rarely needed parts (trims that empty chunks, splits, shard doubling, finding and removing an
 -- action, the schedule-mode sweep): built on first use, so a plain guard does not pay for defining
 -- them (a script's local functions are created again on every call).
@@ -212,14 +221,7 @@ local function W()
   -- The score of the k-th unit (k >= 1) after x, ascending; nil when there are fewer.
   function S.nth_after(w, x, k)
     local r = w.r
-    local j = 1
-    for q = #r / 4, 1, -1 do
-      if r[4 * q] <= x then
-        j = q
-        break
-      end
-    end
-    for q = j, #r / 4 do
+    for q = w_chunk_at(r, x), #r / 4 do
       local key = w.p .. ':' .. r[4 * q - 3]
       if w.h == 0 and r[4 * q] > x then
         if k <= r[4 * q - 1] then
@@ -291,14 +293,7 @@ local function W()
   function S.oldest_in(w, lo, x)
     if w.t == 0 or w.n <= lo or w.o > x then return -1 end
     local r = w.r
-    local j = 1
-    for q = #r / 4, 1, -1 do
-      if r[4 * q] <= lo then
-        j = q
-        break
-      end
-    end
-    for q = j, #r / 4 do
+    for q = w_chunk_at(r, lo), #r / 4 do
       if r[4 * q] > x then return -1 end
       local e = redis.call('ZRANGEBYSCORE', w.p .. ':' .. r[4 * q - 3], '(' .. lo, x, 'WITHSCORES', 'LIMIT', 0, 1)
       if e[2] then return tonumber(e[2]) end
@@ -397,15 +392,8 @@ local function w_entries(w, lo, hi)
   if w.t == 0 or w.n <= lo or w.o >= hi then return out end
   local r = w.r
   local k = #r / 4
-  local j = 1
-  for q = k, 1, -1 do
-    if r[4 * q] <= lo then
-      j = q
-      break
-    end
-  end
   local hs = hi == math.huge and '+inf' or ('(' .. hi)
-  for q = j, k do
+  for q = w_chunk_at(r, lo), k do
     if r[4 * q] >= hi then break end
     local key = w.p .. ':' .. r[4 * q - 3]
     if q == k then
